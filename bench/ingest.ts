@@ -1,0 +1,164 @@
+/**
+ * npm run bench:ingest — sustained heartbeats/s through POST heartbeats.bulk (25 per request,
+ * concurrent clients, dedup key on, a database already holding a million heartbeats) versus
+ * inserting the same kind of heartbeats straight through the storage layer (the HeartbeatWriter's
+ * group commit, no HTTP), and their ratio; on SQLite (synchronous=FULL: durable) and PostgreSQL.
+ *
+ * Knobs: BENCH_PRELOAD (1000000), BENCH_HEARTBEATS (100000 per phase), BENCH_CLIENTS (16),
+ * BENCH_DIALECTS (sqlite,postgres).
+ */
+import { Worker } from 'node:worker_threads';
+import pino from 'pino';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { heartbeatHash } from '../src/domain/heartbeat.js';
+import { openDatabase, type Dialect, type Storage } from '../src/storage/db.js';
+import { migrateToLatest } from '../src/storage/migrate.js';
+import { insertUser } from '../src/storage/users.js';
+import { createApiKey } from '../src/storage/api-keys.js';
+import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
+import { HeartbeatWriter, type IngestItem } from '../src/services/ingest.js';
+import { benchDatabase, fmt, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
+
+const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 1_000_000);
+const PER_PHASE = Number(process.env.BENCH_HEARTBEATS ?? 100_000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const USERS = 20;
+const BATCH = 25;
+const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Dialect[];
+
+async function preload(storage: Storage, userIds: number[]): Promise<number> {
+  const t0 = performance.now();
+  const per = Math.ceil(PRELOAD / userIds.length);
+  const start = Date.UTC(2022, 0, 1) / 1000;
+  const CHUNK = 10_000;
+  let done = 0;
+  for (const uid of userIds) {
+    for (let i = 0; i < per && done < PRELOAD; i += CHUNK) {
+      const rows: NewHeartbeatRow[] = [];
+      for (let j = i; j < Math.min(per, i + CHUNK) && done + rows.length < PRELOAD; j++) {
+        const h = storedHeartbeat(j, start + j * 90);
+        rows.push(toRow(uid, h, heartbeatHash(uid, h)));
+      }
+      await storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
+      done += rows.length;
+    }
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+function toRow(uid: number, h: ReturnType<typeof storedHeartbeat>, hash: number): NewHeartbeatRow {
+  return {
+    user_id: uid, time: h.time, hash, entity: h.entity, type: h.type, category: h.category, project: h.project,
+    project_root_count: h.project_root_count, branch: h.branch, language: h.language,
+    dependencies: h.dependencies.length ? JSON.stringify(h.dependencies) : null, lines: h.lines, line_additions: null,
+    line_deletions: null, lineno: h.lineno, cursorpos: h.cursorpos, is_write: h.is_write ? 1 : 0, ai_line_changes: null,
+    human_line_changes: null, user_agent_id: null, editor: h.editor, operating_system: h.operating_system,
+    machine_name_id: null, machine: h.machine, extra: null, created_at: Date.now() / 1000,
+  };
+}
+
+/** New heartbeats for a phase: per user, times after everything stored so far. */
+function phaseTimes(phase: number): (user: number, k: number) => number {
+  const base = Date.UTC(2025, 0, 1) / 1000 + phase * 10_000_000;
+  return (user, k) => base + k * 2 + user * 0.001;
+}
+
+async function direct(storage: Storage, userIds: number[]): Promise<number> {
+  const writer = new HeartbeatWriter(storage, pino({ level: 'silent' }));
+  const time = phaseTimes(1);
+  const batches: { userId: number; items: IngestItem[] }[] = [];
+  for (let b = 0; b < PER_PHASE / BATCH; b++) {
+    const userId = userIds[b % userIds.length]!;
+    const items: IngestItem[] = [];
+    for (let k = 0; k < BATCH; k++) {
+      const seq = Math.floor(b / userIds.length) * BATCH + k;
+      const h = storedHeartbeat(seq, time(userId, seq));
+      items.push({ heartbeat: h, hash: heartbeatHash(userId, h) });
+    }
+    batches.push({ userId, items });
+  }
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= batches.length) return;
+        await writer.submit({ ...batches[i]!, ip: '127.0.0.1', timezone: null });
+      }
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  await writer.close();
+  return PER_PHASE / s;
+}
+
+async function http(storage: Storage, url: string, keys: Map<number, string>, userIds: number[]): Promise<{ rate: number; p50: number; p99: number; failures: number }> {
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn', PORT: '0' });
+  const app = await buildApp({ config, storage, logger: { level: 'warn' } });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const time = phaseTimes(2);
+  const bodies: { auth: string; body: string }[] = [];
+  for (let b = 0; b < PER_PHASE / BATCH; b++) {
+    const userId = userIds[b % userIds.length]!;
+    const batch = [];
+    for (let k = 0; k < BATCH; k++) {
+      const seq = Math.floor(b / userIds.length) * BATCH + k;
+      batch.push(wireHeartbeat(seq, time(userId, seq)));
+    }
+    bodies.push({ auth: `Basic ${Buffer.from(keys.get(userId)!).toString('base64')}`, body: JSON.stringify(batch) });
+  }
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'wakatime/v1.102.1 (linux-6.5.0-1024-oem-x86_64) go1.21.6 vscode/1.86.1 vscode-wakatime/24.4.0',
+    'x-machine-name': 'bench-host',
+    timezone: 'UTC',
+  };
+  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
+    workerData: { url: `${address}/api/v1/users/current/heartbeats.bulk`, bodies, clients: CLIENTS, headers },
+  });
+  const result = await new Promise<{ ms: number; failures: number; latencies: number[] }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  await app.close();
+  const lat = result.latencies.sort((a, b) => a - b);
+  return { rate: PER_PHASE / (result.ms / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), failures: result.failures };
+}
+
+async function count(storage: Storage): Promise<number> {
+  const r = await storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+console.log(`bench:ingest — preload ${fmt(PRELOAD)} heartbeats, ${fmt(PER_PHASE)} per phase, ${BATCH} per request, ${CLIENTS} concurrent clients, ${USERS} users`);
+for (const dialect of DIALECTS) {
+  const db = await benchDatabase(dialect, 'ingest');
+  if (!db) continue;
+  const storage = openDatabase(db.url, { sqliteSynchronous: 'FULL', poolSize: 10 });
+  try {
+    await migrateToLatest(storage);
+    const keys = new Map<number, string>();
+    const userIds: number[] = [];
+    for (let u = 0; u < USERS; u++) {
+      const user = await insertUser(storage.db, { username: `bench${u}` });
+      keys.set(user.id, (await createApiKey(storage.db, user.id, 'bench')).key);
+      userIds.push(user.id);
+    }
+    const preloadS = await preload(storage, userIds);
+    console.log(`[${dialect}] preloaded ${fmt(await count(storage))} heartbeats in ${fmt(preloadS, 1)} s (${fmt(PRELOAD / preloadS)} /s in 10k-row transactions)`);
+    const directRate = process.env.BENCH_ONLY === 'http' ? NaN : await direct(storage, userIds);
+    console.log(`[${dialect}] storage layer (HeartbeatWriter, no HTTP): ${fmt(directRate)} heartbeats/s`);
+    const h = await http(storage, db.url, keys, userIds);
+    console.log(`[${dialect}] HTTP heartbeats.bulk: ${fmt(h.rate)} heartbeats/s (${fmt(h.rate / BATCH)} requests/s, p50 ${fmt(h.p50, 1)} ms, p99 ${fmt(h.p99, 1)} ms, non-201: ${h.failures})`);
+    console.log(`[${dialect}] ratio HTTP / storage: ${fmt(h.rate / directRate, 2)}   (durable: ${dialect === 'sqlite' ? 'synchronous=FULL, WAL' : 'commit before answer'})`);
+    const expected = PRELOAD + 2 * PER_PHASE;
+    const stored = await count(storage);
+    if (stored !== expected) console.log(`[${dialect}] WARNING: ${fmt(stored)} heartbeats stored, expected ${fmt(expected)}`);
+  } finally {
+    await storage.close();
+    await db.drop();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * npm run bench:stats — a user with ~3 years of realistic activity (~3 million heartbeats), then
+ * p50/p99 latency through HTTP of: status_bar/today (50 concurrent clients), summaries of 7 days,
+ * stats last_year and all_time — served from rollups, and computed from raw heartbeats (the same
+ * request with a timeout other than the user's, which bypasses rollups) — and the ratio.
+ *
+ * Knobs: BENCH_YEARS (3), BENCH_PER_DAY (2800 heartbeats on a working day), BENCH_DIALECTS (sqlite,postgres).
+ */
+import { Worker } from 'node:worker_threads';
+import { DateTime } from 'luxon';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { heartbeatHash } from '../src/domain/heartbeat.js';
+import { openDatabase, type Dialect } from '../src/storage/db.js';
+import { migrateToLatest } from '../src/storage/migrate.js';
+import { insertUser, updateUser } from '../src/storage/users.js';
+import { createApiKey } from '../src/storage/api-keys.js';
+import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
+import { benchDatabase, fmt, percentile, storedHeartbeat } from './support.js';
+
+const YEARS = Number(process.env.BENCH_YEARS ?? 3);
+const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
+const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Dialect[];
+const ZONE = 'Europe/Berlin';
+
+/** A working day: two sessions, a heartbeat every ~8 s with pauses; weekends lighter. */
+function dayHeartbeats(day: DateTime, seqStart: number, now: number): { time: number; seq: number }[] {
+  const weekend = day.weekday >= 6;
+  const count = weekend ? Math.floor(PER_DAY / 5) : PER_DAY;
+  const out: { time: number; seq: number }[] = [];
+  let t = day.plus({ hours: 9 }).toSeconds();
+  for (let i = 0; i < count; i++) {
+    t += 6 + ((seqStart + i) * 7919) % 5 + (i % 400 === 399 ? 1800 : 0) + (i === Math.floor(count / 2) ? 3600 : 0);
+    if (t > now) break;
+    out.push({ time: t, seq: seqStart + i });
+  }
+  return out;
+}
+
+async function timeRequests(url: string, auth: string, paths: string[], clients: number): Promise<{ p50: number; p99: number; failures: number }> {
+  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
+    workerData: { url, method: 'GET', expect: 200, bodies: paths.map((path) => ({ auth, path })), clients, headers: {} },
+  });
+  const r = await new Promise<{ latencies: number[]; failures: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  const lat = r.latencies.sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), failures: r.failures };
+}
+
+console.log(`bench:stats — ${YEARS} years of activity, up to ${fmt(PER_DAY)} heartbeats per working day, zone ${ZONE}`);
+for (const dialect of DIALECTS) {
+  const db = await benchDatabase(dialect, 'stats');
+  if (!db) continue;
+  const storage = openDatabase(db.url, { sqliteSynchronous: 'NORMAL', poolSize: 10 });
+  try {
+    await migrateToLatest(storage);
+    const user = await insertUser(storage.db, { username: 'bench' });
+    await updateUser(storage.db, user.id, { timezone: ZONE, keystroke_timeout: 15 });
+    const { key } = await createApiKey(storage.db, user.id, 'bench');
+    const now = Date.now() / 1000;
+    const today = DateTime.fromSeconds(now, { zone: ZONE }).startOf('day');
+    let t0 = performance.now();
+    let rows: NewHeartbeatRow[] = [];
+    let total = 0;
+    let seq = 0;
+    const flush = async () => {
+      await storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
+      total += rows.length;
+      rows = [];
+    };
+    for (let d = today.minus({ years: YEARS }); d <= today; d = d.plus({ days: 1 })) {
+      for (const { time, seq: s } of dayHeartbeats(d, seq, now)) {
+        const h = storedHeartbeat(s, time);
+        rows.push({
+          user_id: user.id, time, hash: heartbeatHash(user.id, h), entity: h.entity, type: h.type, category: h.category, project: h.project,
+          project_root_count: 4, branch: h.branch, language: h.language, dependencies: h.dependencies.length ? JSON.stringify(h.dependencies) : null,
+          lines: h.lines, line_additions: null, line_deletions: null, lineno: h.lineno, cursorpos: h.cursorpos, is_write: h.is_write ? 1 : 0,
+          ai_line_changes: null, human_line_changes: null, user_agent_id: null, editor: h.editor, operating_system: h.operating_system,
+          machine_name_id: null, machine: h.machine, extra: null, created_at: now,
+        });
+        if (rows.length >= 20_000) await flush();
+      }
+      seq += PER_DAY;
+    }
+    await flush();
+    console.log(`[${dialect}] stored ${fmt(total)} heartbeats in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+
+    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+    const app = await buildApp({ config, storage, logger: { level: 'warn' } });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const auth = `Basic ${Buffer.from(key).toString('base64')}`;
+
+    // build the rollups (a full rebuild, as after a change of settings), and wait for them
+    t0 = performance.now();
+    const fresh = await (await import('../src/storage/users.js')).findUserById(storage.db, user.id);
+    for (;;) {
+      const f = await app.ctx.services.rollups.ensureFresh(fresh!);
+      if (f.ready) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    console.log(`[${dialect}] rollups rebuilt from scratch in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+
+    const base = `${address}/api/v1/users/current`;
+    const rows2: [string, string, number, number][] = [];
+    const measure = async (label: string, path: string, n: number, clients: number) => {
+      const r = await timeRequests(`${base}${path}`, auth, Array.from({ length: n }, () => new URL(`${base}${path}`).pathname + new URL(`${base}${path}`).search), clients);
+      if (r.failures) console.log(`[${dialect}] WARNING: ${r.failures} non-200 answers for ${label}`);
+      rows2.push([label, `${n} requests, ${clients} client${clients > 1 ? 's' : ''}`, r.p50, r.p99]);
+      return r;
+    };
+    // keep today dirty, as an editor would: a heartbeat lands between status bar calls
+    await measure('status_bar/today', '/status_bar/today', 2000, 50);
+    await measure('summaries, last 7 days', '/summaries?range=last_7_days', 100, 1);
+    const ly = await measure('stats last_year (rollups)', '/stats/last_year', 30, 1);
+    const all = await measure('stats all_time (rollups)', '/stats/all_time', 30, 1);
+    const lyRaw = await measure('stats last_year (raw heartbeats)', '/stats/last_year?timeout=14', 3, 1);
+    const allRaw = await measure('stats all_time (raw heartbeats)', '/stats/all_time?timeout=14', 2, 1);
+    for (const [label, what, p50, p99] of rows2) console.log(`[${dialect}] ${label.padEnd(34)} p50 ${fmt(p50, 1).padStart(8)} ms   p99 ${fmt(p99, 1).padStart(8)} ms   (${what})`);
+    console.log(`[${dialect}] rollups vs raw: last_year ${fmt(lyRaw.p50 / ly.p50, 0)}× faster, all_time ${fmt(allRaw.p50 / all.p50, 0)}× faster (p50)`);
+    await app.close();
+  } finally {
+    await storage.close();
+    await db.drop();
+  }
+}

@@ -1,0 +1,104 @@
+/** Shared pieces of the benchmarks: databases to run on, realistic heartbeats, percentiles. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { Dialect } from '../src/storage/db.js';
+import type { Heartbeat } from '../src/domain/heartbeat.js';
+
+export const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export async function benchDatabase(dialect: Dialect, name: string): Promise<{ url: string; drop(): Promise<void> } | null> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `metronome-${name}-`));
+    return { url: path.join(dir, 'bench.sqlite'), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    console.log(`PostgreSQL unreachable at ${PG_URL} (${(err as Error).message}): skipped`);
+    return null;
+  }
+  const db = `metronome_bench_${name}_${process.pid}`;
+  await admin.query(`drop database if exists ${db} with (force)`);
+  await admin.query(`create database ${db}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${db}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${db} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+const LANGS = ['TypeScript', 'Python', 'Go', 'Rust', 'Markdown', 'JSON', 'SQL', 'Other'];
+const PROJECTS = ['metronome', 'website', 'infra', 'notes', 'api-gateway', 'mobile-app'];
+const BRANCHES = ['main', 'develop', 'feature/login', 'fix/timeouts'];
+const DEPS = [['react', 'react-dom'], ['fastify', 'kysely'], [], ['numpy'], ['tokio', 'serde']];
+
+/** A heartbeat as an editor plugin would send it (the JSON body form). */
+export function wireHeartbeat(seq: number, time: number): Record<string, unknown> {
+  const project = PROJECTS[seq % PROJECTS.length]!;
+  return {
+    entity: `/home/dev/src/${project}/src/module${seq % 37}/file${seq % 211}.ts`,
+    type: 'file',
+    category: seq % 11 === 0 ? 'debugging' : 'coding',
+    time,
+    project,
+    project_root_count: 4,
+    branch: BRANCHES[seq % BRANCHES.length],
+    language: LANGS[seq % LANGS.length],
+    dependencies: DEPS[seq % DEPS.length],
+    lines: 200 + (seq % 900),
+    lineno: 1 + (seq % 199),
+    cursorpos: 1 + (seq % 80),
+    is_write: seq % 4 === 0,
+    user_agent: 'wakatime/v1.102.1 (linux-6.5.0-1024-oem-x86_64) go1.21.6 vscode/1.86.1 vscode-wakatime/24.4.0',
+  };
+}
+
+/** The same heartbeat after normalization (what storage keeps). */
+export function storedHeartbeat(seq: number, time: number, machine = 'bench-host'): Heartbeat {
+  const w = wireHeartbeat(seq, time);
+  return {
+    time,
+    entity: w.entity as string,
+    type: 'file',
+    category: w.category as string,
+    project: w.project as string,
+    project_root_count: 4,
+    branch: w.branch as string,
+    language: w.language as string,
+    dependencies: w.dependencies as string[],
+    lines: w.lines as number,
+    line_additions: null,
+    line_deletions: null,
+    lineno: w.lineno as number,
+    cursorpos: w.cursorpos as number,
+    is_write: w.is_write as boolean,
+    ai_line_changes: null,
+    human_line_changes: null,
+    user_agent: w.user_agent as string,
+    editor: 'VS Code',
+    operating_system: 'Linux',
+    plugin: 'vscode-wakatime/24.4.0',
+    machine,
+    extra: null,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

@@ -1,0 +1,114 @@
+/**
+ * The `metronome` command: serve, migrate, user create, user api-key.
+ * Run it as `metronome …`, `npx metronome …` or `npm run metronome -- …`.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { HttpError } from './http/errors.js';
+import { createAccount } from './services/accounts.js';
+import { openDatabase, type Storage } from './storage/db.js';
+import { migrateToLatest } from './storage/migrate.js';
+import { createApiKey, revokeAllApiKeys } from './storage/api-keys.js';
+import { findUserByUsername } from './storage/users.js';
+import { startServer } from './server.js';
+
+const USAGE = `Usage: metronome <command>
+
+Commands:
+  serve                                     start the server (migrates first)
+  migrate                                   apply database migrations and exit
+  user create <username> [--email E] [--password-stdin] [--json]
+                                            create a user and print their API key
+  user api-key <username> [--rotate] [--name N] [--json]
+                                            issue a new API key for the user and print it;
+                                            --rotate revokes all their other keys first
+
+Configuration comes from environment variables (README.md, "Configuration").`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Opens the configured database, brings it up to date, runs fn, closes it. */
+async function withStorage<T>(fn: (storage: Storage, applied: string[]) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const storage = openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  try {
+    const applied = await migrateToLatest(storage);
+    return await fn(storage, applied);
+  } finally {
+    await storage.close();
+  }
+}
+
+type Out = (line: string) => void;
+
+export async function runCli(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    out(USAGE);
+    return command ? 0 : 1;
+  }
+  if (command === 'serve') {
+    await startServer(loadConfig());
+    return -1; // keeps running
+  }
+  if (command === 'migrate') {
+    const applied = await withStorage(async (_s, applied) => applied);
+    out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    return 0;
+  }
+  if (command === 'user' && sub === 'create') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } },
+    });
+    const username = positionals[0];
+    if (!username) throw new HttpError(400, 'user create needs a <username>');
+    const password = values['password-stdin'] ? await readStdin() : null;
+    const { user, apiKey } = await withStorage((s) => createAccount(s, { username, email: values.email ?? null, password }));
+    if (values.json) out(JSON.stringify({ id: user.uuid, username: user.username, api_key: apiKey }));
+    else out(`created user ${user.username} (${user.uuid})\napi_key = ${apiKey}`);
+    return 0;
+  }
+  if (command === 'user' && sub === 'api-key') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { rotate: { type: 'boolean' }, name: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    const username = positionals[0];
+    if (!username) throw new HttpError(400, 'user api-key needs a <username>');
+    const result = await withStorage(async (s) => {
+      const user = await findUserByUsername(s.db, username);
+      if (!user) throw new HttpError(404, `no user named "${username}"`);
+      return s.db.transaction().execute(async (tx) => {
+        const revoked = values.rotate ? await revokeAllApiKeys(tx, user.id) : 0;
+        const { key } = await createApiKey(tx, user.id, values.name ?? (values.rotate ? 'rotated' : 'cli'));
+        return { user, key, revoked };
+      });
+    });
+    if (values.json) out(JSON.stringify({ id: result.user.uuid, username: result.user.username, api_key: result.key, revoked: result.revoked }));
+    else out(`${values.rotate ? `revoked ${result.revoked} key(s); ` : ''}new api_key for ${result.user.username}:\napi_key = ${result.key}`);
+    return 0;
+  }
+  out(USAGE);
+  return 1;
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const viaBin = process.argv[1]?.endsWith('metronome.js') || process.argv[1]?.endsWith('/metronome');
+if (isMain || viaBin) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      process.stderr.write(`metronome: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(err instanceof HttpError && err.statusCode < 500 ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Configuration from environment variables (documented in README.md, "Configuration").
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `postgres://…` selects PostgreSQL; a file path (optionally `sqlite:`-prefixed) selects SQLite. */
+  databaseUrl: string;
+  /** Public URL of this instance, used in links and the ~/.wakatime.cfg snippet. */
+  baseUrl: string;
+  logLevel: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  /** Most heartbeats accepted in one heartbeats.bulk request. */
+  maxBulkHeartbeats: number;
+  /** SQLite `synchronous` pragma: FULL makes every acknowledged write survive power loss. */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Extra environment, for modules that read their own variables (e.g. /meta IPs). */
+  env: Record<string, string | undefined>;
+}
+
+function int(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+  const databaseUrl = env.DATABASE_URL || path.join('data', 'metronome.sqlite');
+  const baseUrl = (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const sync = (env.SQLITE_SYNCHRONOUS || 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  return {
+    port,
+    host,
+    databaseUrl,
+    baseUrl,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: int(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    maxBulkHeartbeats: int(env, 'MAX_BULK_HEARTBEATS', 1000, 100, 100_000),
+    sqliteSynchronous: sync,
+    env,
+  };
+}

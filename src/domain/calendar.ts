@@ -1,0 +1,43 @@
+/**
+ * Local calendar days in IANA zones (Luxon: DST days are 23 or 25 hours long). Pure.
+ * Date parameters accept `YYYY-MM-DD`, full ISO datetimes and the words `today` / `yesterday`.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+/** Luxon builds an Intl formatter per check: remember the answers (zone names are few). */
+const validZones = new Map<string, boolean>();
+export function isValidTimezone(zone: string): boolean {
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (validZones.size < 5000) validZones.set(zone, valid);
+  }
+  return valid;
+}
+
+/** A local day as `YYYY-MM-DD`, or null when the value is not a date we understand. */
+export function parseDateParam(value: string, zone: string, now: number = Date.now() / 1000): string | null {
+  const v = value.trim().toLowerCase();
+  const today = DateTime.fromSeconds(now, { zone });
+  if (v === 'today') return today.toISODate();
+  if (v === 'yesterday') return today.minus({ days: 1 }).toISODate();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const d = DateTime.fromISO(v, { zone });
+    return d.isValid ? d.toISODate() : null;
+  }
+  const dt = DateTime.fromISO(value.trim(), { zone, setZone: false });
+  if (!dt.isValid) return null;
+  return dt.setZone(zone).toISODate();
+}
+
+/** [start, end) of a local day in epoch seconds. */
+export function dayRange(date: string, zone: string): { start: number; end: number } {
+  const start = DateTime.fromISO(date, { zone }).startOf('day');
+  const end = start.plus({ days: 1 }).startOf('day');
+  return { start: start.toSeconds(), end: end.toSeconds() };
+}
+
+/** Epoch seconds → ISO 8601 UTC with a Z, as the API answers ("2024-01-01T23:00:00Z"). */
+export function isoUtc(seconds: number): string {
+  return new Date(Math.round(seconds * 1000)).toISOString().replace(/\.000Z$/, 'Z');
+}

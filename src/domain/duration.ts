@@ -1,0 +1,254 @@
+/**
+ * Time accounting: heartbeats → credited time → durations and per-day, per-dimension totals.
+ * WakaTime's rule (../shared/spec/README.md): sort by time; a gap to the next heartbeat shorter
+ * than the timeout is credited to the EARLIER heartbeat; a longer gap counts 0; nothing before the
+ * first or after the last. Days are local days of an IANA zone; a credited gap that crosses local
+ * midnight is split between the days. Pure: no I/O.
+ */
+import { DateTime } from 'luxon';
+import type { ActivityHeartbeat } from './heartbeat.js';
+
+export const DEFAULT_TIMEOUT_MINUTES = 15;
+export const MIN_TIMEOUT_MINUTES = 1;
+export const MAX_TIMEOUT_MINUTES = 240;
+
+/** Seconds credited to each heartbeat of a time-sorted list. */
+export function credits(heartbeats: readonly { time: number }[], timeoutSeconds: number): Float64Array {
+  const out = new Float64Array(heartbeats.length);
+  for (let i = 0; i + 1 < heartbeats.length; i++) {
+    const gap = heartbeats[i + 1]!.time - heartbeats[i]!.time;
+    if (gap < timeoutSeconds) out[i] = gap;
+  }
+  return out;
+}
+
+/** The heartbeats time accounting sees: all of them, or only writes with writes_only. */
+export function accountable<T extends { is_write: boolean }>(heartbeats: readonly T[], writesOnly: boolean): T[] {
+  return writesOnly ? heartbeats.filter((h) => h.is_write) : [...heartbeats];
+}
+
+// ---- names shown for missing values ----------------------------------------------------------
+
+export const UNKNOWN = {
+  project: 'Unknown Project',
+  language: 'Other',
+  editor: 'Unknown Editor',
+  operating_system: 'Unknown OS',
+  machine: 'Unknown Machine',
+} as const;
+
+export const OTHER_LANGUAGE = 'Other';
+
+// ---- durations -------------------------------------------------------------------------------
+
+export const SLICE_BY = ['entity', 'language', 'dependencies', 'os', 'editor', 'category', 'machine'] as const;
+export type SliceBy = (typeof SLICE_BY)[number];
+
+function sliceValue(h: ActivityHeartbeat, by: SliceBy): string | null {
+  switch (by) {
+    case 'entity':
+      return h.entity;
+    case 'language':
+      return h.language ?? UNKNOWN.language;
+    case 'dependencies':
+      return h.dependencies.length ? h.dependencies.join(',') : null;
+    case 'os':
+      return h.operating_system ?? UNKNOWN.operating_system;
+    case 'editor':
+      return h.editor ?? UNKNOWN.editor;
+    case 'category':
+      return h.category;
+    case 'machine':
+      return h.machine ?? UNKNOWN.machine;
+  }
+}
+
+export interface Duration {
+  /** Start, epoch seconds. */
+  time: number;
+  /** Length in seconds. */
+  duration: number;
+  project: string | null;
+  /** The heartbeat that starts this duration (its slice value, branch, …). */
+  first: ActivityHeartbeat;
+}
+
+/**
+ * Joins consecutive heartbeats with the same project and slice value into durations while the
+ * gaps stay under the timeout; each heartbeat contributes its credited gap. Clipped to [start, end).
+ */
+export function durations(
+  heartbeats: readonly ActivityHeartbeat[],
+  options: { timeoutSeconds: number; sliceBy?: SliceBy; start?: number; end?: number; include?: (h: ActivityHeartbeat) => boolean },
+): Duration[] {
+  const by = options.sliceBy ?? 'entity';
+  const start = options.start ?? -Infinity;
+  const end = options.end ?? Infinity;
+  const c = credits(heartbeats, options.timeoutSeconds);
+  const out: Duration[] = [];
+  let current: { from: number; to: number; first: ActivityHeartbeat; key: string; last: number } | null = null;
+  const flush = () => {
+    if (!current) return;
+    const from = Math.max(current.from, start);
+    const to = Math.min(current.to, end);
+    if (to > from || (current.from >= start && current.from < end)) out.push({ time: from, duration: Math.max(0, to - from), project: current.first.project, first: current.first });
+    current = null;
+  };
+  for (let i = 0; i < heartbeats.length; i++) {
+    const h = heartbeats[i]!;
+    if (options.include && !options.include(h)) {
+      flush();
+      continue;
+    }
+    const key = `${h.project ?? ''}\u0000${sliceValue(h, by) ?? ''}`;
+    if (current && current.key === key && current.last === i - 1 && c[i - 1]! > 0) {
+      current.to = h.time + c[i]!;
+      current.last = i;
+    } else {
+      flush();
+      current = { from: h.time, to: h.time + c[i]!, first: h, key, last: i };
+    }
+  }
+  flush();
+  return out;
+}
+
+// ---- local days ------------------------------------------------------------------------------
+
+/** Finds the local day of instants quickly: Luxon only when a day boundary is crossed. */
+export class DayCursor {
+  private dayStart = Infinity;
+  private dayEnd = -Infinity;
+  private date = '';
+  constructor(private readonly zone: string) {}
+
+  /** The local day containing `t`, with its [start, end) in epoch seconds. */
+  at(t: number): { date: string; start: number; end: number } {
+    if (t < this.dayStart || t >= this.dayEnd) {
+      const d = DateTime.fromSeconds(t, { zone: this.zone }).startOf('day');
+      this.dayStart = d.toSeconds();
+      this.dayEnd = d.plus({ days: 1 }).startOf('day').toSeconds();
+      this.date = d.toISODate()!;
+    }
+    return { date: this.date, start: this.dayStart, end: this.dayEnd };
+  }
+}
+
+/** Calls `emit(date, seconds)` for each local-day piece of [from, from + length). */
+export function splitByDay(cursor: DayCursor, from: number, length: number, emit: (date: string, seconds: number) => void): void {
+  let t = from;
+  const stop = from + length;
+  while (t < stop) {
+    const day = cursor.at(t);
+    const pieceEnd = Math.min(stop, day.end);
+    emit(day.date, pieceEnd - t);
+    t = pieceEnd;
+  }
+}
+
+// ---- per-day, per-dimension totals -----------------------------------------------------------
+
+export const DIMENSIONS = ['categories', 'projects', 'languages', 'editors', 'operating_systems', 'dependencies', 'machines', 'branches', 'entities'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+/** Dimensions kept in rollups (branches and entities are computed per project on demand). */
+export const ROLLUP_DIMENSIONS = ['categories', 'projects', 'languages', 'editors', 'operating_systems', 'dependencies', 'machines'] as const;
+
+export interface DayTotals {
+  total: number;
+  dims: Record<Dimension, Map<string, number>>;
+}
+
+export function emptyDay(): DayTotals {
+  return { total: 0, dims: Object.fromEntries(DIMENSIONS.map((d) => [d, new Map()])) as Record<Dimension, Map<string, number>> };
+}
+
+function add(map: Map<string, number>, name: string, seconds: number): void {
+  map.set(name, (map.get(name) ?? 0) + seconds);
+}
+
+/** Names a heartbeat counts under, per dimension. */
+export function namesOf(h: ActivityHeartbeat, dim: Dimension): string[] {
+  switch (dim) {
+    case 'categories':
+      return [h.category];
+    case 'projects':
+      return [h.project ?? UNKNOWN.project];
+    case 'languages':
+      return [h.language ?? UNKNOWN.language];
+    case 'editors':
+      return [h.editor ?? UNKNOWN.editor];
+    case 'operating_systems':
+      return [h.operating_system ?? UNKNOWN.operating_system];
+    case 'dependencies':
+      return h.dependencies;
+    case 'machines':
+      return [h.machine ?? UNKNOWN.machine];
+    case 'branches':
+      return h.branch ? [h.branch] : [];
+    case 'entities':
+      return [h.entity];
+  }
+}
+
+export interface TotalsOptions {
+  timeoutSeconds: number;
+  zone: string;
+  /** Only time inside [start, end) counts. */
+  start?: number;
+  end?: number;
+  /** Only these heartbeats' credited time counts (project / branches filters); gaps still use all. */
+  include?: (h: ActivityHeartbeat) => boolean;
+  dimensions?: readonly Dimension[];
+}
+
+/**
+ * Per local day: total seconds and seconds per name in each dimension. The list must hold every
+ * accountable heartbeat from `start - timeout` to `end + timeout` so edge gaps are right.
+ */
+export function dailyTotals(heartbeats: readonly ActivityHeartbeat[], options: TotalsOptions): Map<string, DayTotals> {
+  const dims = options.dimensions ?? DIMENSIONS;
+  const start = options.start ?? -Infinity;
+  const end = options.end ?? Infinity;
+  const c = credits(heartbeats, options.timeoutSeconds);
+  const cursor = new DayCursor(options.zone);
+  const days = new Map<string, DayTotals>();
+  for (let i = 0; i < heartbeats.length; i++) {
+    const credit = c[i]!;
+    if (credit <= 0) continue;
+    const h = heartbeats[i]!;
+    if (options.include && !options.include(h)) continue;
+    const from = Math.max(h.time, start);
+    const to = Math.min(h.time + credit, end);
+    if (to <= from) continue;
+    const names = dims.map((d) => [d, namesOf(h, d)] as const);
+    splitByDay(cursor, from, to - from, (date, seconds) => {
+      let day = days.get(date);
+      if (!day) days.set(date, (day = emptyDay()));
+      day.total += seconds;
+      for (const [d, list] of names) for (const n of list) add(day.dims[d], n, seconds);
+    });
+  }
+  return days;
+}
+
+/** Sums days into one DayTotals. */
+export function sumDays(days: Iterable<DayTotals>): DayTotals {
+  const out = emptyDay();
+  for (const day of days) {
+    out.total += day.total;
+    for (const d of DIMENSIONS) for (const [n, s] of day.dims[d]) add(out.dims[d], n, s);
+  }
+  return out;
+}
+
+/** Every local date from `first` to `last` inclusive (YYYY-MM-DD), in order. */
+export function datesBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  let d = DateTime.fromISO(first, { zone: 'UTC' });
+  const stop = DateTime.fromISO(last, { zone: 'UTC' });
+  while (d <= stop) {
+    out.push(d.toISODate()!);
+    d = d.plus({ days: 1 });
+  }
+  return out;
+}

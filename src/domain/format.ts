@@ -1,0 +1,49 @@
+/**
+ * WakaTime's ways of writing an amount of time. Pure.
+ *   text: "2 hrs 5 mins", "1 hr 1 min", "20 secs", "0 secs"   digital: "2:05"   decimal: "2.08"
+ */
+
+export function splitSeconds(total: number): { hours: number; minutes: number; seconds: number } {
+  const s = Math.max(0, Math.floor(total));
+  return { hours: Math.floor(s / 3600), minutes: Math.floor((s % 3600) / 60), seconds: s % 60 };
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "2 hrs 5 mins"; under a minute "20 secs"; nothing "0 secs". */
+export function humanText(total: number): string {
+  const { hours, minutes, seconds } = splitSeconds(total);
+  if (hours === 0 && minutes === 0) return plural(seconds, 'sec', 'secs');
+  const parts: string[] = [];
+  if (hours > 0) parts.push(plural(hours, 'hr', 'hrs'));
+  if (minutes > 0) parts.push(plural(minutes, 'min', 'mins'));
+  return parts.join(' ');
+}
+
+/** "2:05" (hours:minutes). */
+export function digital(total: number): string {
+  const { hours, minutes } = splitSeconds(total);
+  return `${hours}:${String(minutes).padStart(2, '0')}`;
+}
+
+/** "2.08": hours with two decimals. */
+export function decimal(total: number): string {
+  return (Math.floor(Math.max(0, total) / 60) / 60).toFixed(2);
+}
+
+/** Percent (0–100) of part in whole, two decimals; 0 when whole is 0. */
+export function percent(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0;
+}
+
+/** The time fields every summary item carries. */
+export function timeFields(total: number) {
+  const { hours, minutes, seconds } = splitSeconds(total);
+  return { total_seconds: round2(total), digital: digital(total), decimal: decimal(total), text: humanText(total), hours, minutes, seconds };
+}
+
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,16 @@
+/** A bounded memo for pure functions of a string (least recently used entries go first). Pure. */
+export function memoize<T>(fn: (key: string) => T, size = 1000): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key: string) => {
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const value = fn(key);
+    if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    cache.set(key, value);
+    return value;
+  };
+}

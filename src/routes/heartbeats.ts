@@ -1,0 +1,191 @@
+/**
+ * Heartbeats: POST one, POST .bulk, GET a day's, DELETE .bulk.
+ * wakatime-cli's contract (../shared/spec/README.md): success only as 201/202; one entry per
+ * heartbeat in order in bulk answers, so one bad heartbeat never sinks the batch; retries are
+ * idempotent (the canonical hash under a unique key).
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import {
+  acceptedHeartbeatData,
+  heartbeatHash,
+  heartbeatId,
+  normalizeHeartbeat,
+  parseHeartbeatId,
+  type HeartbeatContext,
+  type NormalizeResult,
+} from '../domain/heartbeat.js';
+import { dayRange, isoUtc, isValidTimezone, parseDateParam } from '../domain/calendar.js';
+import { effectiveTimezone } from '../domain/user.js';
+import { parseUserAgent } from '../domain/user-agent.js';
+import { memoize } from '../domain/memo.js';
+import { resolveTargetUser } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import { DateParam, UserParams } from '../http/schemas.js';
+import { listHeartbeatsWithRefs, type HeartbeatWithRefs } from '../storage/heartbeats.js';
+import type { UserRow } from '../storage/users.js';
+import type { RouteFamily } from './types.js';
+import type { IngestItem } from '../services/ingest.js';
+
+function header(request: FastifyRequest, name: string): string | null {
+  const v = request.headers[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && s.trim() ? s.trim().slice(0, 1024) : null;
+}
+
+/** A handful of user agents send nearly every heartbeat: parse each once. */
+const parseAgent = memoize((ua: string) => {
+  const p = parseUserAgent(ua);
+  return { editor: p.editor, operating_system: p.operating_system, plugin: p.plugin };
+});
+
+function contextOf(request: FastifyRequest): HeartbeatContext {
+  return {
+    userAgent: header(request, 'user-agent'),
+    machine: header(request, 'x-machine-name'),
+    parseUserAgent: parseAgent,
+    now: Date.now() / 1000,
+  };
+}
+
+/** The Timezone header sets the user's zone only if they never chose one. */
+function timezoneToSet(request: FastifyRequest, user: UserRow): string | null {
+  if (user.timezone) return null;
+  const tz = header(request, 'timezone');
+  return tz && isValidTimezone(tz) ? tz : null;
+}
+
+function itemError(r: Exclude<NormalizeResult, { ok: true }>): Record<string, unknown> {
+  return 'errors' in r ? { errors: r.errors } : { error: r.error };
+}
+
+export function heartbeatResource(h: HeartbeatWithRefs, userUuid: string) {
+  const extra = h.extra ? (JSON.parse(h.extra) as Record<string, unknown>) : {};
+  return {
+    ...extra,
+    id: heartbeatId(h.hash),
+    user_id: userUuid,
+    entity: h.entity,
+    type: h.type,
+    category: h.category,
+    time: h.time,
+    project: h.project,
+    project_root_count: h.project_root_count,
+    branch: h.branch,
+    language: h.language,
+    dependencies: h.dependencies ? (JSON.parse(h.dependencies) as string[]) : [],
+    machine_name_id: h.machine_uuid,
+    user_agent_id: h.user_agent_uuid,
+    user_agent: h.user_agent,
+    lines: h.lines,
+    line_additions: h.line_additions,
+    line_deletions: h.line_deletions,
+    lineno: h.lineno,
+    cursorpos: h.cursorpos,
+    is_write: !!h.is_write,
+    ai_line_changes: h.ai_line_changes,
+    human_line_changes: h.human_line_changes,
+    editor: h.editor,
+    operating_system: h.operating_system,
+    machine: h.machine,
+    created_at: isoUtc(h.created_at),
+  };
+}
+
+const OneHeartbeatBody = Type.Object({}, { additionalProperties: true, description: 'A heartbeat (see the reference); unknown fields are stored.' });
+const BulkBody = Type.Union([Type.Array(Type.Unknown()), Type.Object({}, { additionalProperties: true })], {
+  description: 'An array of heartbeats (a single object is accepted too).',
+});
+
+export const heartbeatRoutes: RouteFamily = async (app, { storage, services, config }) => {
+  const writeScope = 'write_heartbeats';
+
+  app.post(
+    '/api/v1/users/:user/heartbeats',
+    { schema: { summary: 'Create a heartbeat', tags: ['heartbeats'], params: UserParams, body: OneHeartbeatBody } },
+    async (request, reply) => {
+      const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
+      const r = normalizeHeartbeat(request.body, contextOf(request));
+      if (!r.ok) return reply.code(400).send(itemError(r));
+      const hash = heartbeatHash(user.id, r.heartbeat);
+      await services.heartbeats.submit({ userId: user.id, items: [{ heartbeat: r.heartbeat, hash }], ip: request.ip, timezone: timezoneToSet(request, user) });
+      return reply.code(202).send({ data: acceptedHeartbeatData(hash, r.heartbeat) });
+    },
+  );
+
+  app.post(
+    '/api/v1/users/:user/heartbeats.bulk',
+    { schema: { summary: 'Create heartbeats in bulk', tags: ['heartbeats'], params: UserParams, body: BulkBody } },
+    async (request, reply) => {
+      const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
+      const body = Array.isArray(request.body) ? request.body : [request.body];
+      if (body.length > config.maxBulkHeartbeats) {
+        throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
+      }
+      const ctx = contextOf(request);
+      const responses: [Record<string, unknown>, number][] = [];
+      const items: IngestItem[] = [];
+      for (const raw of body) {
+        const r = normalizeHeartbeat(raw, ctx);
+        if (!r.ok) {
+          responses.push([itemError(r), 400]);
+          continue;
+        }
+        const hash = heartbeatHash(user.id, r.heartbeat);
+        items.push({ heartbeat: r.heartbeat, hash });
+        responses.push([{ data: acceptedHeartbeatData(hash, r.heartbeat) }, 201]);
+      }
+      await services.heartbeats.submit({ userId: user.id, items, ip: request.ip, timezone: timezoneToSet(request, user) });
+      return reply.code(201).send({ responses });
+    },
+  );
+
+  app.get(
+    '/api/v1/users/:user/heartbeats',
+    {
+      schema: {
+        summary: "A day's heartbeats",
+        tags: ['heartbeats'],
+        params: UserParams,
+        querystring: Type.Object({ date: DateParam, timezone: Type.Optional(Type.String({ maxLength: 64 })) }),
+      },
+    },
+    async (request) => {
+      const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: 'read_heartbeats' });
+      const zone = request.query.timezone ?? effectiveTimezone(user);
+      if (!isValidTimezone(zone)) throw new HttpError(400, `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`, 'timezone');
+      const date = parseDateParam(request.query.date, zone);
+      if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD, an ISO 8601 datetime, today or yesterday.', 'date');
+      const { start, end } = dayRange(date, zone);
+      const rows = await listHeartbeatsWithRefs(storage.db, user.id, start, end);
+      return { data: rows.map((h) => heartbeatResource(h, user.uuid)), start: isoUtc(start), end: isoUtc(end), timezone: zone };
+    },
+  );
+
+  app.delete(
+    '/api/v1/users/:user/heartbeats.bulk',
+    {
+      schema: {
+        summary: 'Delete heartbeats of one day by id',
+        tags: ['heartbeats'],
+        params: UserParams,
+        body: Type.Object({ date: DateParam, ids: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10000 }) }),
+      },
+    },
+    async (request) => {
+      const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
+      const zone = effectiveTimezone(user);
+      const date = parseDateParam(request.body.date, zone);
+      if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD.', 'date');
+      const hashes: number[] = [];
+      for (const id of request.body.ids) {
+        const h = parseHeartbeatId(id);
+        if (h === null) throw new HttpError(400, `"${id}" is not a heartbeat id.`, 'ids');
+        hashes.push(h);
+      }
+      const { start, end } = dayRange(date, zone);
+      await services.heartbeats.delete(user.id, start, end, hashes);
+      return { data: {} };
+    },
+  );
+};

@@ -1,0 +1,16 @@
+/**
+ * Every endpoint family, one file each, registered in this order. Add yours here.
+ */
+import type { RouteFamily } from './types.js';
+import { healthRoutes } from './health.js';
+import { userRoutes } from './users.js';
+import { heartbeatRoutes } from './heartbeats.js';
+import { recordRoutes } from './records.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { catalogRoutes } from './catalogs.js';
+import { summaryRoutes } from './summaries.js';
+import { statsRoutes } from './stats.js';
+import { durationRoutes } from './durations.js';
+import { insightRoutes } from './insights.js';
+
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, recordRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes];

@@ -1,0 +1,48 @@
+/** The long-lived services an app instance owns (writers, background workers). */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { Storage } from '../storage/db.js';
+import type { UserRow } from '../storage/users.js';
+import { HeartbeatWriter } from './ingest.js';
+import { RollupService } from './rollups.js';
+import { TimeService } from './time.js';
+import { StatusBarCache } from './status-bar-cache.js';
+
+/** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
+export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
+
+export interface Services {
+  heartbeats: HeartbeatWriter;
+  rollups: RollupService;
+  time: TimeService;
+  statusBar: StatusBarCache;
+  preferencesHooks: PreferencesChangedHook[];
+  /** Runs the preference hooks; call after every change of a user's preferences. */
+  preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
+  /** Stops background work and commits what is pending. */
+  close(): Promise<void>;
+}
+
+export function createServices(deps: { config: Config; storage: Storage; log: FastifyBaseLogger }): Services {
+  const heartbeats = new HeartbeatWriter(deps.storage, deps.log);
+  const rollups = new RollupService(deps.storage, deps.log);
+  heartbeats.hooks.push(rollups.onHeartbeatsChanged);
+  const statusBar = new StatusBarCache();
+  heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
+  const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
+  return {
+    heartbeats,
+    rollups,
+    time: new TimeService(deps.storage, rollups),
+    statusBar,
+    preferencesHooks,
+    async preferencesChanged(before, after) {
+      statusBar.forget([after.id]);
+      for (const hook of preferencesHooks) await hook(before, after);
+    },
+    async close() {
+      await heartbeats.close();
+      await rollups.stop();
+    },
+  };
+}

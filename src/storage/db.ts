@@ -1,0 +1,107 @@
+/**
+ * Opens the database behind every storage module: SQLite (default, WAL) or PostgreSQL.
+ * All queries go through the same Kysely code path; only DDL in migrations may branch on dialect.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type DB = Kysely<Database>;
+
+export interface Storage {
+  db: DB;
+  dialect: Dialect;
+  /** Human-readable description of where the data lives (no password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** SQLite `synchronous` pragma (default FULL). */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+// int8 (bigint, count(*)) as JS numbers: every value we store fits in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+// numeric (sum() over bigint) as JS numbers.
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function sqlitePath(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/i, '');
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Storage {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle client's error (e.g. the server restarting) must not crash the process.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const u = new URL(url);
+    return {
+      db,
+      dialect: 'postgres',
+      location: `postgres://${u.host}${u.pathname}`,
+      close: () => db.destroy(),
+    };
+  }
+  const file = sqlitePath(url);
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('cache_size = -65536');
+  database.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: path.resolve(file),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; preparing is a large share of a small write's cost in
+ * SQLite. Queries repeat the same SQL text (only parameters change), so keep prepared statements
+ * in a bounded cache keyed by their text.
+ */
+function withStatementCache(database: BetterSqlite3.Database, size = 500): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return new Proxy(database, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (sqlText: string) => {
+        let stmt = cache.get(sqlText);
+        if (stmt) {
+          // most recently used last
+          cache.delete(sqlText);
+        } else {
+          stmt = target.prepare(sqlText);
+          if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(sqlText, stmt);
+        return stmt;
+      };
+    },
+  });
+}
+
+/** A cheap round trip, for /healthz. */
+export async function ping(storage: Storage): Promise<void> {
+  await sql`select 1`.execute(storage.db);
+}

@@ -1,0 +1,293 @@
+/**
+ * Heartbeat storage: insert-or-ignore under the (user_id, time, hash) primary key, reads by
+ * user and time range, deletes by id within a day. Never select-then-insert.
+ */
+import { randomUUID } from 'node:crypto';
+import { CompiledQuery, sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import type { DB } from './db.js';
+import type { Database, HeartbeatsTable } from './schema.js';
+import type { ActivityHeartbeat } from '../domain/heartbeat.js';
+
+export type HeartbeatRow = Selectable<HeartbeatsTable>;
+export type NewHeartbeatRow = Insertable<HeartbeatsTable>;
+type Tx = Transaction<Database> | DB;
+
+const COLUMNS = [
+  'user_id', 'time', 'hash', 'entity', 'type', 'category', 'project', 'project_root_count', 'branch', 'language',
+  'dependencies', 'lines', 'line_additions', 'line_deletions', 'lineno', 'cursorpos', 'is_write', 'ai_line_changes',
+  'human_line_changes', 'user_agent_id', 'editor', 'operating_system', 'machine_name_id', 'machine', 'extra', 'created_at',
+] as const satisfies readonly (keyof HeartbeatsTable)[];
+
+/**
+ * Rows per INSERT statement, largest first: 26 columns × 400 rows stays under both databases'
+ * parameter limits, and a few fixed sizes keep the SQL text (and SQLite's prepared statement) reused.
+ */
+const CHUNKS = [400, 100, 25, 5, 1];
+
+/** The compiled INSERT … ON CONFLICT DO NOTHING for n rows, per dialect (compiled once by Kysely). */
+const insertTemplates = new WeakMap<object, Map<number, string>>();
+function insertSql(db: Tx, n: number): string {
+  const key = db.getExecutor().adapter as object;
+  let byN = insertTemplates.get(key);
+  if (!byN) insertTemplates.set(key, (byN = new Map()));
+  let text = byN.get(n);
+  if (!text) {
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as NewHeartbeatRow;
+    text = db
+      .insertInto('heartbeats')
+      .values(Array.from({ length: n }, () => row))
+      .onConflict((oc) => oc.columns(['user_id', 'time', 'hash']).doNothing())
+      .compile().sql;
+    byN.set(n, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts rows, ignoring ones already stored (same user, time and hash). Returns how many were
+ * new. The hot path of ingest: the statement is compiled once per chunk size, not per call.
+ */
+export async function insertHeartbeats(tx: Tx, rows: NewHeartbeatRow[]): Promise<number> {
+  let inserted = 0;
+  let i = 0;
+  while (i < rows.length) {
+    const n = CHUNKS.find((c) => c <= rows.length - i)!;
+    const params: unknown[] = new Array(n * COLUMNS.length);
+    let k = 0;
+    for (let r = i; r < i + n; r++) {
+      const row = rows[r] as Record<string, unknown>;
+      for (const c of COLUMNS) params[k++] = row[c] ?? null;
+    }
+    const result = await tx.executeQuery(CompiledQuery.raw(insertSql(tx, n), params));
+    inserted += Number(result.numAffectedRows ?? 0);
+    i += n;
+  }
+  return inserted;
+}
+
+export async function listHeartbeats(db: Tx, userId: number, start: number, end: number): Promise<HeartbeatRow[]> {
+  return db
+    .selectFrom('heartbeats')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('time', '>=', start)
+    .where('time', '<', end)
+    .orderBy('time')
+    .orderBy('hash')
+    .execute();
+}
+
+export type HeartbeatWithRefs = HeartbeatRow & { machine_uuid: string | null; user_agent_uuid: string | null; user_agent: string | null };
+
+/** A day's heartbeats with the public ids of their machine and user agent, for `GET heartbeats`. */
+export async function listHeartbeatsWithRefs(db: Tx, userId: number, start: number, end: number): Promise<HeartbeatWithRefs[]> {
+  return db
+    .selectFrom('heartbeats as h')
+    .leftJoin('machines as m', 'm.id', 'h.machine_name_id')
+    .leftJoin('user_agents as ua', 'ua.id', 'h.user_agent_id')
+    .selectAll('h')
+    .select(['m.uuid as machine_uuid', 'ua.uuid as user_agent_uuid', 'ua.value as user_agent'])
+    .where('h.user_id', '=', userId)
+    .where('h.time', '>=', start)
+    .where('h.time', '<', end)
+    .orderBy('h.time')
+    .orderBy('h.hash')
+    .execute();
+}
+
+/** Deletes the heartbeats with these hashes inside [start, end); returns the times deleted. */
+export async function deleteHeartbeats(tx: Tx, userId: number, start: number, end: number, hashes: number[]): Promise<number[]> {
+  if (hashes.length === 0) return [];
+  const rows = await tx
+    .deleteFrom('heartbeats')
+    .where('user_id', '=', userId)
+    .where('time', '>=', start)
+    .where('time', '<', end)
+    .where('hash', 'in', hashes)
+    .returning('time')
+    .execute();
+  return rows.map((r) => r.time);
+}
+
+// ---- what heartbeats create: projects, machines, user agents (first/last seen) ----------------
+
+/** Keeps the earlier first-seen and the later last-seen of the stored row and the new one. */
+const later = (table: string, col: string) =>
+  sql.raw<number>(`case when excluded.${col} > ${table}.${col} then excluded.${col} else ${table}.${col} end`);
+const earlier = (table: string, col: string) =>
+  sql.raw<number>(`case when excluded.${col} < ${table}.${col} then excluded.${col} else ${table}.${col} end`);
+
+export interface SeenRange {
+  first: number;
+  last: number;
+}
+
+export interface ProjectSeen extends SeenRange {
+  userId: number;
+  name: string;
+}
+
+/** Creates or widens the first/last heartbeat times of projects: one statement for all of them. */
+export async function upsertProjects(tx: Tx, projects: ProjectSeen[], now: number): Promise<void> {
+  if (projects.length === 0) return;
+  await tx
+    .insertInto('projects')
+    .values(
+      projects.map((p) => ({
+        uuid: randomUUID(),
+        user_id: p.userId,
+        name: p.name,
+        repository: null,
+        badge: null,
+        color: null,
+        first_heartbeat_at: p.first,
+        last_heartbeat_at: p.last,
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'name']).doUpdateSet({
+        first_heartbeat_at: earlier('projects', 'first_heartbeat_at'),
+        last_heartbeat_at: later('projects', 'last_heartbeat_at'),
+      }),
+    )
+    .execute();
+}
+
+export interface MachineSeen extends SeenRange {
+  userId: number;
+  value: string;
+  ip: string | null;
+  timezone: string | null;
+}
+
+/** Creates or widens machines; returns their ids by `${userId}\n${value}`. One statement. */
+export async function upsertMachines(tx: Tx, machines: MachineSeen[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (machines.length === 0) return ids;
+  const rows = await tx
+    .insertInto('machines')
+    .values(machines.map((m) => ({ uuid: randomUUID(), user_id: m.userId, value: m.value, ip: m.ip, timezone: m.timezone, first_seen_at: m.first, last_seen_at: m.last })))
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'value']).doUpdateSet({
+        first_seen_at: earlier('machines', 'first_seen_at'),
+        last_seen_at: later('machines', 'last_seen_at'),
+        // the latest address; the timezone of the first heartbeat is kept
+        ip: sql.raw<string | null>('coalesce(excluded.ip, machines.ip)'),
+        timezone: sql.raw<string | null>('coalesce(machines.timezone, excluded.timezone)'),
+      }),
+    )
+    .returning(['id', 'user_id', 'value'])
+    .execute();
+  for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+  return ids;
+}
+
+export interface UserAgentSeen extends SeenRange {
+  userId: number;
+  value: string;
+  editor: string | null;
+  version: string | null;
+  os: string | null;
+  isBrowserExtension: boolean;
+  isDesktopApp: boolean;
+}
+
+/** Creates or widens user agents; returns their ids by `${userId}\n${value}`. One statement. */
+export async function upsertUserAgents(tx: Tx, agents: UserAgentSeen[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (agents.length === 0) return ids;
+  const rows = await tx
+    .insertInto('user_agents')
+    .values(
+      agents.map((a) => ({
+        uuid: randomUUID(),
+        user_id: a.userId,
+        value: a.value,
+        editor: a.editor,
+        version: a.version,
+        os: a.os,
+        is_browser_extension: a.isBrowserExtension ? 1 : 0,
+        is_desktop_app: a.isDesktopApp ? 1 : 0,
+        first_seen_at: a.first,
+        last_seen_at: a.last,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'value']).doUpdateSet({
+        first_seen_at: earlier('user_agents', 'first_seen_at'),
+        last_seen_at: later('user_agents', 'last_seen_at'),
+      }),
+    )
+    .returning(['id', 'user_id', 'value'])
+    .execute();
+  for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+  return ids;
+}
+
+/** Moves the user's "last …" fields forward when these heartbeats are the newest seen. */
+export async function advanceUserLastSeen(
+  tx: Tx,
+  userId: number,
+  latest: { time: number; plugin: string | null; editor: string | null; project: string | null; branch: string | null },
+): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set({
+      last_heartbeat_at: latest.time,
+      last_plugin: latest.plugin,
+      last_plugin_name: latest.editor,
+      last_project: latest.project,
+      last_branch: latest.branch,
+    })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('last_heartbeat_at', 'is', null), eb('last_heartbeat_at', '<', latest.time)]))
+    .execute();
+}
+
+// ---- what time accounting reads -------------------------------------------------------------
+
+export interface ActivityFilter {
+  writesOnly?: boolean;
+}
+
+/** A user's heartbeats in [start, end) in time order, as time accounting needs them. */
+export async function loadActivity(db: Tx, userId: number, start: number, end: number, filter: ActivityFilter = {}): Promise<ActivityHeartbeat[]> {
+  let q = db
+    .selectFrom('heartbeats')
+    .select(['time', 'entity', 'type', 'category', 'project', 'branch', 'language', 'dependencies', 'editor', 'operating_system', 'machine', 'is_write'])
+    .where('user_id', '=', userId)
+    .where('time', '>=', start)
+    .where('time', '<', end);
+  if (filter.writesOnly) q = q.where('is_write', '=', 1);
+  const rows = await q.orderBy('time').orderBy('hash').execute();
+  const out = new Array<ActivityHeartbeat>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = {
+      time: r.time,
+      entity: r.entity,
+      type: r.type,
+      category: r.category,
+      project: r.project,
+      branch: r.branch,
+      language: r.language,
+      dependencies: r.dependencies ? (JSON.parse(r.dependencies) as string[]) : [],
+      editor: r.editor,
+      operating_system: r.operating_system,
+      machine: r.machine,
+      is_write: r.is_write === 1,
+    };
+  }
+  return out;
+}
+
+/** First and last heartbeat time of a user (null when none). */
+export async function activitySpan(db: Tx, userId: number): Promise<{ first: number; last: number } | null> {
+  const r = await db
+    .selectFrom('heartbeats')
+    .select((eb) => [eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r && r.first !== null && r.last !== null ? { first: Number(r.first), last: Number(r.last) } : null;
+}

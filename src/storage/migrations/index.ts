@@ -1,0 +1,15 @@
+/**
+ * Every migration, in order. Keys sort lexicographically: 001 foundation, 010 time engine,
+ * 020 accounts and OAuth. Add yours with a new key; never edit one that has shipped.
+ */
+import type { Migration } from 'kysely';
+import type { Dialect } from '../db.js';
+import { foundation } from './001_foundation.js';
+import { rollups } from './010_rollups.js';
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001_foundation': foundation(dialect),
+    '010_rollups': rollups(dialect),
+  };
+}

@@ -1,0 +1,117 @@
+/** Rollup rows: seconds per user, local day, dimension and name. */
+import type { Selectable, Transaction } from 'kysely';
+import type { DayTotals } from '../domain/duration.js';
+import { ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import type { DB } from './db.js';
+import type { Database, RollupStateTable } from './schema.js';
+
+type Tx = Transaction<Database> | DB;
+export type RollupState = Selectable<RollupStateTable>;
+export const TOTAL = 'total';
+
+export async function getState(db: Tx, userId: number): Promise<RollupState | undefined> {
+  return db.selectFrom('rollup_state').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function putState(db: Tx, state: RollupState): Promise<void> {
+  await db
+    .insertInto('rollup_state')
+    .values(state)
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({
+        timezone: state.timezone,
+        timeout: state.timeout,
+        writes_only: state.writes_only,
+        status: state.status,
+        progress: state.progress,
+        updated_at: state.updated_at,
+      }),
+    )
+    .execute();
+}
+
+/** Takes the user's state row lock until the transaction ends (PostgreSQL; SQLite has one writer). */
+export async function lockState(tx: Tx, userId: number): Promise<void> {
+  await tx.updateTable('rollup_state').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', userId).execute();
+}
+
+export async function markDirty(tx: Tx, marks: { user_id: number; hour: number }[]): Promise<void> {
+  for (let i = 0; i < marks.length; i += 500) await tx.insertInto('rollup_dirty').values(marks.slice(i, i + 500)).execute();
+}
+
+export async function readDirty(tx: Tx, userId: number): Promise<{ id: number; hour: number }[]> {
+  return tx.selectFrom('rollup_dirty').select(['id', 'hour']).where('user_id', '=', userId).orderBy('id').limit(10000).execute();
+}
+
+export async function hasDirty(db: Tx, userId: number): Promise<boolean> {
+  return !!(await db.selectFrom('rollup_dirty').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst());
+}
+
+export async function clearDirty(tx: Tx, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await tx.deleteFrom('rollup_dirty').where('id', 'in', ids.slice(i, i + 500)).execute();
+}
+
+export async function usersWithDirty(db: Tx, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('rollup_dirty').select('user_id').distinct().limit(limit).execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** Replaces the rows of these days with the given totals (days absent from `totals` become empty). */
+export async function replaceDays(tx: Tx, userId: number, dates: string[], totals: Map<string, DayTotals>): Promise<void> {
+  for (let i = 0; i < dates.length; i += 200) {
+    await tx.deleteFrom('rollup_days').where('user_id', '=', userId).where('day', 'in', dates.slice(i, i + 200)).execute();
+  }
+  const rows: { user_id: number; day: string; dimension: string; name: string; seconds: number }[] = [];
+  for (const date of dates) {
+    const day = totals.get(date);
+    if (!day || day.total <= 0) continue;
+    rows.push({ user_id: userId, day: date, dimension: TOTAL, name: '', seconds: day.total });
+    for (const dim of ROLLUP_DIMENSIONS) for (const [name, seconds] of day.dims[dim]) rows.push({ user_id: userId, day: date, dimension: dim, name, seconds });
+  }
+  for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('rollup_days').values(rows.slice(i, i + 1000)).execute();
+}
+
+export async function deleteAllDays(tx: Tx, userId: number): Promise<void> {
+  await tx.deleteFrom('rollup_days').where('user_id', '=', userId).execute();
+}
+
+export interface RollupRow {
+  day: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+
+/** Every rollup row of [firstDate, lastDate]. */
+export async function readDays(db: Tx, userId: number, firstDate: string, lastDate: string): Promise<RollupRow[]> {
+  return db
+    .selectFrom('rollup_days')
+    .select(['day', 'dimension', 'name', 'seconds'])
+    .where('user_id', '=', userId)
+    .where('day', '>=', firstDate)
+    .where('day', '<=', lastDate)
+    .execute();
+}
+
+/** Sums per dimension and name over [firstDate, lastDate], and the total of each day: for long ranges. */
+export async function readRangeSums(db: Tx, userId: number, firstDate: string, lastDate: string): Promise<{ sums: RollupRow[]; days: { day: string; seconds: number }[] }> {
+  const sums = await db
+    .selectFrom('rollup_days')
+    .select((eb) => ['dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+    .where('user_id', '=', userId)
+    .where('day', '>=', firstDate)
+    .where('day', '<=', lastDate)
+    .where('dimension', '!=', TOTAL)
+    .groupBy(['dimension', 'name'])
+    .execute();
+  const days = await db
+    .selectFrom('rollup_days')
+    .select(['day', 'seconds'])
+    .where('user_id', '=', userId)
+    .where('dimension', '=', TOTAL)
+    .where('day', '>=', firstDate)
+    .where('day', '<=', lastDate)
+    .orderBy('day')
+    .execute();
+  return { sums: sums.map((s) => ({ day: '', dimension: s.dimension, name: s.name, seconds: Number(s.seconds) })), days };
+}

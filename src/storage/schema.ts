@@ -1,0 +1,178 @@
+/**
+ * The tables, as Kysely sees them. One interface per table; add yours here with its migration.
+ *
+ * Conventions, identical on SQLite and PostgreSQL so that one query code path serves both:
+ * - timestamps are UNIX epoch seconds as double precision (REAL in SQLite);
+ * - booleans are integers 0/1 (better-sqlite3 cannot bind JS booleans);
+ * - lists and free-form objects are JSON text.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: Generated<number>;
+  /** Public id, exposed as `id` in the API. */
+  uuid: string;
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  full_name: string | null;
+  photo: string | null;
+  website: string | null;
+  github_username: string | null;
+  twitter_username: string | null;
+  linkedin_username: string | null;
+  wonderfuldev_username: string | null;
+  city_country_code: string | null;
+  city_name: string | null;
+  city_state: string | null;
+  public_email: string | null;
+  is_email_public: number;
+  is_email_confirmed: number;
+  photo_public: number;
+  is_hireable: number;
+  logged_time_public: number;
+  languages_used_public: number;
+  editors_used_public: number;
+  categories_used_public: number;
+  os_used_public: number;
+  /** IANA zone; null until the user (or a plugin's first Timezone header) sets it. */
+  timezone: string | null;
+  /** Keystroke timeout in minutes (1–240). */
+  keystroke_timeout: number;
+  writes_only: number;
+  /** Range shown on the public profile and by `GET /stats` without a range. */
+  profile_range: string;
+  last_heartbeat_at: number | null;
+  last_plugin: string | null;
+  last_plugin_name: string | null;
+  last_project: string | null;
+  last_branch: string | null;
+  created_at: number;
+  modified_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  name: string;
+  /** sha256 hex of the key; the key itself is never stored. */
+  key_hash: string;
+  /** The first characters of the key, to tell keys apart in lists. */
+  key_prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface HeartbeatsTable {
+  user_id: number;
+  time: number;
+  /** 52-bit canonical hash: dedup key (with user_id and time) and the public id (hex). */
+  hash: number;
+  entity: string;
+  type: string;
+  category: string;
+  project: string | null;
+  project_root_count: number | null;
+  branch: string | null;
+  language: string | null;
+  /** JSON array of strings. */
+  dependencies: string | null;
+  lines: number | null;
+  line_additions: number | null;
+  line_deletions: number | null;
+  lineno: number | null;
+  cursorpos: number | null;
+  is_write: number;
+  ai_line_changes: number | null;
+  human_line_changes: number | null;
+  user_agent_id: number | null;
+  editor: string | null;
+  operating_system: string | null;
+  machine_name_id: number | null;
+  machine: string | null;
+  /** JSON object of fields we do not know yet, kept verbatim. */
+  extra: string | null;
+  created_at: number;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  name: string;
+  repository: string | null;
+  badge: string | null;
+  color: string | null;
+  first_heartbeat_at: number;
+  last_heartbeat_at: number;
+  created_at: number;
+}
+
+export interface MachinesTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** Host name as sent in X-Machine-Name. */
+  value: string;
+  ip: string | null;
+  timezone: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface UserAgentsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  value: string;
+  editor: string | null;
+  version: string | null;
+  os: string | null;
+  is_browser_extension: number;
+  is_desktop_app: number;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+/** Seconds per user, local day, dimension and name; dimension 'total' has name ''. */
+export interface RollupDaysTable {
+  user_id: number;
+  day: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+
+/** With which settings a user's rollups were built, and whether they are complete. */
+export interface RollupStateTable {
+  user_id: number;
+  timezone: string;
+  timeout: number;
+  writes_only: number;
+  /** 'ready' or 'building'. */
+  status: string;
+  /** 0–100 while building. */
+  progress: number;
+  updated_at: number;
+}
+
+/** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
+export interface RollupDirtyTable {
+  id: Generated<number>;
+  user_id: number;
+  hour: number;
+}
+
+export interface Database {
+  rollup_days: RollupDaysTable;
+  rollup_state: RollupStateTable;
+  rollup_dirty: RollupDirtyTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  heartbeats: HeartbeatsTable;
+  projects: ProjectsTable;
+  machines: MachinesTable;
+  user_agents: UserAgentsTable;
+}
