@@ -17,6 +17,8 @@ export interface Config {
   maxBulkHeartbeats: number;
   /** SQLite `synchronous` pragma: FULL makes every acknowledged write survive power loss. */
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Whether anyone may sign up on the web (ALLOW_SIGNUP); the CLI can always create users. */
+  allowSignup: boolean;
   /** Extra environment, for modules that read their own variables (e.g. /meta IPs). */
   env: Record<string, string | undefined>;
 }
@@ -29,6 +31,14 @@ function int(env: Record<string, string | undefined>, name: string, fallback: nu
     throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${env[name]}"`);
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -47,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     maxBulkHeartbeats: int(env, 'MAX_BULK_HEARTBEATS', 1000, 100, 100_000),
     sqliteSynchronous: sync,
+    allowSignup: bool(env, 'ALLOW_SIGNUP', true),
     env,
   };
 }

@@ -165,7 +165,93 @@ export interface RollupDirtyTable {
   hour: number;
 }
 
+/** A browser session (web app): the cookie holds the id, the table its sha256. */
+export interface SessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A failed login, for throttling: key is 'user:<lower login>' or 'ip:<address>'. */
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  key: string;
+  at: number;
+}
+
+export interface OauthAppsTable {
+  id: Generated<number>;
+  uuid: string;
+  /** The owner who registered the app. */
+  user_id: number;
+  name: string;
+  client_id: string;
+  /** sha256 hex of the client secret; null for public apps (PKCE instead of a secret). */
+  client_secret_hash: string | null;
+  is_public: number;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  created_at: number;
+  modified_at: number | null;
+  secret_rotated_at: number | null;
+}
+
+/** What a user approved for an app (skips the consent page next time). */
+export interface OauthGrantsTable {
+  id: Generated<number>;
+  uuid: string;
+  app_id: number;
+  user_id: number;
+  /** Space-separated scope names. */
+  scopes: string;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface OauthCodesTable {
+  id: Generated<number>;
+  code_hash: string;
+  app_id: number;
+  user_id: number;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface OauthTokensTable {
+  id: Generated<number>;
+  uuid: string;
+  app_id: number;
+  user_id: number;
+  access_hash: string;
+  /** null for the token (implicit) flow. */
+  refresh_hash: string | null;
+  scopes: string;
+  /** 'code' (365 days) or 'token' (12 hours). */
+  flow: string;
+  code_id: number | null;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  oauth_apps: OauthAppsTable;
+  oauth_grants: OauthGrantsTable;
+  oauth_codes: OauthCodesTable;
+  oauth_tokens: OauthTokensTable;
   rollup_days: RollupDaysTable;
   rollup_state: RollupStateTable;
   rollup_dirty: RollupDirtyTable;

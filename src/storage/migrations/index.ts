@@ -6,10 +6,12 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../db.js';
 import { foundation } from './001_foundation.js';
 import { rollups } from './010_rollups.js';
+import { accountsOauth } from './020_accounts_oauth.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_foundation': foundation(dialect),
     '010_rollups': rollups(dialect),
+    '020_accounts_oauth': accountsOauth(dialect),
   };
 }
