@@ -3,6 +3,8 @@
  * endpoint family from src/routes/. The server process (src/server.ts) and the tests share it.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Storage } from './storage/db.js';
@@ -46,6 +48,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
     else request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
+
+  // web sessions (cookies) and HTML forms (the OAuth consent page, form-encoded /oauth/token bodies)
+  await app.register(cookie);
+  await app.register(formbody);
 
   const services = createServices({ config, storage, log: app.log });
   // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials

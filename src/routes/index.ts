@@ -12,5 +12,6 @@ import { summaryRoutes } from './summaries.js';
 import { statsRoutes } from './stats.js';
 import { durationRoutes } from './durations.js';
 import { insightRoutes } from './insights.js';
+import { accountRoutes } from './accounts.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, recordRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, recordRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes];

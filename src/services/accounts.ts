@@ -13,11 +13,13 @@ export interface NewAccount {
   username: string;
   email?: string | null;
   password?: string | null;
-  /** Name of the first API key (default "default"). */
-  keyName?: string;
+  /** Name of the first API key (default "default"); null creates none (web sign-up: keys are made on the API keys page). */
+  keyName?: string | null;
 }
 
-export async function createAccount(storage: Storage, input: NewAccount): Promise<{ user: UserRow; apiKey: string }> {
+export async function createAccount(storage: Storage, input: NewAccount & { keyName?: string }): Promise<{ user: UserRow; apiKey: string }>;
+export async function createAccount(storage: Storage, input: NewAccount): Promise<{ user: UserRow; apiKey: string | null }>;
+export async function createAccount(storage: Storage, input: NewAccount): Promise<{ user: UserRow; apiKey: string | null }> {
   const username = input.username.trim();
   if (!USERNAME.test(username)) {
     throw new HttpError(400, 'Must be 1–50 letters, digits, "_", "-" or ".", starting with a letter or digit.', 'username');
@@ -33,6 +35,7 @@ export async function createAccount(storage: Storage, input: NewAccount): Promis
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return storage.db.transaction().execute(async (tx) => {
     const user = await insertUser(tx, { username, email, passwordHash });
+    if (input.keyName === null) return { user, apiKey: null };
     const { key } = await createApiKey(tx, user.id, input.keyName ?? 'default');
     return { user, apiKey: key };
   });
