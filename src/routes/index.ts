@@ -13,5 +13,7 @@ import { statsRoutes } from './stats.js';
 import { durationRoutes } from './durations.js';
 import { insightRoutes } from './insights.js';
 import { accountRoutes } from './accounts.js';
+import { oauthRoutes } from './oauth.js';
+import { oauthAppRoutes } from './oauth-apps.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, recordRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, recordRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes];
