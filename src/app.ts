@@ -13,6 +13,7 @@ import { forgetCachedCredentials } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
 import { routeFamilies } from './routes/index.js';
+import { registerWeb } from './http/web.js';
 
 export interface AppContext {
   config: Config;
@@ -67,5 +68,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   for (const family of routeFamilies) {
     await app.register(family, ctx);
   }
+  // the browser app at `/` (web/dist), after every API route
+  await registerWeb(app);
   return app as unknown as App;
 }

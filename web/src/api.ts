@@ -1,0 +1,160 @@
+/**
+ * The one way pages talk to the server: same-origin JSON with the session cookie, and the CSRF token
+ * (from GET /api/web/session, refreshed after login and sign-up) on every state-changing request.
+ * Answers follow the API's envelopes: `{data}` on success, `{error}` and/or `{errors: {field: [..]}}`.
+ */
+
+export type FieldErrors = Record<string, string[]>;
+
+export interface ApiResult<T> {
+  ok: boolean;
+  status: number;
+  data?: T;
+  error?: string;
+  errors?: FieldErrors;
+  /** Seconds from a Retry-After header (throttled logins). */
+  retryAfter?: number;
+}
+
+export interface City {
+  country_code: string | null;
+  name: string | null;
+  state: string | null;
+  title: string | null;
+}
+
+/** GET /api/v1/users/current, as its owner sees it. */
+export interface User {
+  id: string;
+  username: string | null;
+  display_name: string;
+  full_name: string | null;
+  email: string | null;
+  public_email: string | null;
+  photo: string | null;
+  website: string | null;
+  github_username: string | null;
+  twitter_username: string | null;
+  linkedin_username: string | null;
+  wonderfuldev_username: string | null;
+  city: City | null;
+  is_hireable: boolean;
+  is_email_public: boolean;
+  photo_public: boolean;
+  logged_time_public: boolean;
+  languages_used_public: boolean;
+  editors_used_public: boolean;
+  categories_used_public: boolean;
+  os_used_public: boolean;
+  timezone: string;
+  timeout: number;
+  writes_only: boolean;
+  profile_range: string | null;
+  created_at: string | null;
+  last_heartbeat_at: string | null;
+  last_plugin_name: string | null;
+  last_project: string | null;
+}
+
+export interface Session {
+  user: User | null;
+  csrf_token: string;
+  signup_open: boolean;
+  base_url: string;
+  api_url: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface OAuthApp {
+  id: string;
+  name: string;
+  client_id: string;
+  redirect_uris: string[];
+  is_public: boolean;
+  created_at: string | null;
+  modified_at: string | null;
+  secret_rotated_at: string | null;
+}
+
+export interface AuthorizedApp {
+  id: string;
+  app: { client_id: string; name: string };
+  scopes: string[];
+  created_at: string | null;
+  modified_at: string | null;
+  active_tokens: number;
+  last_used_at: string | null;
+}
+
+let csrfToken = '';
+let onUnauthorized: (() => void) | null = null;
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Called when an authenticated request answers 401: the session ended (expired or logged out elsewhere). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export async function api<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (!SAFE_METHODS.has(method)) headers['x-csrf-token'] = csrfToken;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    return { ok: false, status: 0, error: 'Could not reach the server. Check your connection and try again.' };
+  }
+  let json: { data?: T; error?: unknown; errors?: unknown } | null = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (res.ok) return { ok: true, status: res.status, data: json?.data };
+  if (res.status === 401 && !options.quiet401) onUnauthorized?.();
+  const errors = json && typeof json.errors === 'object' && json.errors !== null ? (json.errors as FieldErrors) : undefined;
+  const error = typeof json?.error === 'string' ? json.error : errors ? undefined : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
+  const retry = Number(res.headers.get('retry-after'));
+  return { ok: false, status: res.status, error, errors, retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined };
+}
+
+/** Messages for a field: `errors.<field>` and nested ones such as `errors["redirect_uris.0"]`. */
+export function fieldErrors(errors: FieldErrors | undefined, field: string): string[] {
+  if (!errors) return [];
+  return Object.entries(errors)
+    .filter(([key]) => key === field || key.startsWith(`${field}.`))
+    .flatMap(([, messages]) => (Array.isArray(messages) ? messages : [String(messages)]));
+}
+
+/**
+ * The form-level message: `error`, unless every message in it is already shown next to a field
+ * (the API repeats a field error as `error: "<field>: <message>"`).
+ */
+export function formError(result: Pick<ApiResult<unknown>, 'error' | 'errors'> | null, shownFields: string[]): string | undefined {
+  if (!result) return undefined;
+  const { error, errors } = result;
+  if (!errors) return error;
+  const unshown = Object.keys(errors).filter((key) => !shownFields.some((f) => key === f || key.startsWith(`${f}.`)));
+  if (unshown.length === 0) return undefined;
+  return error ?? unshown.map((key) => `${key}: ${errors[key].join(' ')}`).join(' ');
+}
