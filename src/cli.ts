@@ -1,5 +1,5 @@
 /**
- * The `metronome` command: serve, migrate, user create, user api-key.
+ * The `metronome` command: serve, migrate, user create, user api-key, app create.
  * Run it as `metronome …`, `npx metronome …` or `npm run metronome -- …`.
  */
 import { parseArgs } from 'node:util';
@@ -10,6 +10,8 @@ import { openDatabase, type Storage } from './storage/db.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { createApiKey, revokeAllApiKeys } from './storage/api-keys.js';
 import { findUserByUsername } from './storage/users.js';
+import { appRedirectUris, createOauthApp } from './storage/oauth.js';
+import { redirectUrisProblem } from './domain/oauth.js';
 import { startServer } from './server.js';
 
 const USAGE = `Usage: metronome <command>
@@ -22,6 +24,10 @@ Commands:
   user api-key <username> [--rotate] [--name N] [--json]
                                             issue a new API key for the user and print it;
                                             --rotate revokes all their other keys first
+  app create <username> --name N --redirect-uri U [--redirect-uri U2 …] [--public] [--json]
+                                            register an OAuth app owned by the user and print
+                                            its client_id and client_secret (public apps: none,
+                                            they must use PKCE)
 
 Configuration comes from environment variables (README.md, "Configuration").`;
 
@@ -93,6 +99,35 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     });
     if (values.json) out(JSON.stringify({ id: result.user.uuid, username: result.user.username, api_key: result.key, revoked: result.revoked }));
     else out(`${values.rotate ? `revoked ${result.revoked} key(s); ` : ''}new api_key for ${result.user.username}:\napi_key = ${result.key}`);
+    return 0;
+  }
+  if (command === 'app' && sub === 'create') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, json: { type: 'boolean' } },
+    });
+    const username = positionals[0];
+    if (!username) throw new HttpError(400, 'app create needs a <username>');
+    const name = values.name?.trim();
+    if (!name) throw new HttpError(400, 'app create needs --name');
+    const redirectUris = (values['redirect-uri'] ?? []).map((u) => u.trim());
+    const problem = redirectUrisProblem(redirectUris);
+    if (problem) throw new HttpError(400, `--redirect-uri: ${problem}`);
+    const { app, clientSecret } = await withStorage(async (s) => {
+      const user = await findUserByUsername(s.db, username);
+      if (!user) throw new HttpError(404, `no user named "${username}"`);
+      return createOauthApp(s.db, { userId: user.id, name, redirectUris, isPublic: !!values.public });
+    });
+    const uris = appRedirectUris(app);
+    if (values.json) {
+      out(JSON.stringify({ id: app.uuid, name: app.name, client_id: app.client_id, client_secret: clientSecret, redirect_uris: uris, is_public: !!app.is_public }));
+    } else {
+      out(`created OAuth app ${app.name} (${app.uuid}) for ${username}`);
+      out(`client_id = ${app.client_id}`);
+      out(`client_secret = ${clientSecret ?? '(none: public app, use PKCE)'}`);
+      out(`redirect_uris = ${uris.join(' ')}`);
+    }
     return 0;
   }
   out(USAGE);
