@@ -114,7 +114,7 @@ export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState
                   <tr key={key.id} data-testid="api-key-row">
                     <th scope="row">{key.name}</th>
                     <td>
-                      <code>{key.prefix}…</code>
+                      <code>{key.prefix}</code>
                     </td>
                     <td>
                       <TimeText iso={key.created_at} timeZone={user.timezone} />

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, formError, type ApiResult, type Session, type User } from '../api.js';
 import { Alert, FieldError, Page } from '../components.js';
-import { Link, safeNext, useRouter } from '../router.js';
+import { safeNext } from '../next.js';
+import { Link, useRouter } from '../router.js';
 
 function minutes(seconds: number): string {
   const m = Math.ceil(seconds / 60);

@@ -69,7 +69,7 @@ function AppFields({
   );
 }
 
-function AppCard({ app, onChanged, onDeleted, onSecret }: { app: OAuthApp; onChanged(a: OAuthApp): void; onDeleted(a: OAuthApp): void; onSecret(a: AppWithSecret): void }) {
+function AppCard({ app, timeZone, onChanged, onDeleted, onSecret }: { app: OAuthApp; timeZone: string; onChanged(a: OAuthApp): void; onDeleted(a: OAuthApp): void; onSecret(a: AppWithSecret): void }) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(app.name);
   const [uris, setUris] = useState(app.redirect_uris.join('\n'));
@@ -131,7 +131,7 @@ function AppCard({ app, onChanged, onDeleted, onSecret }: { app: OAuthApp; onCha
       ) : (
         <>
           <dl className="facts">
-            <div>
+            <div className="fact-wide">
               <dt>Client ID</dt>
               <dd className="with-copy">
                 <code data-testid="client-id">{app.client_id}</code>
@@ -157,14 +157,14 @@ function AppCard({ app, onChanged, onDeleted, onSecret }: { app: OAuthApp; onCha
             <div>
               <dt>Registered</dt>
               <dd>
-                <TimeText iso={app.created_at} />
+                <TimeText iso={app.created_at} timeZone={timeZone} />
               </dd>
             </div>
             {app.is_public ? null : (
               <div>
                 <dt>Secret last rotated</dt>
                 <dd>
-                  <TimeText iso={app.secret_rotated_at} never="Not since it was registered" />
+                  <TimeText iso={app.secret_rotated_at} timeZone={timeZone} never="Not since it was registered" />
                 </dd>
               </div>
             )}
@@ -198,7 +198,7 @@ function AppCard({ app, onChanged, onDeleted, onSecret }: { app: OAuthApp; onCha
   );
 }
 
-export function OAuthAppsPage({ session }: AppState) {
+export function OAuthAppsPage({ session, user }: AppState) {
   const [apps, setApps] = useState<OAuthApp[] | null>(null);
   const [listError, setListError] = useState<string | null>(null);
   const [name, setName] = useState('');
@@ -278,7 +278,9 @@ export function OAuthAppsPage({ session }: AppState) {
       </section>
 
       <section aria-labelledby={`${idBase}-list`}>
-        <h2 id={`${idBase}-list`}>Your apps</h2>
+        <h2 id={`${idBase}-list`} className="section-heading">
+          Your apps
+        </h2>
         <Alert kind="success">{notice}</Alert>
         <Alert kind="error">{listError}</Alert>
         {apps === null ? (
@@ -290,6 +292,7 @@ export function OAuthAppsPage({ session }: AppState) {
             <AppCard
               key={app.id}
               app={app}
+              timeZone={user.timezone}
               onChanged={(a) => setApps((list) => list?.map((x) => (x.id === a.id ? a : x)) ?? null)}
               onSecret={(a) => {
                 setSecret({ app: a, rotated: true });

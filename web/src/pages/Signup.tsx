@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, formError, type ApiResult, type Session, type User } from '../api.js';
 import { Alert, FieldError, Page } from '../components.js';
-import { Link, safeNext, useRouter } from '../router.js';
+import { safeNext } from '../next.js';
+import { Link, useRouter } from '../router.js';
 
 const FIELDS = ['username', 'email', 'password'] as const;
 type Field = (typeof FIELDS)[number];
