@@ -485,6 +485,12 @@ describeEachDatabase('OAuth 2.0 provider', (t: TestContext) => {
     const late = await codeFor(b, app);
     await t.storage.db.updateTable('oauth_codes').set({ expires_at: Date.now() / 1000 - 1 }).where('used_at', 'is', null).execute();
     expect((await token({ ...body, code: late })).json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
+    // codes expired for over a day are pruned when new ones are issued; recent ones stay for replay detection
+    const lateHash = hashSecret(late);
+    await t.storage.db.updateTable('oauth_codes').set({ expires_at: Date.now() / 1000 - 2 * 86400 }).where('code_hash', '=', lateHash).execute();
+    await codeFor(b, app);
+    expect(await t.storage.db.selectFrom('oauth_codes').select('id').where('code_hash', '=', lateHash).execute()).toEqual([]);
+    expect(await t.storage.db.selectFrom('oauth_codes').select('id').where('code_hash', '=', hashSecret(code)).execute()).toHaveLength(1);
   });
 
   it('checks redirect URIs: 400 at authorize, invalid_grant at the token step', async () => {

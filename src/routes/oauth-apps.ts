@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { redirectUrisProblem } from '../domain/oauth.js';
+import { loadScopes, redirectUrisProblem } from '../domain/oauth.js';
 import { isoOrNull } from '../domain/time.js';
 import { requireAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
@@ -152,7 +152,7 @@ export const oauthAppRoutes: RouteFamily = async (app, { storage }) => {
       data: rows.map((r) => ({
         id: r.grant.uuid,
         app: { client_id: r.clientId, name: r.appName },
-        scopes: r.grant.scopes.split(' ').filter(Boolean),
+        scopes: loadScopes(r.grant.scopes),
         created_at: isoOrNull(r.grant.created_at),
         modified_at: isoOrNull(r.grant.modified_at),
         active_tokens: r.activeTokens,

@@ -231,7 +231,7 @@ export async function markCodeUsed(db: DB, codeId: number, now = nowS()): Promis
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Removes codes that expired long ago (they can no longer be replayed usefully). */
+/** Removes codes that expired before `olderThan` (kept a while after expiry so that a replay still revokes its tokens). */
 export async function deleteExpiredCodes(db: DB, olderThan: number): Promise<void> {
   await db.deleteFrom('oauth_codes').where('expires_at', '<', olderThan).execute();
 }
@@ -378,10 +378,6 @@ export async function revokeCodeTokens(db: DB, codeId: number, now = nowS()): Pr
 /** For tests and maintenance: sets a token's expiry. */
 export async function setTokenExpiry(db: DB, id: number, expiresAt: number): Promise<void> {
   await db.updateTable('oauth_tokens').set({ expires_at: expiresAt }).where('id', '=', id).execute();
-}
-
-export async function findTokenByUuid(db: DB, uuid: string): Promise<OauthTokenRow | undefined> {
-  return db.selectFrom('oauth_tokens').selectAll().where('uuid', '=', uuid).executeTakeFirst();
 }
 
 /** Tokens of a user for an app, oldest first (any state). */
