@@ -284,10 +284,11 @@ export async function loadActivity(db: Tx, userId: number, start: number, end: n
 
 /** First and last heartbeat time of a user (null when none). */
 export async function activitySpan(db: Tx, userId: number): Promise<{ first: number; last: number } | null> {
-  const r = await db
-    .selectFrom('heartbeats')
-    .select((eb) => [eb.fn.min('time').as('first'), eb.fn.max('time').as('last')])
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return r && r.first !== null && r.last !== null ? { first: Number(r.first), last: Number(r.last) } : null;
+  // Two index probes, not min() and max() in one query: SQLite optimizes a lone min() or max()
+  // to one B-tree seek but scans every row of the user when both share a query.
+  const edge = (direction: 'asc' | 'desc') =>
+    db.selectFrom('heartbeats').select('time').where('user_id', '=', userId).orderBy('time', direction).limit(1).executeTakeFirst();
+  const first = await edge('asc');
+  const last = first && (await edge('desc'));
+  return first && last ? { first: Number(first.time), last: Number(last.time) } : null;
 }
