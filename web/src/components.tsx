@@ -4,7 +4,7 @@ import { fieldErrors, type FieldErrors } from './api.js';
 import { Link, navigationCount } from './router.js';
 
 /** A page: its <h1> (focused after in-app navigation, for screen readers) and the document title. */
-export function Page({ title, intro, children, wide }: { title: string; intro?: ReactNode; children: ReactNode; wide?: boolean }) {
+export function Page({ title, intro, children, narrow }: { title: string; intro?: ReactNode; children: ReactNode; narrow?: boolean }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · Metronome`;
@@ -12,7 +12,7 @@ export function Page({ title, intro, children, wide }: { title: string; intro?: 
     if (navigationCount() > 0) heading.current?.focus();
   }, [title]);
   return (
-    <div className={wide ? 'page page-wide' : 'page'}>
+    <div className={narrow ? 'page page-narrow' : 'page'}>
       <h1 ref={heading} tabIndex={-1}>
         {title}
       </h1>

@@ -44,8 +44,8 @@ export function LoginPage({ session, onSignedIn }: { session: Session; onSignedI
     message = result.retryAfter && !/try again/i.test(error) ? `${error} Try again in ${minutes(result.retryAfter)}.` : error;
   }
   return (
-    <Page title="Log in" intro={next.startsWith('/oauth/') ? 'Log in to continue to the app that asked for access.' : undefined}>
-      <form className="form form-narrow" onSubmit={submit} noValidate={false}>
+    <Page title="Log in" narrow intro={next.startsWith('/oauth/') ? 'Log in to continue to the app that asked for access.' : undefined}>
+      <form className="form card" onSubmit={submit} noValidate={false}>
         <Alert kind="error">{message}</Alert>
         <div className="field">
           <label htmlFor={ids.login}>Username or email</label>

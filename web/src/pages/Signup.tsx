@@ -17,7 +17,7 @@ export function SignupPage({ session, onSignedIn }: { session: Session; onSigned
 
   if (!session.signup_open) {
     return (
-      <Page title="Sign-up is closed">
+      <Page title="Sign-up is closed" narrow>
         <Alert kind="info">This Metronome server does not accept new accounts. Ask its administrator to create one for you.</Alert>
         <p>
           Already have an account? <Link to="/login">Log in</Link>.
@@ -75,12 +75,12 @@ export function SignupPage({ session, onSignedIn }: { session: Session; onSigned
   };
 
   return (
-    <Page title="Create your account" intro="Your coding activity, on your own server.">
-      <form className="form form-narrow" onSubmit={submit}>
+    <Page title="Create your account" narrow intro="Your coding activity, on your own server.">
+      <form className="form card" onSubmit={submit}>
         <Alert kind="error">{formError(result, [...FIELDS])}</Alert>
-        {input('username', 'Username', { autoComplete: 'username', required: true, hint: 'Letters, digits, dashes and underscores. Shown in your profile URL.' })}
+        {input('username', 'Username', { autoComplete: 'username', required: true, hint: '1 to 50 letters, digits, “_”, “-” or “.”, starting with a letter or digit.' })}
         {input('email', 'Email (optional)', { type: 'email', autoComplete: 'email', hint: 'Lets you log in with your email address.' })}
-        {input('password', 'Password', { type: 'password', autoComplete: 'new-password', required: true })}
+        {input('password', 'Password', { type: 'password', autoComplete: 'new-password', required: true, hint: 'At least 8 characters.' })}
         <div className="actions">
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? 'Creating your account…' : 'Sign up'}
