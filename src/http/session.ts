@@ -58,11 +58,18 @@ export function rotateCsrf(reply: FastifyReply, config: Config): string {
   return token;
 }
 
+/** What the request sent as its CSRF token: the X-CSRF-Token header, or a csrf_token field of an HTML form. */
+function sentCsrf(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const field = (request.body as Record<string, unknown> | null | undefined)?.csrf_token;
+  return typeof field === 'string' ? field : undefined;
+}
+
 /** Throws 403 unless the request proves it comes from our own pages (header or form field = cookie). */
 export function verifyCsrf(request: FastifyRequest, provided?: string): void {
   const expected = cookie(request, CSRF_COOKIE);
-  const header = request.headers['x-csrf-token'];
-  const sent = provided ?? (typeof header === 'string' ? header : undefined);
+  const sent = provided ?? sentCsrf(request);
   if (!expected || !sent || !sameSecret(expected, sent)) {
     throw new HttpError(403, 'CSRF token missing or invalid: reload the page and try again');
   }

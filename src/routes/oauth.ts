@@ -365,9 +365,7 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
     },
     async (request, reply) => {
       const body = request.body;
-      // The form carries the CSRF token as a field; the session resolver looks for the header.
-      verifyCsrf(request, body.csrf_token);
-      request.headers['x-csrf-token'] = body.csrf_token;
+      verifyCsrf(request);
       const { csrf_token: _csrf, decision, ...params } = body;
       const ok = await check(request, reply, params);
       if (!ok) return reply;
