@@ -286,6 +286,16 @@ describeBrowser('web app in a browser', (t) => {
     await page.getByText('Deleted "Team dashboard".').waitFor();
     await page.getByText('No apps registered yet.').waitFor();
     expect((await (await s.context.request.get(`${base}/api/v1/users/current/oauth_apps`)).json()).data).toEqual([]);
+
+    // a public app has no secret to show or rotate
+    await page.getByLabel('App name').fill('Desktop widget');
+    await page.getByLabel('Redirect URIs').fill('http://127.0.0.1:9/widget');
+    await page.getByLabel('Public client').check();
+    await page.getByRole('button', { name: 'Register app' }).click();
+    await page.getByText('a public app: it has no secret').waitFor();
+    expect(await page.getByTestId('secret-value').count()).toBe(0);
+    await card.getByText('Public (no secret; uses PKCE)').waitFor();
+    expect(await page.getByRole('button', { name: 'Rotate the secret of Desktop widget' }).count()).toBe(0);
   });
 
   it('lists an app authorized through the OAuth flow and revokes it', async () => {

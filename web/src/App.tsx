@@ -98,7 +98,7 @@ export function App() {
   if (path === '/signup') {
     page = user ? <Redirect to="/" /> : <SignupPage session={session} onSignedIn={signedIn} />;
   } else if (path === '/login') {
-    page = <LoginPage session={session} onSignedIn={signedIn} />;
+    page = <LoginPage session={session} />;
   } else if (SIGNED_IN_PAGES.includes(path)) {
     if (!user) {
       page = <Redirect to={path === '/' ? '/login' : `/login?next=${encodeURIComponent(path + location.search)}`} />;

@@ -46,6 +46,7 @@ export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState
       setListError(res.error ?? 'Could not revoke the key.');
       return;
     }
+    setKeys((list) => list?.filter((k) => k.id !== key.id) ?? null);
     if (created?.id === key.id) setCreated(null);
     if (newApiKey?.id === key.id) setNewApiKey(null);
     setNotice(`Revoked "${key.name}": it no longer works.`);

@@ -9,7 +9,7 @@ function minutes(seconds: number): string {
   return m <= 1 ? 'a minute' : `${m} minutes`;
 }
 
-export function LoginPage({ session, onSignedIn }: { session: Session; onSignedIn(user: User, csrfToken: string): void }) {
+export function LoginPage({ session }: { session: Session }) {
   const { location } = useRouter();
   const next = safeNext(location.search);
   const [login, setLogin] = useState('');
@@ -29,8 +29,8 @@ export function LoginPage({ session, onSignedIn }: { session: Session; onSignedI
     setResult(null);
     const res = await api<{ user: User; csrf_token: string }>('POST', '/api/web/login', { login: login.trim(), password }, { quiet401: true });
     if (res.ok && res.data) {
-      onSignedIn(res.data.user, res.data.csrf_token);
-      // a full load: `next` may be a server-rendered page (the OAuth consent page)
+      // a full load (the new page reads the fresh session): `next` may be a server-rendered page
+      // such as the OAuth consent page. Keep the form busy until the browser leaves.
       window.location.assign(next);
       return;
     }
