@@ -138,10 +138,6 @@ function AppCard({ app, timeZone, onChanged, onDeleted, onSecret }: { app: OAuth
                 <CopyButton text={app.client_id} />
               </dd>
             </div>
-            <div>
-              <dt>Type</dt>
-              <dd>{app.is_public ? 'Public (no secret; uses PKCE)' : 'Confidential (has a client secret)'}</dd>
-            </div>
             <div className="fact-wide">
               <dt>Redirect URIs</dt>
               <dd>
@@ -153,6 +149,10 @@ function AppCard({ app, timeZone, onChanged, onDeleted, onSecret }: { app: OAuth
                   ))}
                 </ul>
               </dd>
+            </div>
+            <div>
+              <dt>Type</dt>
+              <dd>{app.is_public ? 'Public (no secret; uses PKCE)' : 'Confidential (has a client secret)'}</dd>
             </div>
             <div>
               <dt>Registered</dt>
