@@ -6,9 +6,7 @@ import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandlers } from '../src/http/errors.js';
 import { registerWeb } from '../src/http/web.js';
-import { BASE_ACCESS, describeScope, SCOPES } from '../src/domain/oauth.js';
 import { safeNext } from '../web/src/next.js';
-import { BASE_ACCESS as WEB_BASE_ACCESS, scopeInWords } from '../web/src/scopes.js';
 import { describeEachDatabase } from './helpers/harness.js';
 import { ensureWebBuilt, WEB_DIST } from './helpers/web-build.js';
 
@@ -99,24 +97,5 @@ describe('web app serving without a build', () => {
 
   it('builds into web/dist', () => {
     expect(fs.existsSync(path.join(WEB_DIST, 'index.html'))).toBe(true);
-  });
-});
-
-describe('scope words on the authorized-apps page', () => {
-  it('match the consent page words for every scope', () => {
-    for (const scope of SCOPES) expect(scopeInWords(scope.name), scope.name).toBe(describeScope(scope.name));
-    expect(WEB_BASE_ACCESS).toBe(BASE_ACCESS);
-    expect(scopeInWords('made_up_scope')).toBe('made_up_scope');
-  });
-});
-
-describe('where the login page goes next', () => {
-  it('follows only paths on this site', () => {
-    expect(safeNext('?next=%2Fsettings')).toBe('/settings');
-    const authorize = '/oauth/authorize?client_id=abc&response_type=code&state=x%20y';
-    expect(safeNext(`?next=${encodeURIComponent(authorize)}`)).toBe(authorize);
-    for (const bad of ['', '?next=', '?next=settings', '?next=https%3A%2F%2Fevil.example', '?next=%2F%2Fevil.example', '?next=%2F%5Cevil.example', '?next=%2F%09%2Fevil.example', '?next=javascript%3Aalert(1)']) {
-      expect(safeNext(bad), bad).toBe('/');
-    }
   });
 });

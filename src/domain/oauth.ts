@@ -5,62 +5,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export interface ScopeInfo {
-  name: string;
-  /** Plain words for the consent page: "… your <description>". */
-  description: string;
-}
+import { isKnownScope, scopeRank } from './scopes.js';
 
-const DIMENSIONS: readonly [string, string][] = [
-  ['categories', 'categories (coding, debugging, code review …)'],
-  ['dependencies', 'dependencies (libraries your code imports)'],
-  ['editors', 'editors'],
-  ['languages', 'programming languages'],
-  ['machines', 'machine names'],
-  ['operating_systems', 'operating systems'],
-  ['projects', 'project names'],
-];
-
-/** Every scope of the WakaTime reference, in the order the consent page lists them. */
-export const SCOPES: readonly ScopeInfo[] = [
-  {
-    name: 'read_summaries',
-    description: 'Read your summaries and stats: time per category, dependency, editor, language, machine, operating system and project',
-  },
-  ...DIMENSIONS.map(([d, words]) => ({ name: `read_summaries.${d}`, description: `Read your summaries and stats, limited to your ${words}` })),
-  { name: 'read_stats', description: 'Read your stats: time per category, dependency, editor, language, machine, operating system and project' },
-  { name: 'read_stats.best_day', description: 'Read your stats, limited to your best day in the requested range' },
-  ...DIMENSIONS.map(([d, words]) => ({ name: `read_stats.${d}`, description: `Read your stats, limited to your ${words}` })),
-  { name: 'read_goals', description: 'Read your goals' },
-  { name: 'read_orgs', description: 'Read your organizations and the coding activity of dashboard members' },
-  { name: 'write_orgs', description: 'Change your organizations and their dashboards' },
-  { name: 'read_private_leaderboards', description: 'Read your private leaderboards' },
-  {
-    name: 'write_private_leaderboards',
-    description: 'Change your private leaderboards, including adding and removing members where you are an admin or owner',
-  },
-  {
-    name: 'read_heartbeats',
-    description:
-      'Read all your coding activity: heartbeats, durations, files, projects, editors, languages, operating systems, dependencies and stats',
-  },
-  { name: 'write_heartbeats', description: 'Record, change and delete your coding activity (heartbeats and external durations)' },
-  { name: 'email', description: 'See your private email address' },
-];
-
-const SCOPE_INDEX = new Map(SCOPES.map((s, i) => [s.name, i]));
-
-/** What every token may do, whatever its scopes (shown on the consent page too). */
-export const BASE_ACCESS = 'See your public profile: username, display name, photo and public settings';
-
-export function isKnownScope(name: string): boolean {
-  return SCOPE_INDEX.has(name);
-}
-
-export function describeScope(name: string): string {
-  const i = SCOPE_INDEX.get(name);
-  return i === undefined ? name : SCOPES[i]!.description;
-}
+export { BASE_ACCESS, describeScope, isKnownScope, SCOPES, type ScopeInfo } from './scopes.js';
 
 export type ScopeParse = { ok: true; scopes: string[] } | { ok: false; unknown: string[] };
 
@@ -70,14 +17,14 @@ export type ScopeParse = { ok: true; scopes: string[] } | { ok: false; unknown: 
  */
 export function parseScopes(input: string | null | undefined): ScopeParse {
   const names = (input ?? '').split(/[\s,]+/).filter(Boolean);
-  const unknown = names.filter((n) => !SCOPE_INDEX.has(n));
+  const unknown = names.filter((n) => !isKnownScope(n));
   if (unknown.length) return { ok: false, unknown: [...new Set(unknown)] };
   return { ok: true, scopes: sortScopes(names) };
 }
 
 /** Deduplicated, in catalogue order. */
 export function sortScopes(names: Iterable<string>): string[] {
-  return [...new Set(names)].sort((a, b) => (SCOPE_INDEX.get(a) ?? 1e9) - (SCOPE_INDEX.get(b) ?? 1e9) || a.localeCompare(b));
+  return [...new Set(names)].sort((a, b) => scopeRank(a) - scopeRank(b) || a.localeCompare(b));
 }
 
 /** Stored form: space-separated (oauth_grants / oauth_codes / oauth_tokens.scopes). */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppState } from '../App.js';
 import { api, type AuthorizedApp } from '../api.js';
 import { Alert, ConfirmAction, Page, TimeText } from '../components.js';
-import { BASE_ACCESS, scopeInWords } from '../scopes.js';
+import { BASE_ACCESS, describeScope } from '../../../src/domain/scopes.js';
 
 export function AuthorizedAppsPage({ user }: AppState) {
   const [grants, setGrants] = useState<AuthorizedApp[] | null>(null);
@@ -51,7 +51,7 @@ export function AuthorizedAppsPage({ user }: AppState) {
               <li>{BASE_ACCESS}</li>
               {grant.scopes.map((scope) => (
                 <li key={scope} title={scope}>
-                  {scopeInWords(scope)}
+                  {describeScope(scope)}
                 </li>
               ))}
             </ul>
