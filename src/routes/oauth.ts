@@ -446,6 +446,12 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       // refresh_token: rotate the pair
       if (!body.refresh_token) throw invalidRequest('refresh_token is missing');
       const old = await findByRefreshToken(storage.db, oauthApp.id, body.refresh_token);
+      if (old && old.revoked_at !== null && old.code_id !== null) {
+        // A spent refresh token presented again: someone holds a copy (RFC 6819 §5.2.2.3). End the
+        // whole chain issued from that authorization, the current pair included.
+        await revokeCodeTokens(storage.db, old.code_id, now);
+        throw invalidGrant('the refresh token was already used or revoked: every token of this authorization is now revoked');
+      }
       if (!old || old.revoked_at !== null || old.expires_at <= now) throw invalidGrant('the refresh token is unknown, revoked or expired');
       if (body.redirect_uri && !appRedirectUris(oauthApp).includes(body.redirect_uri)) throw invalidGrant('redirect_uri is not registered for this app');
       let scopes = loadScopes(old.scopes);
