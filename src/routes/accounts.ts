@@ -12,7 +12,7 @@ import { HttpError } from '../http/errors.js';
 import { csrfTokenFor, endSession, startSession, verifyCsrf } from '../http/session.js';
 import { createAccount } from '../services/accounts.js';
 import type { Storage } from '../storage/db.js';
-import { clearLoginFailures, loginFailuresSince, pruneLoginFailures, recordLoginFailure } from '../storage/sessions.js';
+import { clearLoginFailures, loginFailuresSince, recordLoginFailure } from '../storage/sessions.js';
 import { findUserByEmail, findUserByUsername, type UserRow } from '../storage/users.js';
 import type { RouteFamily } from './types.js';
 
@@ -112,7 +112,6 @@ export const accountRoutes: RouteFamily = async (app, { storage, config }) => {
         throw new HttpError(401, 'Wrong username, email or password.');
       }
       await clearLoginFailures(storage.db, loginKey);
-      if (Math.random() < 0.01) await pruneLoginFailures(storage.db, now - LOGIN_WINDOW_SECONDS);
       const csrf = await startSession(storage, config, request, reply, user);
       return { data: { user: ownResource(user), csrf_token: csrf } };
     },

@@ -32,7 +32,6 @@ import type { Storage } from '../storage/db.js';
 import {
   appRedirectUris,
   createAuthorizationCode,
-  deleteExpiredCodes,
   findAppToken,
   findAuthorizationCode,
   findByRefreshToken,
@@ -112,7 +111,6 @@ const RevokeBody = Type.Object(
 
 const consumes = ['application/x-www-form-urlencoded', 'application/json'];
 /** Expired codes stay a day, so that a late replay still revokes the tokens issued from them. */
-const CODE_PRUNE_AFTER_S = 24 * 3600;
 
 /** An RFC 6749 §5.2 error: `{"error": code, "error_description": …}`. */
 class OAuthError extends Error {
@@ -288,7 +286,6 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
   async function complete(reply: FastifyReply, oauthApp: OauthAppRow, user: UserRow, r: AuthorizeRequest) {
     const now = Date.now() / 1000;
     if (r.responseType === 'code') {
-      await deleteExpiredCodes(storage.db, now - CODE_PRUNE_AFTER_S);
       const code = await createAuthorizationCode(
         storage.db,
         { appId: oauthApp.id, userId: user.id, redirectUri: r.redirectUri, scopes: r.scopes, codeChallenge: r.codeChallenge, codeChallengeMethod: r.codeChallengeMethod, ttl: CODE_TTL_S },

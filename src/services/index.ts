@@ -7,6 +7,7 @@ import { HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { StatusBarCache } from './status-bar-cache.js';
+import { Housekeeping } from './housekeeping.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -16,6 +17,7 @@ export interface Services {
   rollups: RollupService;
   time: TimeService;
   statusBar: StatusBarCache;
+  housekeeping: Housekeeping;
   preferencesHooks: PreferencesChangedHook[];
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
@@ -30,11 +32,13 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   const statusBar = new StatusBarCache();
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
+  const housekeeping = new Housekeeping(deps.storage, deps.log);
   return {
     heartbeats,
     rollups,
     time: new TimeService(deps.storage, rollups),
     statusBar,
+    housekeeping,
     preferencesHooks,
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
@@ -43,6 +47,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     async close() {
       await heartbeats.close();
       await rollups.stop();
+      await housekeeping.stop();
     },
   };
 }

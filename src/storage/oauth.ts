@@ -375,6 +375,14 @@ export async function revokeCodeTokens(db: DB, codeId: number, now = nowS()): Pr
   return Number(r.numUpdatedRows);
 }
 
+/** Deletes tokens that expired, or were revoked, before `before`. */
+export async function deleteDeadTokens(db: DB, before: number): Promise<void> {
+  await db
+    .deleteFrom('oauth_tokens')
+    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+    .execute();
+}
+
 /** For tests and maintenance: sets a token's expiry. */
 export async function setTokenExpiry(db: DB, id: number, expiresAt: number): Promise<void> {
   await db.updateTable('oauth_tokens').set({ expires_at: expiresAt }).where('id', '=', id).execute();
