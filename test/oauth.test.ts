@@ -490,10 +490,10 @@ describeEachDatabase('OAuth 2.0 provider', (t: TestContext) => {
     const late = await codeFor(b, app);
     await t.storage.db.updateTable('oauth_codes').set({ expires_at: Date.now() / 1000 - 1 }).where('used_at', 'is', null).execute();
     expect((await token({ ...body, code: late })).json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
-    // codes expired for over a day are pruned when new ones are issued; recent ones stay for replay detection
+    // codes expired for over a day are swept by housekeeping; recent ones stay for replay detection
     const lateHash = hashSecret(late);
     await t.storage.db.updateTable('oauth_codes').set({ expires_at: Date.now() / 1000 - 2 * 86400 }).where('code_hash', '=', lateHash).execute();
-    await codeFor(b, app);
+    await t.app.ctx.services.housekeeping.sweep();
     expect(await t.storage.db.selectFrom('oauth_codes').select('id').where('code_hash', '=', lateHash).execute()).toEqual([]);
     expect(await t.storage.db.selectFrom('oauth_codes').select('id').where('code_hash', '=', hashSecret(code)).execute()).toHaveLength(1);
   });
