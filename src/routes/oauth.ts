@@ -67,14 +67,7 @@ const AuthorizeQuery = Type.Object({
 });
 
 const AuthorizeForm = Type.Object({
-  client_id: str(200),
-  response_type: str(50),
-  redirect_uri: str(2000),
-  scope: str(2000),
-  state: str(2000),
-  force_approve: str(10),
-  code_challenge: str(200),
-  code_challenge_method: str(20),
+  ...AuthorizeQuery.properties,
   csrf_token: str(200),
   decision: str(20),
 });
@@ -110,8 +103,6 @@ const RevokeBody = Type.Object(
 );
 
 const consumes = ['application/x-www-form-urlencoded', 'application/json'];
-/** Expired codes stay a day, so that a late replay still revokes the tokens issued from them. */
-
 /** An RFC 6749 §5.2 error: `{"error": code, "error_description": …}`. */
 class OAuthError extends Error {
   constructor(
