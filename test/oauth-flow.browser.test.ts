@@ -10,26 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, uniqueName } from './helpers/harness.js';
-import { ROOT } from './helpers/process.js';
+import { artifactPath, chromiumAvailable, launchPersistentChromium } from './helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'correct horse battery';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI !== 'true') console.warn(`oauth-flow.browser.test: ${CHROMIUM} is missing, skipping the browser OAuth flow`);
-
-if (!haveChromium && process.env.CI === 'true') {
-  describe('OAuth flow in a real browser', () => {
-    it('needs Chromium at /usr/bin/chromium on CI', () => {
-      throw new Error(`${CHROMIUM} is missing: the browser OAuth test cannot run on CI without it`);
-    });
-  });
-}
+const haveChromium = chromiumAvailable('the browser OAuth flow test');
 
 /** The third-party app's callback: a tiny server that says "connected". */
 async function callbackServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -53,7 +42,7 @@ if (haveChromium) {
       base = await t.app.listen({ port: 0, host: '127.0.0.1' });
       callback = await callbackServer();
       userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metronome-chromium-'));
-      context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: ARGS, headless: true });
+      context = await launchPersistentChromium(userDataDir);
       page = context.pages()[0] ?? (await context.newPage());
     });
 
@@ -114,8 +103,7 @@ if (haveChromium) {
             expect.stringMatching(/Read your stats: time per category/),
             expect.stringMatching(/private email address/),
           ]);
-          fs.mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
-          await page.screenshot({ path: path.join(ROOT, 'test-artifacts/oauth-consent.png'), fullPage: true });
+          await page.screenshot({ path: artifactPath('oauth-consent.png'), fullPage: true });
           await Promise.all([page.waitForURL((u) => u.href.startsWith(callback.url)), page.getByRole('button', { name: 'Approve' }).click()]);
         }
         expect(page.url().startsWith(callback.url)).toBe(true);

@@ -7,32 +7,20 @@
  * Every flow runs on SQLite and on PostgreSQL (describeEachDatabase): the pages only talk HTTP, but
  * the endpoints behind them store in both.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, describeEachDatabase, uniqueName, type TestContext } from './helpers/harness.js';
-import { ensureWebBuilt, REPO_ROOT } from './helpers/web-build.js';
+import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from './helpers/browser.js';
+import { ensureWebBuilt } from './helpers/web-build.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI=true requires the browser tests (apt-get install chromium).`);
-  console.warn(`\n!!! ${CHROMIUM} is missing: the browser tests are SKIPPED (install Debian's chromium; set CI=true to make this fatal)\n`);
-}
+const hasChromium = chromiumAvailable('the web app browser tests');
 
 let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (!hasChromium) return;
   ensureWebBuilt();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -62,7 +50,7 @@ function useBrowser(t: TestContext) {
 async function screenshot(t: TestContext, page: Page, name: string): Promise<void> {
   // one set is enough: SQLite's (PostgreSQL's pages are the same pages)
   if (t.dialect !== 'sqlite') return;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: artifactPath(`${name}.png`), fullPage: true });
 }
 
 async function heading(page: Page): Promise<string> {

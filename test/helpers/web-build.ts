@@ -20,7 +20,9 @@ function newestSourceTime(dir: string): number {
 function isFresh(): boolean {
   const index = path.join(WEB_DIST, 'index.html');
   const builtAt = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  return builtAt > newestSourceTime(path.join(REPO_ROOT, 'web'));
+  // the pages also bundle the scope catalogue from the server's domain
+  const shared = fs.statSync(path.join(REPO_ROOT, 'src', 'domain', 'scopes.ts')).mtimeMs;
+  return builtAt > Math.max(newestSourceTime(path.join(REPO_ROOT, 'web')), shared);
 }
 
 function sleep(ms: number): void {
