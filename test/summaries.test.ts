@@ -136,3 +136,28 @@ describeEachDatabase('rollup maintenance', (t) => {
     expect(utc.json().data[0].grand_total.total_seconds).toBe(480);
   });
 });
+
+describeEachDatabase('heartbeats with the same time', (t) => {
+  it('are ordered by id, so the answer does not depend on the order they arrived in', async () => {
+    const t0 = Date.UTC(2024, 4, 6, 9) / 1000;
+    const rust = { entity: 'a.rs', time: t0, language: 'Rust', project: 'p' };
+    const go = { entity: 'b.go', time: t0, language: 'Go', project: 'p' };
+    const later = { entity: 'b.go', time: t0 + 10, language: 'Go', project: 'p' };
+    for (const order of [[[rust, go, later]], [[later], [go], [rust]], [[go], [rust, later]]]) {
+      const { apiKey } = await t.createUser();
+      const ids = new Map<object, string>();
+      for (const batch of order) {
+        const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: batch });
+        (res.json().responses as [{ data: { id: string } }, number][]).forEach(([d], i) => ids.set(batch[i]!, d.data.id));
+      }
+      // of the two tied heartbeats, the one with the larger id comes later and earns the 10 s
+      const credited = parseInt(ids.get(rust)!, 16) > parseInt(ids.get(go)!, 16) ? 'Rust' : 'Go';
+      for (const q of ['', '&timeout=15']) {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/summaries?start=2024-05-06&end=2024-05-06${q}`, headers: t.auth(apiKey) });
+        const day = res.json().data[0];
+        expect(day.grand_total.total_seconds).toBe(10);
+        expect(day.languages.map((l: { name: string; total_seconds: number }) => [l.name, l.total_seconds]), `rollups${q}`).toEqual([[credited, 10]]);
+      }
+    }
+  });
+});

@@ -2,6 +2,7 @@
  * Answers time questions (per-day totals, range sums) from rollups when they apply — the user's
  * own zone, timeout and writes_only, no per-request filter — and from raw heartbeats otherwise.
  */
+import { DateTime } from 'luxon';
 import { dailyTotals, emptyDay, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import { rangeBounds, daysBetweenInclusive } from '../domain/ranges.js';
@@ -26,6 +27,20 @@ export interface Answer<T> {
   /** False while rollups are still being built: the value is partial. */
   upToDate: boolean;
   percent: number;
+}
+
+/** Days per slice of a computation from raw heartbeats. */
+const RAW_SLICE_DAYS = 31;
+
+/** [first, last] cut into consecutive date ranges of at most `size` days. */
+function daySlices(first: string, last: string, size: number): [string, string][] {
+  const out: [string, string][] = [];
+  const stop = DateTime.fromISO(last, { zone: 'UTC' });
+  for (let d = DateTime.fromISO(first, { zone: 'UTC' }); d <= stop; d = d.plus({ days: size })) {
+    const end = d.plus({ days: size - 1 });
+    out.push([d.toISODate()!, (end < stop ? end : stop).toISODate()!]);
+  }
+  return out;
 }
 
 /** Ranges this long or shorter are computed from heartbeats while rollups are being rebuilt. */
@@ -95,11 +110,20 @@ export class TimeService {
     return { value: { sum, dayTotals }, upToDate: true, percent: 100 };
   }
 
-  /** Straight from heartbeats, with the query's own settings. */
+  /**
+   * Straight from heartbeats, with the query's own settings, a slice of days at a time: a long range
+   * never holds all its heartbeats in memory at once. Exact: each slice also loads the heartbeats
+   * within the timeout around it and counts only the time inside its own days.
+   */
   async raw(q: TimeQuery): Promise<Map<string, DayTotals>> {
-    const { start, end } = rangeBounds(q.first, q.last, q.settings.zone);
     const t = q.settings.timeoutSeconds;
-    const heartbeats = await loadActivity(this.storage.db, q.user.id, start - t, end + t, { writesOnly: q.settings.writesOnly });
-    return dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include: q.include, dimensions: q.dimensions });
+    const out = new Map<string, DayTotals>();
+    for (const [first, last] of daySlices(q.first, q.last, RAW_SLICE_DAYS)) {
+      const { start, end } = rangeBounds(first, last, q.settings.zone);
+      const heartbeats = await loadActivity(this.storage.db, q.user.id, start - t, end + t, { writesOnly: q.settings.writesOnly });
+      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include: q.include, dimensions: q.dimensions });
+      for (const [date, day] of days) out.set(date, day);
+    }
+    return out;
   }
 }
