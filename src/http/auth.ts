@@ -152,6 +152,16 @@ export async function requireAuth(storage: Storage, request: FastifyRequest): Pr
   return auth;
 }
 
+/**
+ * The user managing their own account (API keys, OAuth apps and grants, preferences): their API
+ * key or browser session, never an OAuth app acting for them. `what` completes "OAuth apps cannot …".
+ */
+export async function requireAccountOwner(storage: Storage, request: FastifyRequest, what: string): Promise<Auth> {
+  const auth = await requireAuth(storage, request);
+  if (auth.via === 'oauth') throw new HttpError(403, `OAuth apps cannot ${what}: use your API key or the web app.`);
+  return auth;
+}
+
 export function hasScope(scopes: ScopeSet, scope: string): boolean {
   return scopes === 'all' || scopes.has(scope);
 }

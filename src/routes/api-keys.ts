@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { isoOrNull } from '../domain/time.js';
-import { forgetCachedCredentials, requireAuth } from '../http/auth.js';
+import { forgetCachedCredentials, requireAccountOwner } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../storage/api-keys.js';
 import type { Storage } from '../storage/db.js';
@@ -16,9 +16,7 @@ function keyResource(k: ApiKeyRow) {
 }
 
 async function owner(storage: Storage, request: FastifyRequest) {
-  const auth = await requireAuth(storage, request);
-  if (auth.via === 'oauth') throw new HttpError(403, 'OAuth apps cannot manage API keys.');
-  return auth.user;
+  return (await requireAccountOwner(storage, request, 'manage API keys')).user;
 }
 
 export const apiKeyRoutes: RouteFamily = async (app, { storage }) => {

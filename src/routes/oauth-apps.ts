@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { loadScopes, redirectUrisProblem } from '../domain/oauth.js';
 import { isoOrNull } from '../domain/time.js';
-import { requireAuth } from '../http/auth.js';
+import { requireAccountOwner } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import type { Storage } from '../storage/db.js';
 import {
@@ -38,9 +38,7 @@ export function appResource(a: OauthAppRow) {
 }
 
 async function owner(storage: Storage, request: FastifyRequest) {
-  const auth = await requireAuth(storage, request);
-  if (auth.via === 'oauth') throw new HttpError(403, 'OAuth apps cannot manage OAuth apps or authorizations: use your API key or the web app.');
-  return auth.user;
+  return (await requireAccountOwner(storage, request, 'manage OAuth apps or authorizations')).user;
 }
 
 function checkRedirectUris(uris: string[]): string[] {

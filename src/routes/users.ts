@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { isValidTimezone } from '../domain/calendar.js';
 import { userResource } from '../domain/user.js';
-import { forgetCachedCredentials, hasScope, requireAuth, resolveTargetUser } from '../http/auth.js';
+import { forgetCachedCredentials, hasScope, requireAccountOwner, resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
 import { findUserByEmail, updateUser, type UserPatch } from '../storage/users.js';
@@ -73,8 +73,7 @@ export const userRoutes: RouteFamily = async (app, { storage, services }) => {
     '/api/v1/users/current',
     { schema: { summary: "Change the current user's profile and preferences", tags: ['users'], body: PreferencesBody } },
     async (request) => {
-      const auth = await requireAuth(storage, request);
-      if (auth.via === 'oauth') throw new HttpError(403, 'OAuth apps cannot change account preferences.');
+      const auth = await requireAccountOwner(storage, request, 'change account preferences');
       const patch = preferencesPatch(request.body);
       if (patch.email) {
         const other = await findUserByEmail(storage.db, patch.email);
