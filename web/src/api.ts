@@ -3,6 +3,7 @@
  * (from GET /api/web/session, refreshed after login and sign-up) on every state-changing request.
  * Answers follow the API's envelopes: `{data}` on success, `{error}` and/or `{errors: {field: [..]}}`.
  */
+import { useCallback, useEffect, useState } from 'react';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -157,4 +158,25 @@ export function formError(result: Pick<ApiResult<unknown>, 'error' | 'errors'> |
   const unshown = Object.keys(errors).filter((key) => !shownFields.some((f) => key === f || key.startsWith(`${f}.`)));
   if (unshown.length === 0) return undefined;
   return error ?? unshown.map((key) => `${key}: ${errors[key].join(' ')}`).join(' ');
+}
+
+/**
+ * A list the page loads from `path` when it mounts: the items (null while loading), the message
+ * to show when loading (or a change to the list) failed, and `reload`. `setItems` edits the list
+ * in place after a change the server confirmed.
+ */
+export function useList<T>(path: string, failure: string) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => {
+    const res = await api<T[]>('GET', path);
+    if (res.ok && res.data) {
+      setItems(res.data);
+      setError(null);
+    } else setError(res.error ?? failure);
+  }, [path, failure]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { items, setItems, error, setError, reload };
 }

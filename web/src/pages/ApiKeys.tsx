@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../App.js';
-import { api, formError, type ApiKey, type ApiResult } from '../api.js';
+import { api, formError, useList, type ApiKey, type ApiResult } from '../api.js';
 import { Alert, ConfigSnippet, ConfirmAction, FieldError, Page, SecretBox, TimeText } from '../components.js';
 
 export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState) {
-  const [keys, setKeys] = useState<ApiKey[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
+  const { items: keys, setItems: setKeys, error: listError, setError: setListError, reload: load } = useList<ApiKey>('/api/v1/users/current/api_keys', 'Could not load your API keys.');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<(ApiKey & { api_key: string }) | null>(null);
   const [createResult, setCreateResult] = useState<ApiResult<unknown> | null>(null);
@@ -13,16 +12,6 @@ export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState
   const [notice, setNotice] = useState<string | null>(null);
   const ids = { name: useId(), nameError: useId(), list: useId(), create: useId() };
 
-  const load = useCallback(async () => {
-    const res = await api<ApiKey[]>('GET', '/api/v1/users/current/api_keys');
-    if (res.ok && res.data) {
-      setKeys(res.data);
-      setListError(null);
-    } else setListError(res.error ?? 'Could not load your API keys.');
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();

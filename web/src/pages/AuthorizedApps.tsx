@@ -1,24 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppState } from '../App.js';
-import { api, type AuthorizedApp } from '../api.js';
+import { api, useList, type AuthorizedApp } from '../api.js';
 import { Alert, ConfirmAction, Page, TimeText } from '../components.js';
 import { BASE_ACCESS, describeScope } from '../../../src/domain/scopes.js';
 
 export function AuthorizedAppsPage({ user }: AppState) {
-  const [grants, setGrants] = useState<AuthorizedApp[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items: grants, setItems: setGrants, error, setError } = useList<AuthorizedApp>('/api/v1/users/current/authorized_apps', 'Could not load your authorized apps.');
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const res = await api<AuthorizedApp[]>('GET', '/api/v1/users/current/authorized_apps');
-    if (res.ok && res.data) {
-      setGrants(res.data);
-      setError(null);
-    } else setError(res.error ?? 'Could not load your authorized apps.');
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const revoke = async (grant: AuthorizedApp) => {
     setNotice(null);

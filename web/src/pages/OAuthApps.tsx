@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../App.js';
-import { api, fieldErrors, formError, type ApiResult, type OAuthApp } from '../api.js';
+import { api, fieldErrors, formError, useList, type ApiResult, type OAuthApp } from '../api.js';
 import { Alert, ConfirmAction, CopyButton, FieldError, Page, SecretBox, TimeText } from '../components.js';
 
 type AppWithSecret = OAuthApp & { client_secret: string | null };
@@ -199,8 +199,7 @@ function AppCard({ app, timeZone, onChanged, onDeleted, onSecret }: { app: OAuth
 }
 
 export function OAuthAppsPage({ session, user }: AppState) {
-  const [apps, setApps] = useState<OAuthApp[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
+  const { items: apps, setItems: setApps, error: listError, reload: load } = useList<OAuthApp>('/api/v1/users/current/oauth_apps', 'Could not load your OAuth apps.');
   const [name, setName] = useState('');
   const [uris, setUris] = useState('');
   const [isPublic, setIsPublic] = useState(false);
@@ -210,16 +209,6 @@ export function OAuthAppsPage({ session, user }: AppState) {
   const [notice, setNotice] = useState<string | null>(null);
   const idBase = useId();
 
-  const load = useCallback(async () => {
-    const res = await api<OAuthApp[]>('GET', '/api/v1/users/current/oauth_apps');
-    if (res.ok && res.data) {
-      setApps(res.data);
-      setListError(null);
-    } else setListError(res.error ?? 'Could not load your OAuth apps.');
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const register = async (event: FormEvent) => {
     event.preventDefault();
