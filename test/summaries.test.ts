@@ -161,3 +161,22 @@ describeEachDatabase('heartbeats with the same time', (t) => {
     }
   });
 });
+
+describeEachDatabase('computing from raw heartbeats over a long range', (t) => {
+  it('is exact across the slices it works in (a session across the 31st midnight of the range)', async () => {
+    const { apiKey } = await t.createUser();
+    // the range starts 2024-01-01; its 31-day slices meet at midnight between 01-31 and 02-01
+    const boundary = Date.UTC(2024, 1, 1) / 1000;
+    const session = Array.from({ length: 25 }, (_, i) => ({ entity: 'a.ts', time: boundary - 3600 + i * 300, language: 'TypeScript', project: 'p' }));
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: session });
+    expect(res.statusCode).toBe(201);
+    // timeout=14 differs from the user's 15: computed from raw heartbeats, not rollups
+    for (const q of ['timeout=14', 'timeout=15']) {
+      const sum = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/summaries?start=2024-01-01&end=2024-02-09&${q}`, headers: t.auth(apiKey) });
+      expect(sum.statusCode).toBe(200);
+      const byDate = Object.fromEntries((sum.json().data as any[]).filter((d) => d.grand_total.total_seconds > 0).map((d) => [d.range.date, d.grand_total.total_seconds]));
+      expect(byDate, q).toEqual({ '2024-01-31': 3600, '2024-02-01': 3600 });
+      expect(sum.json().cumulative_total.seconds).toBe(7200);
+    }
+  });
+});
