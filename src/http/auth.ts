@@ -2,7 +2,8 @@
  * Authentication and authorization for /api/v1.
  *
  * Accepted credentials (../shared/spec/README.md): `Authorization: Basic base64(api_key)`,
- * `Basic base64(api_key:)`, `Basic <raw api_key>`, `Bearer <api_key or OAuth token>`, `?api_key=`,
+ * `Basic base64(api_key:)`, `Basic <raw api_key>`, `Bearer <api_key or OAuth token>`,
+ * `Bearer base64(api_key)` (Wakapi's clients), `?api_key=`,
  * and OAuth tokens as `?access_token=` / `?token=`. An API key has every scope; other kinds of
  * credentials (OAuth tokens, web sessions) come from resolvers registered by their modules.
  */
@@ -52,6 +53,16 @@ function firstQuery(request: FastifyRequest, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** The API key inside base64(api_key), base64(api_key:) or base64(user:api_key); null if none. */
+function apiKeyInBase64(value: string): string | null {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return null;
+  const decoded = Buffer.from(value, 'base64').toString('utf8').trim();
+  const [left, right] = decoded.split(':', 2);
+  if (left && isApiKeyFormat(left)) return left;
+  if (right && isApiKeyFormat(right)) return right;
+  return null;
+}
+
 /** The credential a request carries, if any. */
 export function extractCredential(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization;
@@ -67,7 +78,14 @@ export function extractCredential(request: FastifyRequest): Credential | null {
       if (right && isApiKeyFormat(right)) return { source: 'basic', value: right };
       return { source: 'basic', value: left || decoded };
     }
-    if (/^bearer$/i.test(scheme ?? '') && value) return { source: 'bearer', value };
+    if (/^bearer$/i.test(scheme ?? '') && value) {
+      // Wakapi's clients send `Bearer base64(api_key)`: accept it like Basic (an OAuth token never decodes to a key)
+      if (!isApiKeyFormat(value)) {
+        const key = apiKeyInBase64(value);
+        if (key) return { source: 'bearer', value: key };
+      }
+      return { source: 'bearer', value };
+    }
     throw new HttpError(401, 'Unsupported Authorization header: use Basic or Bearer');
   }
   const apiKey = firstQuery(request, 'api_key');
@@ -207,5 +225,7 @@ export async function resolveTargetUser(storage: Storage, request: FastifyReques
   }
   if (!user) throw new HttpError(404, `User not found: ${handle}`);
   if (options.allowPublic?.(user)) return { user, auth, isOwner: false };
+  // 403 is for "authenticated but not allowed"; with no credentials at all, say how to authenticate
+  if (!auth) throw new HttpError(401, "Authentication required: this user's data is not public; send your API key or an OAuth token");
   throw new HttpError(403, 'Forbidden: this user\'s data is not public');
 }

@@ -5,7 +5,7 @@
  * idempotent (the canonical hash under a unique key).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   acceptedHeartbeatData,
   heartbeatHash,
@@ -92,7 +92,9 @@ export function heartbeatResource(h: HeartbeatWithRefs, userUuid: string) {
   };
 }
 
-const OneHeartbeatBody = Type.Object({}, { additionalProperties: true, description: 'A heartbeat (see the reference); unknown fields are stored.' });
+const OneHeartbeatBody = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown())], {
+  description: 'A heartbeat (see the reference); unknown fields are stored. An array is taken as heartbeats.bulk (as Wakapi and Hackatime do).',
+});
 const BulkBody = Type.Union([Type.Array(Type.Unknown()), Type.Object({}, { additionalProperties: true })], {
   description: 'An array of heartbeats (a single object is accepted too).',
 });
@@ -100,10 +102,36 @@ const BulkBody = Type.Union([Type.Array(Type.Unknown()), Type.Object({}, { addit
 export const heartbeatRoutes: RouteFamily = async (app, { storage, services, config }) => {
   const writeScope = 'write_heartbeats';
 
+  /** heartbeats.bulk: one entry per heartbeat, in order; a bad one gets its own 400. */
+  const bulk = async (request: FastifyRequest, reply: FastifyReply, handle: string) => {
+    const { user } = await resolveTargetUser(storage, request, handle, { scope: writeScope });
+    const body = Array.isArray(request.body) ? (request.body as unknown[]) : [request.body];
+    if (body.length > config.maxBulkHeartbeats) {
+      throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
+    }
+    const ctx = contextOf(request);
+    const responses: [Record<string, unknown>, number][] = [];
+    const items: IngestItem[] = [];
+    for (const raw of body) {
+      const r = normalizeHeartbeat(raw, ctx);
+      if (!r.ok) {
+        responses.push([itemError(r), 400]);
+        continue;
+      }
+      const hash = heartbeatHash(user.id, r.heartbeat);
+      items.push({ heartbeat: r.heartbeat, hash });
+      responses.push([{ data: acceptedHeartbeatData(hash, r.heartbeat) }, 201]);
+    }
+    await services.heartbeats.submit({ userId: user.id, items, ip: request.ip, timezone: timezoneToSet(request, user) });
+    return reply.code(201).send({ responses });
+  };
+
   app.post(
     '/api/v1/users/:user/heartbeats',
     { schema: { summary: 'Create a heartbeat', tags: ['heartbeats'], params: UserParams, body: OneHeartbeatBody } },
     async (request, reply) => {
+      // An array here is a bulk request (the legacy CLI posts arrays to whatever api_url it has)
+      if (Array.isArray(request.body)) return bulk(request, reply, request.params.user);
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
       const r = normalizeHeartbeat(request.body, contextOf(request));
       if (!r.ok) return reply.code(400).send(itemError(r));
@@ -116,28 +144,21 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
   app.post(
     '/api/v1/users/:user/heartbeats.bulk',
     { schema: { summary: 'Create heartbeats in bulk', tags: ['heartbeats'], params: UserParams, body: BulkBody } },
-    async (request, reply) => {
-      const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
-      const body = Array.isArray(request.body) ? request.body : [request.body];
-      if (body.length > config.maxBulkHeartbeats) {
-        throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
-      }
-      const ctx = contextOf(request);
-      const responses: [Record<string, unknown>, number][] = [];
-      const items: IngestItem[] = [];
-      for (const raw of body) {
-        const r = normalizeHeartbeat(raw, ctx);
-        if (!r.ok) {
-          responses.push([itemError(r), 400]);
-          continue;
-        }
-        const hash = heartbeatHash(user.id, r.heartbeat);
-        items.push({ heartbeat: r.heartbeat, hash });
-        responses.push([{ data: acceptedHeartbeatData(hash, r.heartbeat) }, 201]);
-      }
-      await services.heartbeats.submit({ userId: user.id, items, ip: request.ip, timezone: timezoneToSet(request, user) });
-      return reply.code(201).send({ responses });
+    async (request, reply) => bulk(request, reply, request.params.user),
+  );
+
+  // The legacy Python CLI POSTs to its api_url itself; users copy the base URL (`…/api/v1`) into it.
+  // (The router ignores trailing slashes: this serves `/api/v1/` too.)
+  app.post(
+    '/api/v1',
+    {
+      schema: {
+        summary: "Create heartbeats in bulk for the key's owner (the legacy CLI with api_url = …/api/v1)",
+        tags: ['heartbeats'],
+        body: BulkBody,
+      },
     },
+    async (request, reply) => bulk(request, reply, 'current'),
   );
 
   app.get(
@@ -158,7 +179,8 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
       if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD, an ISO 8601 datetime, today or yesterday.', 'date');
       const { start, end } = dayRange(date, zone);
       const rows = await listHeartbeatsWithRefs(storage.db, user.id, start, end);
-      return { data: rows.map((h) => heartbeatResource(h, user.uuid)), start: isoUtc(start), end: isoUtc(end), timezone: zone };
+      // the day runs "from 12am until 11:59pm" (the reference), like summaries' 23:59:59
+      return { data: rows.map((h) => heartbeatResource(h, user.uuid)), start: isoUtc(start), end: isoUtc(end - 1), timezone: zone };
     },
   );
 
