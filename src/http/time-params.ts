@@ -11,7 +11,8 @@ import { effectiveTimezone } from '../domain/user.js';
 import type { Settings } from '../services/rollups.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
-import { hasScope, type Auth, type TargetUser } from './auth.js';
+import type { FastifyRequest } from 'fastify';
+import { hasScope, resolveTargetUser, type Auth, type ResolveOptions, type TargetUser } from './auth.js';
 import { HttpError } from './errors.js';
 
 export const TimeQuerystring = {
@@ -112,3 +113,47 @@ export function hasPublicStats(user: UserRow): boolean {
   return v.time || v.languages || v.editors || v.operating_systems || v.categories;
 }
 
+
+/** The private filter a query carries (`project`, else `branches`), if any. */
+function privateFilterIn(query: unknown): 'project' | 'branches' | null {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const given = (name: string) => q[name] !== undefined && q[name] !== '';
+  return given('project') ? 'project' : given('branches') ? 'branches' : null;
+}
+
+/**
+ * `project` / `branches` filters answer questions about private dimensions ("does alice have a
+ * project called X, and how long?"): only a viewer who may see projects (the owner, or a grant that
+ * covers projects) may use them. Anyone else gets 401 (no credentials) or 403, naming the field,
+ * on every time route, whether or not the route would apply the filter.
+ */
+export function requireFilterAccess(target: TargetUser, query: unknown, visibility: Visibility): void {
+  const field = privateFilterIn(query);
+  if (!field || visibility.projects) return;
+  if (!target.auth) throw new HttpError(401, `Authentication required: filtering by ${field} is only for the owner; send your API key or an OAuth token`, field);
+  throw new HttpError(403, `Forbidden: filtering by ${field} needs access to this user's projects`, field);
+}
+
+/**
+ * resolveTargetUser for the time routes, then requireFilterAccess: a refused request that carries a
+ * `project` / `branches` filter names that field, whether the user's data is private altogether
+ * (summaries, durations) or only its projects (public stats), so every route answers alike.
+ */
+export async function resolveTimeTarget(
+  storage: Storage,
+  request: FastifyRequest,
+  options: ResolveOptions & { family: 'summaries' | 'stats' },
+): Promise<{ target: TargetUser; visibility: Visibility }> {
+  const { params, query } = request as FastifyRequest<{ Params: { user: string } }>;
+  let target: TargetUser;
+  try {
+    target = await resolveTargetUser(storage, request, params.user, options);
+  } catch (err) {
+    const field = privateFilterIn(query);
+    if (field && err instanceof HttpError && (err.statusCode === 401 || err.statusCode === 403) && !err.field) throw new HttpError(err.statusCode, err.message, field);
+    throw err;
+  }
+  const visibility = visibilityFor(target, options.family);
+  requireFilterAccess(target, query, visibility);
+  return { target, visibility };
+}

@@ -2,10 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import { dayRange, isoUtc, parseDateParam } from '../domain/calendar.js';
 import { durations, SLICE_BY, type Duration, type SliceBy } from '../domain/duration.js';
-import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { DateParam, UserParams } from '../http/schemas.js';
-import { FilterQuerystring, heartbeatFilter, requestSettings, TimeQuerystring } from '../http/time-params.js';
+import { FilterQuerystring, heartbeatFilter, requestSettings, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
 import { loadActivity } from '../storage/heartbeats.js';
 import type { RouteFamily } from './types.js';
 
@@ -46,7 +45,7 @@ export const durationRoutes: RouteFamily = async (app, { storage }) => {
       },
     },
     async (request) => {
-      const target = await resolveTargetUser(storage, request, request.params.user, { scope: 'read_heartbeats' });
+      const { target } = await resolveTimeTarget(storage, request, { scope: 'read_heartbeats', family: 'summaries' });
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
       const date = parseDateParam(q.date, settings.zone);

@@ -6,10 +6,9 @@ import { datesBetween, OTHER_LANGUAGE, type Dimension } from '../domain/duration
 import { humanText, round2 } from '../domain/format.js';
 import { rangeBounds, statsRange, STATS_RANGES } from '../domain/ranges.js';
 import { items, type Visibility } from '../domain/summary.js';
-import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { hasPublicStats, machineIdsOf, readScopes, requestSettings, TimeQuerystring, visibilityFor } from '../http/time-params.js';
+import { hasPublicStats, machineIdsOf, readScopes, requestSettings, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
 import { allTimeFirst } from './stats.js';
 import type { RouteFamily } from './types.js';
 
@@ -53,9 +52,8 @@ export const insightRoutes: RouteFamily = async (app, ctx) => {
     async (request, reply) => {
       const type = request.params.insight_type as InsightType;
       if (!INSIGHT_TYPES.includes(type)) throw new HttpError(400, `Must be one of ${INSIGHT_TYPES.join(', ')}.`, 'insight_type');
-      const target = await resolveTargetUser(storage, request, request.params.user, { scope: readScopes('stats'), allowPublic: hasPublicStats });
+      const { target, visibility } = await resolveTimeTarget(storage, request, { scope: readScopes('stats'), allowPublic: hasPublicStats, family: 'stats' });
       const user = target.user;
-      const visibility = visibilityFor(target, 'stats');
       if (!allowed(type, visibility)) throw new HttpError(403, `Forbidden: this ${target.isOwner ? 'grant' : "user's profile"} does not include ${type}.`);
       const settings = requestSettings(user, request.query, !target.isOwner);
       const now = Date.now() / 1000;

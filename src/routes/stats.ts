@@ -13,7 +13,7 @@ import { statsNumbers } from '../domain/summary.js';
 import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { hasPublicStats, machineIdsOf, readScopes, requestSettings, TimeQuerystring, visibilityFor } from '../http/time-params.js';
+import { hasPublicStats, machineIdsOf, readScopes, requestSettings, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
 import type { AppContext } from '../app.js';
 import { activitySpan } from '../storage/heartbeats.js';
 import type { UserRow } from '../storage/users.js';
@@ -30,7 +30,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
   const { storage, services } = ctx;
 
   const handler = async (request: { params: { user: string; range?: string }; query: { timeout?: string; writes_only?: string; timezone?: string } } & Parameters<typeof resolveTargetUser>[1]) => {
-    const target = await resolveTargetUser(storage, request, request.params.user, { scope: readScopes('stats'), allowPublic: hasPublicStats });
+    const { target, visibility } = await resolveTimeTarget(storage, request, { scope: readScopes('stats'), allowPublic: hasPublicStats, family: 'stats' });
     const user = target.user;
     const settings = requestSettings(user, request.query, !target.isOwner);
     const now = Date.now() / 1000;
@@ -45,7 +45,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
       dates,
       zone: settings.zone,
       machineIds: await machineIdsOf(storage, user.id),
-      visibility: visibilityFor(target, 'stats'),
+      visibility,
     });
     const bounds = rangeBounds(range.first, range.last, settings.zone);
     const publicFlags = { is_coding_activity_visible: !!user.logged_time_public, is_other_usage_visible: !!(user.languages_used_public || user.editors_used_public || user.os_used_public) };
@@ -111,7 +111,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const target = await resolveTargetUser(storage, request, request.params.user, { scope: readScopes('stats'), allowPublic: (u) => !!u.logged_time_public });
+      const { target } = await resolveTimeTarget(storage, request, { scope: readScopes('stats'), allowPublic: (u) => !!u.logged_time_public, family: 'stats' });
       const user = target.user;
       const settings = requestSettings(user, {}, !target.isOwner);
       const now = Date.now() / 1000;

@@ -9,7 +9,7 @@ import { rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
 import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { FilterQuerystring, heartbeatFilter, machineIdsOf, readScopes, requestSettings, TimeQuerystring, visibilityFor } from '../http/time-params.js';
+import { FilterQuerystring, heartbeatFilter, machineIdsOf, readScopes, requestSettings, resolveTimeTarget, TimeQuerystring, visibilityFor } from '../http/time-params.js';
 import type { Visibility } from '../domain/summary.js';
 import type { RouteFamily } from './types.js';
 
@@ -46,7 +46,7 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       },
     },
     async (request, reply) => {
-      const target = await resolveTargetUser(storage, request, request.params.user, { scope: readScopes('summaries') });
+      const { target, visibility } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
       const now = Date.now() / 1000;
@@ -80,7 +80,6 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
         dimensions: withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS,
       });
       const machineIds = await machineIdsOf(storage, target.user.id);
-      const visibility = visibilityFor(target, 'summaries');
       const data = dates.map((d) => narrow(summaryDay(d, answer.value.get(d), { zone: settings.zone, now, machineIds, withProjectDetail }), visibility));
       const all: DayTotals[] = dates.map((d) => answer.value.get(d)).filter((d): d is DayTotals => !!d);
       const total = sumDays(all);
