@@ -31,9 +31,9 @@ export function runCommand(args: string[], env: Record<string, string>, input?: 
   });
 }
 
-/** Starts `metronome serve` and resolves once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
+/** Starts `metronome serve` and resolves once /healthz answers (on `port`: a restart on the same address). */
+export async function startServerProcess(env: Record<string, string>, options: { port?: number } = {}): Promise<{ child: ChildProcess; url: string }> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
