@@ -198,12 +198,16 @@ describeBrowser('web app in a browser', (t) => {
     await page.getByText('it is shown only once').waitFor();
     await page.getByRole('row', { name: /laptop/ }).waitFor();
     expect(await page.getByTestId('wakatime-cfg').textContent()).toContain(`api_key = ${key}`);
+    // for old plugins (the legacy CLI refuses the waka_ prefix): the bare form of the same key
+    expect(await page.getByTestId('legacy-api-key').textContent()).toBe(key.replace(/^waka_/, ''));
     await screenshot(t, page, 'api-keys');
 
     // the key works with Basic auth, without the browser's cookies
     const ok = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key) });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().data.username).toBe(username);
+    const bare = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key.replace(/^waka_/, '')) });
+    expect(bare.json().data.username).toBe(username);
 
     // the overview's snippet carries it too, for this visit
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();

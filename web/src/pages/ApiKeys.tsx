@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../App.js';
 import { api, formError, useList, type ApiKey, type ApiResult } from '../api.js';
-import { Alert, ConfigSnippet, ConfirmAction, FieldError, Page, SecretBox, TimeText } from '../components.js';
+import { Alert, ConfigSnippet, ConfirmAction, CopyButton, FieldError, Page, SecretBox, TimeText } from '../components.js';
 
 export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState) {
   const { items: keys, setItems: setKeys, error: listError, setError: setListError, reload: load } = useList<ApiKey>('/api/v1/users/current/api_keys', 'Could not load your API keys.');
@@ -130,6 +130,35 @@ export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState
       </section>
 
       <ConfigSnippet apiUrl={session.api_url} baseUrl={session.base_url} apiKey={newApiKey?.key ?? null} />
+
+      <LegacyPluginsHint apiUrl={session.api_url} apiKey={newApiKey?.key ?? null} />
     </Page>
+  );
+}
+
+/**
+ * Plugins from before the Go wakatime-cli run the legacy Python `wakatime` command, which refuses
+ * keys with the `waka_` prefix; the server accepts the bare UUID part of every key.
+ */
+function LegacyPluginsHint({ apiUrl, apiKey }: { apiUrl: string; apiKey: string | null }) {
+  const id = useId();
+  const bare = apiKey ? apiKey.replace(/^waka_/, '') : null;
+  return (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>Old editor plugins</h2>
+      <p>
+        Plugins older than the Go <code>wakatime-cli</code> (the legacy Python <code>wakatime</code> command) refuse keys starting with{' '}
+        <code>waka_</code>. For old plugins use the same key without that prefix{bare ? ':' : ' (the part after waka_).'}
+      </p>
+      {bare ? (
+        <div className="secret-value">
+          <code data-testid="legacy-api-key">{bare}</code>
+          <CopyButton text={bare} label="Copy bare key" />
+        </div>
+      ) : null}
+      <p>
+        They post to <code>api_url</code> itself: <code>{apiUrl}</code> works, and so does <code>{apiUrl}/users/current/heartbeats.bulk</code>.
+      </p>
+    </section>
   );
 }
