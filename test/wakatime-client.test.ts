@@ -29,7 +29,7 @@ describeEachDatabase('wakatime-client', (t) => {
 
     const heartbeats = await client.getMyHeartbeats('2024-04-05');
     expect(heartbeats.data).toHaveLength(2);
-    expect(heartbeats).toMatchObject({ timezone: 'UTC', start: '2024-04-05T00:00:00Z', end: '2024-04-06T00:00:00Z' });
+    expect(heartbeats).toMatchObject({ timezone: 'UTC', start: '2024-04-05T00:00:00Z', end: '2024-04-05T23:59:59Z' });
 
     const other = await client.getUser(user.username);
     expect(other.data.username).toBe(user.username);
