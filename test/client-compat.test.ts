@@ -86,6 +86,13 @@ describeEachDatabase('client compatibility', (t) => {
       const other = await t.app.inject({ method: 'GET', url, headers: t.auth(stranger.apiKey) });
       expect(other.statusCode, url).toBe(403);
     }
+    // a public profile: what it leaves out is 401 anonymously, 403 for a stranger
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(owner.apiKey), payload: { logged_time_public: true } });
+    const publicUrl = `/api/v1/users/${owner.user.username}/insights/days/last_7_days`;
+    expect((await t.app.inject({ method: 'GET', url: publicUrl })).statusCode).toBe(200);
+    const hidden = `/api/v1/users/${owner.user.username}/insights/languages/last_7_days`;
+    expect((await t.app.inject({ method: 'GET', url: hidden })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: hidden, headers: t.auth(stranger.apiKey) })).statusCode).toBe(403);
     // an unknown user is still 404
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/nobody-here-at-all/stats' })).statusCode).toBe(404);
   });

@@ -54,7 +54,10 @@ export const insightRoutes: RouteFamily = async (app, ctx) => {
       if (!INSIGHT_TYPES.includes(type)) throw new HttpError(400, `Must be one of ${INSIGHT_TYPES.join(', ')}.`, 'insight_type');
       const { target, visibility } = await resolveTimeTarget(storage, request, { scope: readScopes('stats'), allowPublic: hasPublicStats, family: 'stats' });
       const user = target.user;
-      if (!allowed(type, visibility)) throw new HttpError(403, `Forbidden: this ${target.isOwner ? 'grant' : "user's profile"} does not include ${type}.`);
+      if (!allowed(type, visibility)) {
+        if (!target.auth) throw new HttpError(401, `Authentication required: this user's public profile does not include ${type}.`);
+        throw new HttpError(403, `Forbidden: this ${target.isOwner ? 'grant' : "user's profile"} does not include ${type}.`);
+      }
       const settings = requestSettings(user, request.query, !target.isOwner);
       const now = Date.now() / 1000;
       const range = statsRange(request.params.range, settings.zone, now, await allTimeFirst(ctx, user, settings.zone));
