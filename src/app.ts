@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
-import { forgetCachedCredentials } from './http/auth.js';
+import { forgetCachedCredentials, settleKeyUses } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
 import { routeFamilies } from './routes/index.js';
@@ -62,6 +62,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const ctx: AppContext = { config, storage, services };
   (app as unknown as App).ctx = ctx;
   app.addHook('onClose', async () => {
+    await settleKeyUses();
     await services.close();
   });
 
