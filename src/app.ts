@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Config } from './config.js';
+import { trustProxySetting, type Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
 import { forgetCachedCredentials, settleKeyUses } from './http/auth.js';
@@ -37,7 +37,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     bodyLimit: config.bodyLimit,
     // one debug line per request from our onResponse hook instead of two info lines per request
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.env.TRUST_PROXY === 'true' || config.env.TRUST_PROXY === '1',
+    trustProxy: trustProxySetting(config.env.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
