@@ -61,6 +61,25 @@ async function waitForHeading(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }
 
+/** Nothing wider than the screen: not the page, not the config snippet (e.g. at 360 px). */
+async function expectNoSidewaysOverflow(page: Page): Promise<void> {
+  const sizes = await page.evaluate(() => {
+    const root = document.documentElement;
+    const snippet = document.querySelector('[data-testid="wakatime-cfg"]') as HTMLElement | null;
+    const box = snippet?.getBoundingClientRect();
+    return {
+      page: [root.scrollWidth, root.clientWidth],
+      snippet: snippet ? [snippet.scrollWidth, snippet.clientWidth] : null,
+      snippetRight: box ? box.right : 0,
+      viewport: window.innerWidth,
+    };
+  });
+  expect(sizes.page[0], `page scrollWidth ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(sizes.page[1]!);
+  expect(sizes.snippet, 'the config snippet is on the page').not.toBeNull();
+  expect(sizes.snippet![0], `snippet scrollWidth ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(sizes.snippet![1]!);
+  expect(sizes.snippetRight).toBeLessThanOrEqual(sizes.viewport);
+}
+
 /** The session's CSRF token, for API calls made with the browser's cookies. */
 async function csrf(context: BrowserContext, base: string): Promise<string> {
   const res = await context.request.get(`${base}/api/web/session`);
@@ -94,11 +113,16 @@ describeBrowser('web app in a browser', (t) => {
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
     expect(await page.locator('.account-name').textContent()).toBe(`@${username}`);
-    // the config snippet: this server's API and a pointer to create a key
+    // the config snippet: this server's API and a pointer to create a key (once the keys are known)
+    await page.getByTestId('key-hint').waitFor();
     const snippet = await page.getByTestId('wakatime-cfg').textContent();
     expect(snippet).toContain('[settings]');
     expect(snippet).toContain(`api_url = ${t.config.baseUrl}/api/v1`);
     expect(snippet).toMatch(/api_key = <create an API key/);
+    expect(await page.getByTestId('key-hint').textContent()).toMatch(/No key yet\? Create an API key/);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoSidewaysOverflow(page);
+    await page.setViewportSize({ width: 1200, height: 800 });
     const session = await (await s.context.request.get(`${base}/api/web/session`)).json();
     expect(session.data.user.username).toBe(username);
   });
@@ -199,6 +223,11 @@ describeBrowser('web app in a browser', (t) => {
     await page.getByRole('row', { name: /laptop/ }).waitFor();
     expect(await page.getByTestId('wakatime-cfg').textContent()).toContain(`api_key = ${key}`);
     await screenshot(t, page, 'api-keys');
+    // on a 360 px phone the snippet (with its long key line) wraps instead of overflowing
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoSidewaysOverflow(page);
+    await screenshot(t, page, 'api-keys-360');
+    await page.setViewportSize({ width: 1200, height: 800 });
 
     // the key works with Basic auth, without the browser's cookies
     const ok = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key) });
@@ -217,6 +246,23 @@ describeBrowser('web app in a browser', (t) => {
     await page.getByRole('row', { name: /laptop/ }).waitFor();
     expect(await page.getByTestId('secret-value').count()).toBe(0);
     expect(await page.content()).not.toContain(key);
+    // ... and the snippet says what is true: a key exists, its secret was shown once (not "No key yet?")
+    for (const path of ['/settings/api-keys', '/']) {
+      if (path === '/') await page.goto(`${base}/`);
+      const hint = page.getByTestId('key-hint');
+      await hint.waitFor();
+      expect(await hint.textContent(), path).toMatch(/You have an API key: laptop \(waka_[0-9a-f]{8}…\)\. A key is shown only once/);
+      expect(await page.getByText('No key yet?').count(), path).toBe(0);
+      const snippet = (await page.getByTestId('wakatime-cfg').textContent())!;
+      expect(snippet, path).toMatch(/api_key = <paste your API key waka_[0-9a-f]{8}…>/);
+      expect(snippet, path).not.toContain('create an API key');
+      await page.setViewportSize({ width: 360, height: 740 });
+      await expectNoSidewaysOverflow(page);
+      await page.setViewportSize({ width: 1200, height: 800 });
+    }
+    await screenshot(t, page, 'overview-after-reload');
+    await page.goto(`${base}/settings/api-keys`);
+    await page.getByRole('row', { name: /laptop/ }).waitFor();
 
     await page.getByRole('button', { name: 'Revoke laptop' }).click();
     await page.getByRole('button', { name: 'Revoke key' }).click();
