@@ -332,6 +332,36 @@ describeBrowser('web app in a browser', (t) => {
     expect(await page.getByRole('button', { name: 'Rotate the secret of Desktop widget' }).count()).toBe(0);
   });
 
+  it('renders the API reference at /api/docs/ui: Markdown as formatted text under its CSP, on a phone too', async () => {
+    const { base } = s;
+    const page = await s.context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    try {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.goto(`${base}/api/docs/ui`);
+      // the script ran (its CSP hash matches): the operations are listed
+      await page.locator('#ops details').first().waitFor();
+      const intro = page.locator('#intro');
+      expect(await intro.locator('code').first().textContent()).toBe('/api/v1');
+      expect(await intro.locator('a[href="/api/docs/ui"]').count()).toBe(1);
+      // no raw Markdown left
+      expect(await intro.textContent()).not.toMatch(/`|\]\(/);
+      expect(violations).toEqual([]);
+      const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      expect(width[0]).toBeLessThanOrEqual(width[1]!);
+      await screenshot(t, page, 'api-docs-ui');
+      // and the icon is ours
+      const icon = await page.request.get(`${base}/favicon.ico`);
+      expect(icon.status()).toBe(200);
+      expect(icon.headers()['content-type']).toBe('image/x-icon');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('lists an app authorized through the OAuth flow and revokes it', async () => {
     const { page, base, context } = s;
     const redirectUri = `${base}/callback`;

@@ -122,6 +122,8 @@ const DOCS_STYLE = `
   .GET { color: #1b6e3a; } .POST { color: #1d4fa3; } .DELETE { color: #a32020; } .PUT, .PATCH { color: #8a5a00; }
   input { width: 100%; padding: .4rem; font-size: 15px; box-sizing: border-box; margin: .6rem 0; }
   .desc p { margin: .4rem 0; } li .desc p { display: inline; }
+  /* nothing wider than a phone's screen: long paths, URLs and schemas wrap */
+  p, li, summary, code { overflow-wrap: anywhere; } pre { white-space: pre-wrap; }
 `;
 
 const DOCS_SCRIPT = `
