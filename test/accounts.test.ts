@@ -234,7 +234,7 @@ describeEachDatabase(
       expect(results.slice(MAX_FAILURES_PER_ADDRESS)).toEqual([429, 429, 429]);
       // another client behind the same proxy is not locked out
       expect((await attempt('203.0.113.1, 192.0.2.11')).statusCode).toBe(401);
-      // the session records the same address
+      // failures were recorded under the proxy-seen addresses only
       const rows = await t.storage.db.selectFrom('login_failures').select('key').where('key', 'like', 'ip:%').execute();
       expect(new Set(rows.map((r) => r.key))).toEqual(new Set(['ip:192.0.2.10', 'ip:192.0.2.11']));
     });
