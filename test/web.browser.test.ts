@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, describeEachDatabase, uniqueName, type TestContext } from './helpers/harness.js';
 import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from './helpers/browser.js';
 import { ensureWebBuilt } from './helpers/web-build.js';
+import { settleKeyUses } from '../src/http/auth.js';
 
 const hasChromium = chromiumAvailable('the web app browser tests');
 
@@ -233,6 +234,7 @@ describeBrowser('web app in a browser', (t) => {
     const ok = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key) });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().data.username).toBe(username);
+    await settleKeyUses();
 
     // the overview's snippet carries it too, for this visit
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
@@ -244,6 +246,10 @@ describeBrowser('web app in a browser', (t) => {
     // shown once: a reload does not show it again
     await page.goto(`${base}/settings/api-keys`);
     await page.getByRole('row', { name: /laptop/ }).waitFor();
+    // the key was used above: its row says when, not "Never"
+    const lastUsed = page.getByRole('row', { name: /laptop/ }).locator('td').nth(2);
+    expect(await lastUsed.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await lastUsed.textContent()).not.toBe('Never');
     expect(await page.getByTestId('secret-value').count()).toBe(0);
     expect(await page.content()).not.toContain(key);
     // ... and the snippet says what is true: a key exists, its secret was shown once (not "No key yet?")
