@@ -6,14 +6,15 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Config } from './config.js';
+import { trustProxySetting, type Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
-import { forgetCachedCredentials } from './http/auth.js';
+import { forgetCachedCredentials, settleKeyUses } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
 import { routeFamilies } from './routes/index.js';
 import { registerWeb } from './http/web.js';
+import { loggerOptions, redactUrl } from './http/logging.js';
 
 export interface AppContext {
   config: Config;
@@ -33,11 +34,12 @@ export type App = FastifyInstance & { ctx: AppContext };
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config, storage } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // credentials never reach the logs (http/logging.ts)
+    logger: loggerOptions(options.logger, config.logLevel),
     bodyLimit: config.bodyLimit,
     // one debug line per request from our onResponse hook instead of two info lines per request
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.env.TRUST_PROXY === 'true' || config.env.TRUST_PROXY === '1',
+    trustProxy: trustProxySetting(config.env.TRUST_PROXY),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -46,8 +48,9 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   // before any route: the OpenAPI document (/api/docs) is collected from route registrations
   await registerOpenApi(app, config);
   app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
-    else request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    const url = redactUrl(request.url);
+    if (reply.statusCode >= 500) request.log.error({ method: request.method, url, status: reply.statusCode }, 'request failed');
+    else request.log.debug({ method: request.method, url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
   // web sessions (cookies) and HTML forms (the OAuth consent page, form-encoded /oauth/token bodies)
@@ -62,6 +65,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const ctx: AppContext = { config, storage, services };
   (app as unknown as App).ctx = ctx;
   app.addHook('onClose', async () => {
+    await settleKeyUses();
     await services.close();
   });
 
