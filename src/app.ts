@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
+import { installInputGuard } from './http/input-guard.js';
 import { forgetCachedCredentials } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
@@ -43,6 +44,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandlers(app);
+  // non-finite numbers, NUL and lone surrogates are a 400 naming the field, on every route
+  installInputGuard(app);
   // before any route: the OpenAPI document (/api/docs) is collected from route registrations
   await registerOpenApi(app, config);
   app.addHook('onResponse', async (request, reply) => {

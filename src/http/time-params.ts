@@ -7,7 +7,7 @@ import { isValidTimezone } from '../domain/calendar.js';
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import { EVERYTHING, type Visibility } from '../domain/summary.js';
-import { effectiveTimezone } from '../domain/user.js';
+import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
 import type { Settings } from '../services/rollups.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
@@ -35,7 +35,7 @@ function parseBool(raw: string | undefined, field: string): boolean | undefined 
 
 /** The settings a request computes with: its parameters, else the user's (public views: timeout 15). */
 export function requestSettings(user: UserRow, q: { timeout?: string; writes_only?: string; timezone?: string }, isPublic: boolean): Settings {
-  let timeoutMinutes = isPublic ? DEFAULT_TIMEOUT_MINUTES : user.keystroke_timeout;
+  let timeoutMinutes = isPublic ? DEFAULT_TIMEOUT_MINUTES : keystrokeTimeoutMinutes(user);
   if (q.timeout !== undefined && q.timeout !== '' && !isPublic) {
     const n = Number(q.timeout);
     if (!Number.isInteger(n) || n < MIN_TIMEOUT_MINUTES || n > MAX_TIMEOUT_MINUTES) {
