@@ -122,3 +122,38 @@ describeEachDatabase('reliability: hostile input', (t) => {
     expectFieldError(res, 'x-machine-name', 'header');
   });
 });
+
+describeEachDatabase('reliability: dates at the edges of time', (t) => {
+  it('answers a date at the end of JavaScript\'s range with a 400 naming the field (issue 13 item 6)', async () => {
+    const { apiKey } = await t.createUser();
+    const h = t.auth(apiKey);
+    for (const huge of ['%2B275760-09-13T00:00:00Z', '%2B275760-09-13', '-271821-04-20T00:00:00Z', '9999-12-31', '1999-12-31', '1970-01-01T00:00:00Z']) {
+      expectFieldError(await t.app.inject({ method: 'GET', url: `/api/v1/users/current/heartbeats?date=${huge}`, headers: h }), 'date', `heartbeats ${huge}`);
+      expectFieldError(await t.app.inject({ method: 'GET', url: `/api/v1/users/current/durations?date=${huge}`, headers: h }), 'date', `durations ${huge}`);
+      expectFieldError(await t.app.inject({ method: 'GET', url: `/api/v1/users/current/summaries?start=2024-01-01&end=${huge}`, headers: h }), 'end', `summaries end ${huge}`);
+      expectFieldError(await t.app.inject({ method: 'GET', url: `/api/v1/users/current/summaries?start=${huge}&end=2024-01-01`, headers: h }), 'start', `summaries start ${huge}`);
+      const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/users/current/heartbeats.bulk', headers: h, payload: { date: decodeURIComponent(huge), ids: [] } });
+      expectFieldError(del, 'date', `delete ${huge}`);
+    }
+    for (const range of ['1999', '1999-12', '0000', '0001-01']) {
+      expectFieldError(await t.app.inject({ method: 'GET', url: `/api/v1/users/current/stats/${range}`, headers: h }), 'range', `stats ${range}`);
+      expectFieldError(await t.app.inject({ method: 'GET', url: `/api/v1/users/current/insights/weekday/${range}`, headers: h }), 'range', `insights ${range}`);
+    }
+    // the first and last dates a request may name still work
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/current/durations?date=2000-01-01', headers: h })).statusCode).toBe(200);
+    const ahead = new Date(Date.now() + 300 * 86400_000).toISOString().slice(0, 10);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/current/heartbeats?date=${ahead}`, headers: h })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/current/stats/2000', headers: h })).statusCode).toBe(200);
+  });
+
+  it('keeps all_time within 2000-01-01..today whatever the account row says', async () => {
+    const { user, apiKey } = await t.createUser();
+    await t.storage.db.updateTable('users').set({ created_at: -62e9 }).where('id', '=', user.id).execute();
+    const all = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/all_time_since_today', headers: t.auth(apiKey) });
+    expect(all.statusCode).toBe(200);
+    expect(all.json().data.range.start_date).toBe('2000-01-01');
+    const stats = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/stats/all_time', headers: t.auth(apiKey) });
+    expect([200, 202]).toContain(stats.statusCode);
+    expect(stats.json().data.start.slice(0, 10)).toBe('2000-01-01');
+  });
+});
