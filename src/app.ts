@@ -31,11 +31,25 @@ export interface BuildOptions {
 
 export type App = FastifyInstance & { ctx: AppContext };
 
+/** Fastify and Node http options for config.timeouts (408 for a request not received in time). */
+function serverTimeouts(config: Config) {
+  const t = config.timeouts;
+  return {
+    requestTimeout: t.requestTimeoutMs,
+    keepAliveTimeout: t.keepAliveTimeoutMs,
+    connectionTimeout: t.connectionTimeoutMs,
+    // Node checks request and header timeouts every connectionsCheckingInterval (default 30 s)
+    http: { headersTimeout: t.headersTimeoutMs, requestTimeout: t.requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(t.headersTimeoutMs / 4))) },
+  };
+}
+
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config, storage } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
+    // slow or stalled clients never hold a connection open for good (README, "Configuration")
+    ...serverTimeouts(config),
     // one debug line per request from our onResponse hook instead of two info lines per request
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.env.TRUST_PROXY === 'true' || config.env.TRUST_PROXY === '1',
