@@ -2,7 +2,7 @@
  * Builds the HTTP application: Fastify with TypeBox schemas, the error envelopes, and every
  * endpoint family from src/routes/. The server process (src/server.ts) and the tests share it.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -55,6 +55,11 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     trustProxy: config.env.TRUST_PROXY === 'true' || config.env.TRUST_PROXY === '1',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // a malformed URL (an invalid %-escape, an over-long path parameter) gets the usual {"error"} envelope
+    frameworkErrors: (err, _request, reply) => {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as FastifyReply).code(status).send({ error: `Malformed URL: ${err.message}` });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandlers(app);

@@ -111,6 +111,15 @@ describeEachDatabase('reliability: hostile input', (t) => {
     expect(key.statusCode).toBe(400);
   });
 
+  it('answers a malformed URL (invalid %-escape, over-long parameter) with the usual JSON error', async () => {
+    for (const url of ['/api/v1/users/%ZZ', '/api/v1/users/%E0%A4%A', `/api/v1/users/${'a'.repeat(600)}/stats`]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(Object.keys(res.json()), url).toEqual(['error']);
+    }
+  });
+
   it('rejects a NUL byte in a header value (X-Machine-Name) naming the header', async () => {
     const { apiKey } = await t.createUser();
     const res = await t.app.inject({
