@@ -69,6 +69,7 @@ describeEachDatabase('reliability: hostile input', (t) => {
     const { apiKey } = await t.createUser();
     expectFieldError(await t.app.inject({ method: 'GET', url: '/api/v1/users/%00' }), 'user', 'path');
     expectFieldError(await t.app.inject({ method: 'GET', url: '/api/v1/users/a%00b/stats' }), 'user', 'path');
+    expectFieldError(await t.app.inject({ method: 'GET', url: '/login%00' }), 'path', 'web app path');
     expectFieldError(await t.app.inject({ method: 'GET', url: '/api/v1/users/current/projects?q=a%00', headers: t.auth(apiKey) }), 'q', 'projects');
     expectFieldError(await t.app.inject({ method: 'GET', url: '/api/v1/users/current/summaries?range=today&project=a%00', headers: t.auth(apiKey) }), 'project', 'summaries');
     expectFieldError(await t.app.inject({ method: 'GET', url: '/oauth/authorize?client_id=%00&response_type=code&redirect_uri=http://x' }), 'client_id', 'authorize');

@@ -35,7 +35,8 @@ export function badText(s: string): string | null {
 }
 
 function fieldName(path: string, key: string | number): string {
-  return path ? `${path}.${key}` : String(key);
+  // a wildcard route's parameter is named `*` by the router: call it what it is
+  return path ? `${path}.${key}` : key === '*' ? 'path' : String(key);
 }
 
 /**
