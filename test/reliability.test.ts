@@ -51,6 +51,14 @@ describeEachDatabase('reliability: hostile input', (t) => {
     }
   });
 
+  it('reads a stored profile_range that names no range as last_7_days', async () => {
+    const { user, apiKey } = await t.createUser();
+    await t.storage.db.updateTable('users').set({ profile_range: '+275760' }).where('id', '=', user.id).execute();
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/stats', headers: t.auth(apiKey) });
+    expect([200, 202]).toContain(res.statusCode);
+    expect(res.json().data.range).toBe('last_7_days');
+  });
+
   it('rejects non-finite numbers in query strings on every time route (issue 13 item 1)', async () => {
     const { user, apiKey } = await t.createUser();
     for (const value of ['Infinity', '-Infinity', '1e309', 'NaN']) {

@@ -36,7 +36,9 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
     const user = target.user;
     const settings = requestSettings(user, request.query, !target.isOwner);
     const now = Date.now() / 1000;
-    const name = request.params.range ?? user.profile_range;
+    // a stored profile_range that no longer names a range reads as the default one
+    const stored = user.profile_range && (STATS_RANGES as readonly string[]).includes(user.profile_range) ? user.profile_range : 'last_7_days';
+    const name = request.params.range ?? stored;
     const range: StatsRange | null = statsRange(name, settings.zone, now, await allTimeFirst(ctx, user, settings.zone));
     if (!range) throw new HttpError(400, `Unknown range "${name}": use ${STATS_RANGES.join(', ')}, YYYY or YYYY-MM.`, 'range');
     const answer = await services.time.rangeSums({ user, settings, first: range.first, last: range.last });
