@@ -365,7 +365,7 @@ describeEachDatabase('fuzz: every documented operation', (t) => {
       const details = await fc.check(property, { seed: SEED, numRuns: RUNS, endOnFailure: true });
       if (details.failed) {
         const req = details.counterexample?.[0] as FuzzRequest | undefined;
-        const shown = req ? { ...req, payload: req.payload && req.payload.length > 300 ? `${req.payload.slice(0, 300)}…(${req.payload.length} chars)` : req.payload } : null;
+        const shown = req ? { ...req, payload: req.payload && req.payload.length > 2000 ? `${req.payload.slice(0, 2000)}…(${req.payload.length} chars)` : req.payload } : null;
         failures.push(`${op.method} ${op.path}: ${String((details.errorInstance as Error | null)?.message ?? details.errorInstance)}\n  request: ${JSON.stringify(shown)}`);
       }
     }
