@@ -129,6 +129,17 @@ describeEachDatabase('reliability: hostile input', (t) => {
     }
   });
 
+  it('leaves heartbeat bodies to the per-heartbeat checks: one odd heartbeat never sinks the batch', async () => {
+    const { apiKey } = await t.createUser();
+    const now = Date.now() / 1000;
+    const payload = JSON.stringify([{ entity: 'a.ts', time: now - 20 }, { entity: 'b.ts', time: now - 10, custom: { 'k\u0000': ['\ud800'] } }]);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders(), ...t.auth(apiKey) }, payload });
+    expect([201, 202]).toContain(res.statusCode);
+    const responses = res.json().responses as [unknown, number][];
+    expect(responses).toHaveLength(2);
+    expect(responses[0]![1]).toBe(201);
+  });
+
   it('rejects a NUL byte in a header value (X-Machine-Name) naming the header', async () => {
     const { apiKey } = await t.createUser();
     const res = await t.app.inject({
