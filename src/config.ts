@@ -20,6 +20,13 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Whether anyone may sign up on the web (ALLOW_SIGNUP); the CLI can always create users. */
   allowSignup: boolean;
+  /**
+   * Slow or stalled clients (README, "Configuration"): the whole request (headers and body) must
+   * arrive within requestTimeoutMs, its headers within headersTimeoutMs (a 408 and the connection
+   * closed otherwise); an idle keep-alive connection is closed after keepAliveTimeoutMs, any
+   * connection silent for connectionTimeoutMs (0: never) is dropped.
+   */
+  timeouts: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; connectionTimeoutMs: number };
   /** Extra environment, for modules that read their own variables (e.g. /meta IPs). */
   env: Record<string, string | undefined>;
 }
@@ -87,6 +94,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   // invalid values stop the server at start
   trustProxySetting(env.TRUST_PROXY);
+  const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000);
+  const headersTimeoutMs = int(env, 'HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new Error(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  const timeouts = {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    connectionTimeoutMs: int(env, 'CONNECTION_TIMEOUT_MS', 120_000, 0, 3_600_000),
+  };
   return {
     port,
     host,
@@ -97,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBulkHeartbeats: int(env, 'MAX_BULK_HEARTBEATS', 1000, 100, 100_000),
     sqliteSynchronous: sync,
     allowSignup: bool(env, 'ALLOW_SIGNUP', true),
+    timeouts,
     env,
   };
 }
