@@ -3,6 +3,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
+import { parseBooleanWord } from './domain/boolean.js';
 
 export interface Config {
   port: number;
@@ -42,11 +43,10 @@ function int(env: Record<string, string | undefined>, name: string, fallback: nu
 }
 
 function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${env[name]}"`);
+  const v = parseBooleanWord(env[name]);
+  if (v === undefined) return fallback;
+  if (v === null) throw new Error(`${name} must be true or false, got "${env[name]}"`);
+  return v;
 }
 
 /**
@@ -62,11 +62,10 @@ function bool(env: Record<string, string | undefined>, name: string, fallback: b
  */
 export function trustProxySetting(raw: string | undefined): false | string | ((address: string, hop: number) => boolean) {
   const value = raw?.trim() ?? '';
-  const lower = value.toLowerCase();
-  if (value === '' || ['false', 'no', 'off', '0'].includes(lower)) return false;
+  if (value === '' || parseBooleanWord(value) === false) return false;
   // (Fastify's own numeric trustProxy trusts nothing; a function counts the hops)
   const hopsTrusted = (hops: number) => (_address: string, hop: number) => hop < hops;
-  if (['true', 'yes', 'on'].includes(lower)) return hopsTrusted(1);
+  if (parseBooleanWord(value) === true) return hopsTrusted(1);
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
     if (hops > 100) throw new Error(`TRUST_PROXY must be true, false, a number of hops (1–100) or a list of proxy addresses, got "${raw}"`);

@@ -15,6 +15,11 @@ export function isValidTimezone(zone: string): boolean {
   return valid;
 }
 
+/** The one message for a zone name that is not an IANA zone. */
+export function unknownZoneMessage(zone: string): string {
+  return `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`;
+}
+
 /**
  * The dates a request may name: from 2000-01-01 (nothing can be stored before it: heartbeats
  * start there) to a year after today (calendars of this year and the next). Every range built from

@@ -2,21 +2,15 @@
  * The OAuth scopes of the WakaTime reference, with the plain words the consent page and the
  * authorized-apps page show. Pure and free of Node APIs: the browser app imports it too.
  */
+import { DIMENSION_WORDS, SCOPED_DIMENSIONS } from './dimensions.js';
+
 export interface ScopeInfo {
   name: string;
   /** Plain words for the consent page: "… your <description>". */
   description: string;
 }
 
-const DIMENSIONS: readonly [string, string][] = [
-  ['categories', 'categories (coding, debugging, code review …)'],
-  ['dependencies', 'dependencies (libraries your code imports)'],
-  ['editors', 'editors'],
-  ['languages', 'programming languages'],
-  ['machines', 'machine names'],
-  ['operating_systems', 'operating systems'],
-  ['projects', 'project names'],
-];
+const DIMENSIONS: readonly [string, string][] = SCOPED_DIMENSIONS.map((d) => [d, DIMENSION_WORDS[d]]);
 
 /** Every scope of the WakaTime reference, in the order the consent page lists them. */
 export const SCOPES: readonly ScopeInfo[] = [

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { EDITORS, filterByName, listEditors, loadProgramLanguages, metaFromEnv, paginate } from '../domain/catalog.js';
 import { HttpError } from '../http/errors.js';
-import { ErrorBody } from '../http/schemas.js';
+import { BooleanQuery, booleanParam, ErrorBody } from '../http/schemas.js';
 import type { RouteFamily } from './types.js';
 
 const NullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
@@ -39,14 +39,6 @@ const Meta = Type.Object({
   last_modified_at: NullableString('last time an IP was added, removed or modified, ISO 8601'),
 });
 
-/** A boolean query flag, read leniently: true/false, 1/0, yes/no, on/off (any case); empty or absent is false. */
-export function flagParam(raw: string | undefined, field: string): boolean {
-  const v = (raw ?? '').trim().toLowerCase();
-  if (v === '' || v === 'false' || v === '0' || v === 'no' || v === 'off') return false;
-  if (v === 'true' || v === '1' || v === 'yes' || v === 'on') return true;
-  throw new HttpError(400, 'must be true or false', field);
-}
-
 /** A whole-number query parameter within [min, max]; empty or absent is undefined. */
 export function intParam(raw: string | undefined, field: string, min: number, max: number): number | undefined {
   const v = (raw ?? '').trim();
@@ -56,7 +48,6 @@ export function intParam(raw: string | undefined, field: string, min: number, ma
   return n;
 }
 
-const FlagString = (description: string) => Type.String({ maxLength: 16, description: `${description}: true or false (also 1/0, yes/no)` });
 const IntString = (description: string) => Type.String({ maxLength: 12, description });
 
 export const catalogRoutes: RouteFamily = async (app, { config }) => {
@@ -71,13 +62,13 @@ export const catalogRoutes: RouteFamily = async (app, { config }) => {
         tags: ['catalogs'],
         security: [],
         querystring: Type.Object({
-          unreleased: Type.Optional(FlagString('include unreleased plugins')),
+          unreleased: Type.Optional(BooleanQuery('include unreleased plugins')),
         }),
         response: { 200: Type.Object({ data: Type.Array(Editor) }), 400: ErrorBody },
       },
     },
     async (request) => {
-      return { data: listEditors(EDITORS, { unreleased: flagParam(request.query.unreleased, 'unreleased') }) };
+      return { data: listEditors(EDITORS, { unreleased: booleanParam(request.query.unreleased, 'unreleased') ?? false }) };
     },
   );
 
