@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { LOGIN_WINDOW_SECONDS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_LOGIN } from '../domain/throttle.js';
 import { verifyPassword, PASSWORD_MAX_LENGTH } from '../domain/password.js';
-import { userResource } from '../domain/user.js';
+import { toUserResource as userResource } from '../wire/user.js';
 import { optionalAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { csrfTokenFor, endSession, startSession, verifyCsrf } from '../http/session.js';

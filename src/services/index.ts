@@ -8,6 +8,8 @@ import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { UserService } from './users.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -19,13 +21,17 @@ export interface Services {
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
   preferencesHooks: PreferencesChangedHook[];
+  /** "Now" for every service (injected: tests may fix it). */
+  clock: Clock;
+  users: UserService;
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
   /** Stops background work and commits what is pending. */
   close(): Promise<void>;
 }
 
-export function createServices(deps: { config: Config; storage: Storage; log: FastifyBaseLogger }): Services {
+export function createServices(deps: { config: Config; storage: Storage; log: FastifyBaseLogger; clock?: Clock }): Services {
+  const clock = deps.clock ?? systemClock;
   const heartbeats = new HeartbeatWriter(deps.storage, deps.log);
   const rollups = new RollupService(deps.storage, deps.log);
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
@@ -33,13 +39,15 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
-  return {
+  const services: Services = {
     heartbeats,
     rollups,
     time: new TimeService(deps.storage, rollups),
     statusBar,
     housekeeping,
     preferencesHooks,
+    clock,
+    users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
       for (const hook of preferencesHooks) await hook(before, after);
@@ -50,4 +58,5 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
       await housekeeping.stop();
     },
   };
+  return services;
 }

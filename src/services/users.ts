@@ -1,0 +1,51 @@
+/** Users: read a profile, change preferences. Owns the transaction; never throws HTTP errors. */
+import type { Clock } from '../domain/clock.js';
+import type { Storage } from '../storage/db.js';
+import { findUserByEmail, updateUser, type UserPatch, type UserRow } from '../storage/users.js';
+import type { Preferences } from '../wire/user.js';
+
+/** The email address asked for belongs to another account. */
+export class EmailTakenError extends Error {
+  readonly field = 'email';
+  constructor() {
+    super('This email address is already used by another account.');
+  }
+}
+
+/** Turns preferences into a row patch (booleans as 0/1, `timeout` as keystroke_timeout, blank strings as null). */
+export function preferencesPatch(p: Preferences): UserPatch {
+  const patch: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined) continue;
+    if (k === 'timeout') patch.keystroke_timeout = v;
+    else if (typeof v === 'boolean') patch[k] = v ? 1 : 0;
+    else patch[k] = typeof v === 'string' && v.trim() === '' ? null : v;
+  }
+  return patch as UserPatch;
+}
+
+export class UserService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    /** Told after a change (rollups rebuild on a new zone or timeout, caches forget). */
+    private readonly changed: (before: UserRow, after: UserRow) => Promise<void>,
+  ) {}
+
+  /**
+   * Applies validated preferences (the zone already checked by the caller). Throws EmailTakenError
+   * when the email belongs to someone else.
+   */
+  async updatePreferences(user: UserRow, preferences: Preferences): Promise<UserRow> {
+    const patch = preferencesPatch(preferences);
+    const updated = await this.storage.db.transaction().execute(async (tx) => {
+      if (patch.email) {
+        const other = await findUserByEmail(tx, patch.email);
+        if (other && other.id !== user.id) throw new EmailTakenError();
+      }
+      return updateUser(tx, user.id, patch, this.clock());
+    });
+    await this.changed(user, updated);
+    return updated;
+  }
+}
