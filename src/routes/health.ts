@@ -1,27 +1,15 @@
 /** GET /healthz: 200 when the database answers, 503 otherwise. */
-import { Type } from '@sinclair/typebox';
-import { ping } from '../storage/db.js';
+import { HealthResource, Unhealthy } from '../wire/health.js';
 import type { RouteFamily } from './types.js';
 
-export const healthRoutes: RouteFamily = async (app, { storage }) => {
+export const healthRoutes: RouteFamily = async (app, { services }) => {
   app.get(
     '/healthz',
-    {
-      schema: {
-        summary: 'Liveness and database check',
-        response: {
-          200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }),
-          503: Type.Object({ error: Type.String() }),
-        },
-      },
-    },
+    { schema: { summary: 'Liveness and database check', response: { 200: HealthResource, 503: Unhealthy } } },
     async (_request, reply) => {
-      try {
-        await ping(storage);
-      } catch (err) {
-        return reply.code(503).send({ error: `database unavailable: ${(err as Error).message}` });
-      }
-      return { status: 'ok' as const, database: storage.dialect };
+      const health = await services.health.check();
+      if (!health.ok) return reply.code(503).send({ error: health.error });
+      return { status: 'ok' as const, database: health.database };
     },
   );
 };

@@ -5,7 +5,9 @@ import type { RouteFamily } from './types.js';
 import { healthRoutes } from './health.js';
 import { userRoutes } from './users.js';
 import { heartbeatRoutes } from './heartbeats.js';
-import { recordRoutes } from './records.js';
+import { projectRoutes } from './projects.js';
+import { machineNameRoutes } from './machine-names.js';
+import { userAgentRoutes } from './user-agents.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { catalogRoutes } from './catalogs.js';
 import { summaryRoutes } from './summaries.js';
@@ -16,4 +18,4 @@ import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, recordRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes];

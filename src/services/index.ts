@@ -10,6 +10,10 @@ import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { UserService } from './users.js';
+import { ProjectService } from './projects.js';
+import { MachineNameService } from './machine-names.js';
+import { UserAgentService } from './user-agents.js';
+import { HealthService } from './health.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -24,6 +28,10 @@ export interface Services {
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
+  projects: ProjectService;
+  machineNames: MachineNameService;
+  userAgents: UserAgentService;
+  health: HealthService;
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
   /** Stops background work and commits what is pending. */
@@ -48,6 +56,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     preferencesHooks,
     clock,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
+    projects: new ProjectService(deps.storage),
+    machineNames: new MachineNameService(deps.storage),
+    userAgents: new UserAgentService(deps.storage),
+    health: new HealthService(deps.storage),
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
       for (const hook of preferencesHooks) await hook(before, after);
