@@ -13,6 +13,8 @@
  *   wakatime/v1.0 (linux-6.6.0-x86_64) go1.21 opus/4.1-medium claude-code/2.1.45           (AI model token first)
  *   wakatime/13.0.6                                                                          (bare CLI)
  */
+import { memoize } from './memo.js';
+
 export interface UserAgentInfo {
   /** Editor display name as WakaTime shows it ("VS Code", "IntelliJ IDEA"), or the name as sent when unknown. */
   editor: string | null;
@@ -375,3 +377,9 @@ export function parseUserAgent(ua: unknown): UserAgentInfo {
     return emptyInfo();
   }
 }
+
+/**
+ * The one parse cache: a handful of user agents send nearly every heartbeat, so each string is
+ * parsed once per process, whoever asks (the heartbeat routes, ingest's user-agent records).
+ */
+export const parseUserAgentOnce: (ua: string) => UserAgentInfo = memoize(parseUserAgent);

@@ -9,21 +9,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   acceptedHeartbeatData,
   heartbeatHash,
-  heartbeatId,
   normalizeHeartbeat,
   parseHeartbeatId,
+  type FieldErrors,
   type HeartbeatContext,
   type NormalizeResult,
 } from '../domain/heartbeat.js';
 import { dayRange, isoUtc, isValidTimezone, parseDateParam } from '../domain/calendar.js';
-import { effectiveTimezone } from '../domain/user.js';
-import { parseUserAgent } from '../domain/user-agent.js';
-import { memoize } from '../domain/memo.js';
+import { effectiveTimezone, type User } from '../domain/user.js';
+import { parseUserAgentOnce } from '../domain/user-agent.js';
 import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
-import { DateParam, UserParams } from '../http/schemas.js';
-import { listHeartbeatsWithRefs, type HeartbeatWithRefs } from '../storage/heartbeats.js';
-import type { UserRow } from '../storage/users.js';
+import { DateParam, ErrorBody, requireTimezone, UserParams } from '../http/schemas.js';
+import { BulkHeartbeatAnswer, HeartbeatAccepted, HeartbeatDay, HeartbeatRefused, toHeartbeatResource } from '../wire/heartbeat.js';
 import type { RouteFamily } from './types.js';
 import type { IngestItem } from '../services/ingest.js';
 
@@ -33,63 +31,25 @@ function header(request: FastifyRequest, name: string): string | null {
   return s && s.trim() ? s.trim().slice(0, 1024) : null;
 }
 
-/** A handful of user agents send nearly every heartbeat: parse each once. */
-const parseAgent = memoize((ua: string) => {
-  const p = parseUserAgent(ua);
-  return { editor: p.editor, operating_system: p.operating_system, plugin: p.plugin };
-});
-
-function contextOf(request: FastifyRequest): HeartbeatContext {
+function contextOf(request: FastifyRequest, now: number): HeartbeatContext {
   return {
     userAgent: header(request, 'user-agent'),
     machine: header(request, 'x-machine-name'),
-    parseUserAgent: parseAgent,
-    now: Date.now() / 1000,
+    // one memo for the whole process: ingest reads the same parse
+    parseUserAgent: parseUserAgentOnce,
+    now,
   };
 }
 
 /** The Timezone header sets the user's zone only if they never chose one. */
-function timezoneToSet(request: FastifyRequest, user: UserRow): string | null {
+function timezoneToSet(request: FastifyRequest, user: Pick<User, 'timezone'>): string | null {
   if (user.timezone) return null;
   const tz = header(request, 'timezone');
   return tz && isValidTimezone(tz) ? tz : null;
 }
 
-function itemError(r: Exclude<NormalizeResult, { ok: true }>): Record<string, unknown> {
+function itemError(r: Exclude<NormalizeResult, { ok: true }>): { error: string } | { errors: FieldErrors } {
   return 'errors' in r ? { errors: r.errors } : { error: r.error };
-}
-
-export function heartbeatResource(h: HeartbeatWithRefs, userUuid: string) {
-  const extra = h.extra ? (JSON.parse(h.extra) as Record<string, unknown>) : {};
-  return {
-    ...extra,
-    id: heartbeatId(h.hash),
-    user_id: userUuid,
-    entity: h.entity,
-    type: h.type,
-    category: h.category,
-    time: h.time,
-    project: h.project,
-    project_root_count: h.project_root_count,
-    branch: h.branch,
-    language: h.language,
-    dependencies: h.dependencies ? (JSON.parse(h.dependencies) as string[]) : [],
-    machine_name_id: h.machine_uuid,
-    user_agent_id: h.user_agent_uuid,
-    user_agent: h.user_agent,
-    lines: h.lines,
-    line_additions: h.line_additions,
-    line_deletions: h.line_deletions,
-    lineno: h.lineno,
-    cursorpos: h.cursorpos,
-    is_write: !!h.is_write,
-    ai_line_changes: h.ai_line_changes,
-    human_line_changes: h.human_line_changes,
-    editor: h.editor,
-    operating_system: h.operating_system,
-    machine: h.machine,
-    created_at: isoUtc(h.created_at),
-  };
 }
 
 const OneHeartbeatBody = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown())], {
@@ -109,7 +69,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
     if (body.length > config.maxBulkHeartbeats) {
       throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
     }
-    const ctx = contextOf(request);
+    const ctx = contextOf(request, services.clock());
     const responses: [Record<string, unknown>, number][] = [];
     const items: IngestItem[] = [];
     for (const raw of body) {
@@ -128,12 +88,21 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
 
   app.post(
     '/api/v1/users/:user/heartbeats',
-    { schema: { summary: 'Create a heartbeat', tags: ['heartbeats'], params: UserParams, body: OneHeartbeatBody } },
+    {
+      schema: {
+        summary: 'Create a heartbeat',
+        tags: ['heartbeats'],
+        params: UserParams,
+        body: OneHeartbeatBody,
+        // an array is taken as heartbeats.bulk and answered as such (201)
+        response: { 201: BulkHeartbeatAnswer, 202: HeartbeatAccepted, '4xx': HeartbeatRefused },
+      },
+    },
     async (request, reply) => {
       // An array here is a bulk request (the legacy CLI posts arrays to whatever api_url it has)
       if (Array.isArray(request.body)) return bulk(request, reply, request.params.user);
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
-      const r = normalizeHeartbeat(request.body, contextOf(request));
+      const r = normalizeHeartbeat(request.body, contextOf(request, services.clock()));
       if (!r.ok) return reply.code(400).send(itemError(r));
       const hash = heartbeatHash(user.id, r.heartbeat);
       await services.heartbeats.submit({ userId: user.id, items: [{ heartbeat: r.heartbeat, hash }], ip: request.ip, timezone: timezoneToSet(request, user) });
@@ -143,7 +112,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
 
   app.post(
     '/api/v1/users/:user/heartbeats.bulk',
-    { schema: { summary: 'Create heartbeats in bulk', tags: ['heartbeats'], params: UserParams, body: BulkBody } },
+    { schema: { summary: 'Create heartbeats in bulk', tags: ['heartbeats'], params: UserParams, body: BulkBody, response: { 201: BulkHeartbeatAnswer, '4xx': HeartbeatRefused } } },
     async (request, reply) => bulk(request, reply, request.params.user),
   );
 
@@ -156,6 +125,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
         summary: "Create heartbeats in bulk for the key's owner (the legacy CLI with api_url = …/api/v1)",
         tags: ['heartbeats'],
         body: BulkBody,
+        response: { 201: BulkHeartbeatAnswer, '4xx': HeartbeatRefused },
       },
     },
     async (request, reply) => bulk(request, reply, 'current'),
@@ -169,18 +139,16 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
         tags: ['heartbeats'],
         params: UserParams,
         querystring: Type.Object({ date: DateParam, timezone: Type.Optional(Type.String({ maxLength: 64 })) }),
+        response: { 200: HeartbeatDay, '4xx': ErrorBody },
       },
     },
     async (request) => {
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: 'read_heartbeats' });
-      const zone = request.query.timezone ?? effectiveTimezone(user);
-      if (!isValidTimezone(zone)) throw new HttpError(400, `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`, 'timezone');
-      const date = parseDateParam(request.query.date, zone);
+      const zone = requireTimezone(request.query.timezone ?? effectiveTimezone(user));
+      const date = parseDateParam(request.query.date, zone, services.clock());
       if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD, an ISO 8601 datetime, today or yesterday.', 'date');
-      const { start, end } = dayRange(date, zone);
-      const rows = await listHeartbeatsWithRefs(storage.db, user.id, start, end);
-      // the day runs "from 12am until 11:59pm" (the reference), like summaries' 23:59:59
-      return { data: rows.map((h) => heartbeatResource(h, user.uuid)), start: isoUtc(start), end: isoUtc(end - 1), timezone: zone };
+      const { rows, start, end } = await services.heartbeatReader.day(user.id, date, zone);
+      return { data: rows.map((h) => toHeartbeatResource(h, user.uuid)), start: isoUtc(start), end: isoUtc(end - 1), timezone: zone };
     },
   );
 
@@ -192,12 +160,13 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
         tags: ['heartbeats'],
         params: UserParams,
         body: Type.Object({ date: DateParam, ids: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10000 }) }),
+        response: { 200: Type.Object({ data: Type.Object({}, { additionalProperties: false }) }), '4xx': ErrorBody },
       },
     },
     async (request) => {
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
       const zone = effectiveTimezone(user);
-      const date = parseDateParam(request.body.date, zone);
+      const date = parseDateParam(request.body.date, zone, services.clock());
       if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD.', 'date');
       const hashes: number[] = [];
       for (const id of request.body.ids) {

@@ -14,6 +14,7 @@ import { ProjectService } from './projects.js';
 import { MachineNameService } from './machine-names.js';
 import { UserAgentService } from './user-agents.js';
 import { HealthService } from './health.js';
+import { HeartbeatReader } from './heartbeats.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -32,6 +33,8 @@ export interface Services {
   machineNames: MachineNameService;
   userAgents: UserAgentService;
   health: HealthService;
+  /** Reading heartbeats back (`heartbeats` is the writer). */
+  heartbeatReader: HeartbeatReader;
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
   /** Stops background work and commits what is pending. */
@@ -60,6 +63,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     machineNames: new MachineNameService(deps.storage),
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
+    heartbeatReader: new HeartbeatReader(deps.storage),
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
       for (const hook of preferencesHooks) await hook(before, after);
