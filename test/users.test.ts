@@ -70,6 +70,19 @@ describeEachDatabase('authentication and users', (t) => {
     expect(me.timezone).toBe('America/New_York');
   });
 
+  it('refuses an email address another account uses with 409 naming email, and a blank one clears it', async () => {
+    const a = await t.createUser({ email: `${Date.now()}taken@example.com` });
+    const b = await t.createUser();
+    let res = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(b.apiKey), payload: { email: a.user.email } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().errors).toHaveProperty('email');
+    res = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(a.apiKey), payload: { email: a.user.email, full_name: '  ' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data).toMatchObject({ email: a.user.email, full_name: null });
+    res = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(b.apiKey), payload: { timezone: 'Mars/Olympus' } });
+    expect(res.json().errors.timezone).toEqual(['Unknown time zone "Mars/Olympus": use an IANA name such as Europe/Berlin.']);
+  });
+
   it('lists projects (with q), machines and user agents with first and last seen times', async () => {
     const { apiKey } = await t.createUser();
     const base = Date.UTC(2024, 0, 2, 10) / 1000;
