@@ -74,6 +74,8 @@ export const UserResource = Type.Object(
   { additionalProperties: false, description: 'A user: in full for its owner, the public profile for others' },
 );
 export type UserResource = Static<typeof UserResource>;
+/** The user resource as its owner sees it: every field present. */
+export type OwnUserResource = Required<UserResource>;
 
 export const UserEnvelope = Type.Object({ data: UserResource }, { additionalProperties: false });
 

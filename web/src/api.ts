@@ -4,6 +4,8 @@
  * Answers follow the API's envelopes: `{data}` on success, `{error}` and/or `{errors: {field: [..]}}`.
  */
 import { useCallback, useEffect, useState } from 'react';
+// types only (erased at build): the server's wire resources, so the app and the API cannot drift
+import type { OwnUserResource, UserResource } from '../../src/wire/user.js';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -17,45 +19,11 @@ export interface ApiResult<T> {
   retryAfter?: number;
 }
 
-export interface City {
-  country_code: string | null;
-  name: string | null;
-  state: string | null;
-  title: string | null;
-}
+/** Where a user lives (the wire type of the server: src/wire/user.ts). */
+export type City = NonNullable<UserResource['city']>;
 
-/** GET /api/v1/users/current, as its owner sees it. */
-export interface User {
-  id: string;
-  username: string | null;
-  display_name: string;
-  full_name: string | null;
-  email: string | null;
-  public_email: string | null;
-  photo: string | null;
-  website: string | null;
-  github_username: string | null;
-  twitter_username: string | null;
-  linkedin_username: string | null;
-  wonderfuldev_username: string | null;
-  city: City | null;
-  is_hireable: boolean;
-  is_email_public: boolean;
-  photo_public: boolean;
-  logged_time_public: boolean;
-  languages_used_public: boolean;
-  editors_used_public: boolean;
-  categories_used_public: boolean;
-  os_used_public: boolean;
-  timezone: string;
-  timeout: number;
-  writes_only: boolean;
-  profile_range: string | null;
-  created_at: string | null;
-  last_heartbeat_at: string | null;
-  last_plugin_name: string | null;
-  last_project: string | null;
-}
+/** GET /api/v1/users/current, as its owner sees it (the wire type of the server: src/wire/user.ts). */
+export type User = OwnUserResource;
 
 export interface Session {
   user: User | null;

@@ -2,8 +2,10 @@ import { useId, useMemo, useState, type FormEvent, type ReactNode } from 'react'
 import type { AppState } from '../App.js';
 import { api, fieldErrors, formError, type ApiResult, type User } from '../api.js';
 import { Alert, FieldError, Page } from '../components.js';
+// types only: the body PATCH /users/current takes (src/wire/user.ts)
+import type { Preferences } from '../../../src/wire/user.js';
 
-const PROFILE_RANGES: [string, string][] = [
+const PROFILE_RANGES: [NonNullable<Preferences['profile_range']>, string][] = [
   ['last_7_days', 'Last 7 days'],
   ['last_30_days', 'Last 30 days'],
   ['last_6_months', 'Last 6 months'],
@@ -24,7 +26,7 @@ const TEXT_FIELDS = [
   ['city_name', 'City', 'address-level2', 200],
   ['city_state', 'State or region', 'address-level1', 200],
   ['city_country_code', 'Country code (two letters)', 'country', 2],
-] as const;
+] as const satisfies readonly (readonly [keyof Preferences, string, string, number])[];
 type TextField = (typeof TEXT_FIELDS)[number][0];
 
 const FLAGS = [
@@ -36,7 +38,7 @@ const FLAGS = [
   ['is_email_public', 'Show my email address'],
   ['photo_public', 'Show my photo'],
   ['is_hireable', 'I am available for hire'],
-] as const;
+] as const satisfies readonly (readonly [keyof Preferences & keyof User, string])[];
 type Flag = (typeof FLAGS)[number][0];
 
 interface FormValues {
