@@ -13,6 +13,7 @@ import { installInputGuard } from './http/input-guard.js';
 import { forgetCachedCredentials, settleKeyUses } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
+import type { Clock } from './domain/clock.js';
 import { routeFamilies } from './routes/index.js';
 import { registerWeb } from './http/web.js';
 import { loggerOptions, redactUrl } from './http/logging.js';
@@ -28,6 +29,8 @@ export interface BuildOptions {
   storage: Storage;
   /** pino options, or false for no logs (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** "Now" for the services (UNIX seconds); the system clock unless a test fixes it. */
+  clock?: Clock;
 }
 
 export type App = FastifyInstance & { ctx: AppContext };
@@ -79,7 +82,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(cookie);
   await app.register(formbody);
 
-  const services = createServices({ config, storage, log: app.log });
+  const services = createServices({ config, storage, log: app.log, clock: options.clock });
   // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
   services.heartbeats.commitListeners.push((ids) => {
     for (const id of ids) forgetCachedCredentials(id);

@@ -2,6 +2,7 @@ import { expect, it, vi } from 'vitest';
 import { describeEachDatabase } from './helpers/harness.js';
 import { cliHeaders } from './helpers/fixtures.js';
 import { settleKeyUses } from '../src/http/auth.js';
+import { buildApp } from '../src/app.js';
 
 describeEachDatabase('authentication and users', (t) => {
   it('accepts the API key in every documented form', async () => {
@@ -81,6 +82,24 @@ describeEachDatabase('authentication and users', (t) => {
     expect(res.json().data).toMatchObject({ email: a.user.email, full_name: null });
     res = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(b.apiKey), payload: { timezone: 'Mars/Olympus' } });
     expect(res.json().errors.timezone).toEqual(['Unknown time zone "Mars/Olympus": use an IANA name such as Europe/Berlin.']);
+  });
+
+  it('reads "now" from the injected clock: today/yesterday, the future check and human-readable times', async () => {
+    const { apiKey } = await t.createUser();
+    const now = Date.UTC(2024, 0, 3, 12) / 1000;
+    const app = await buildApp({ config: t.config, storage: t.storage, logger: false, clock: () => now });
+    try {
+      const time = now - 86_400 - 3600; // yesterday 11:00 UTC
+      const sent = await app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: [{ entity: 'a.ts', time, project: 'clocked' }, { entity: 'b.ts', time: now + 7 * 86_400 }] });
+      // a week after the injected now is in the future: refused, whatever the real date is
+      expect(sent.json().responses.map((r: [unknown, number]) => r[1])).toEqual([201, 400]);
+      const day = await app.inject({ method: 'GET', url: '/api/v1/users/current/heartbeats?date=yesterday', headers: t.auth(apiKey) });
+      expect(day.json()).toMatchObject({ start: '2024-01-02T00:00:00Z', data: [{ entity: 'a.ts' }] });
+      const projects = await app.inject({ method: 'GET', url: '/api/v1/users/current/projects', headers: t.auth(apiKey) });
+      expect(projects.json().data[0]).toMatchObject({ name: 'clocked', human_readable_last_heartbeat_at: '1 day ago' });
+    } finally {
+      await app.close();
+    }
   });
 
   it('lists projects (with q), machines and user agents with first and last seen times', async () => {
