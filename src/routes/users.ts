@@ -1,8 +1,6 @@
 /** Users: GET /users/:user (public profile for others), GET/PATCH /users/current (preferences). */
 import { forgetCachedCredentials, hasScope, requireAccountOwner, resolveTargetUser } from '../http/auth.js';
-import { HttpError } from '../http/errors.js';
 import { ErrorBody, requireTimezone, UserParams } from '../http/schemas.js';
-import { EmailTakenError } from '../services/users.js';
 import { PreferencesBody, toUserResource, UserEnvelope } from '../wire/user.js';
 import type { RouteFamily } from './types.js';
 
@@ -30,14 +28,9 @@ export const userRoutes: RouteFamily = async (app, { storage, services }) => {
     async (request) => {
       const auth = await requireAccountOwner(storage, request, 'change account preferences');
       if (request.body.timezone !== undefined) requireTimezone(request.body.timezone);
-      try {
-        const user = await services.users.updatePreferences(auth.user, request.body);
-        forgetCachedCredentials(user.id);
-        return { data: toUserResource(user, { isOwner: true, withPrivateEmail: true }) };
-      } catch (err) {
-        if (err instanceof EmailTakenError) throw new HttpError(409, err.message, err.field);
-        throw err;
-      }
+      const user = await services.users.updatePreferences(auth.user, request.body);
+      forgetCachedCredentials(user.id);
+      return { data: toUserResource(user, { isOwner: true, withPrivateEmail: true }) };
     },
   );
 };

@@ -1,14 +1,14 @@
 /** Users: read a profile, change preferences. Owns the transaction; never throws HTTP errors. */
 import type { Clock } from '../domain/clock.js';
+import { ConflictError } from '../domain/errors.js';
 import type { Storage } from '../storage/db.js';
 import { findUserByEmail, updateUser, type UserPatch, type UserRow } from '../storage/users.js';
 import type { Preferences } from '../wire/user.js';
 
-/** The email address asked for belongs to another account. */
-export class EmailTakenError extends Error {
-  readonly field = 'email';
+/** The email address asked for belongs to another account (409 naming `email`). */
+export class EmailTakenError extends ConflictError {
   constructor() {
-    super('This email address is already used by another account.');
+    super('This email address is already used by another account.', 'email');
   }
 }
 

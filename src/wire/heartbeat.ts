@@ -4,11 +4,12 @@
  * mapping function.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 import { isoUtc } from '../domain/calendar.js';
 import { heartbeatId } from '../domain/heartbeat.js';
 
-const Str = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
-const Num = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
+const Str = (description: string) => Nullable(Type.String({ description }));
+const Num = (description: string) => Nullable(Type.Number({ description }));
 
 export const HeartbeatResource = Type.Object(
   {

@@ -1,5 +1,6 @@
 /** The meta resource (`GET /meta`): schema and its one mapping function. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 import type { Meta } from '../domain/catalog.js';
 
 export const MetaResource = Type.Object(
@@ -13,7 +14,7 @@ export const MetaResource = Type.Object(
       },
       { additionalProperties: false },
     ),
-    last_modified_at: Type.Union([Type.String(), Type.Null()], { description: 'last time an IP was added, removed or modified, ISO 8601' }),
+    last_modified_at: Nullable(Type.String({ description: 'last time an IP was added, removed or modified, ISO 8601' })),
   },
   { additionalProperties: false },
 );

@@ -1,8 +1,9 @@
 /** The program language resource (`GET /program_languages`, paginated): schema and its one mapping function. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 import type { ProgramLanguage } from '../domain/catalog.js';
 
-const Str = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+const Str = (description: string) => Nullable(Type.String({ description }));
 
 export const ProgramLanguageResource = Type.Object(
   {

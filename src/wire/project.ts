@@ -1,8 +1,9 @@
 /** The project resource (`GET /users/:user/projects`): schema and its one mapping function. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 import { humanReadableAgo, isoOrNull } from '../domain/time.js';
 
-const Str = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+const Str = (description: string) => Nullable(Type.String({ description }));
 
 export const ProjectResource = Type.Object(
   {

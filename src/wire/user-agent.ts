@@ -1,8 +1,9 @@
 /** The user agent resource (`GET /users/:user/user_agents`): schema and its one mapping function. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 import { isoOrNull } from '../domain/time.js';
 
-const Str = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+const Str = (description: string) => Nullable(Type.String({ description }));
 
 export const UserAgentResource = Type.Object(
   {

@@ -4,25 +4,22 @@
  * Free of Node APIs: the web app imports the types.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 import { cityOf, displayName, effectiveTimezone, humanReadableWebsite, keystrokeTimeoutMinutes, type User } from '../domain/user.js';
 import { isoOrNull } from '../domain/time.js';
 
-const Str = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+const Str = (description: string) => Nullable(Type.String({ description }));
 
-export const City = Type.Union(
-  [
-    Type.Object(
-      {
-        country_code: Str('two letter code, for ex: US or UK'),
-        name: Str('city name, for ex: San Francisco'),
-        state: Str('state name, for ex: California'),
-        title: Str('city, state (or country if state has same name as city)'),
-      },
-      { additionalProperties: false },
-    ),
-    Type.Null(),
-  ],
-  { description: 'where the user lives, when they said' },
+export const City = Nullable(
+  Type.Object(
+    {
+      country_code: Str('two letter code, for ex: US or UK'),
+      name: Str('city name, for ex: San Francisco'),
+      state: Str('state name, for ex: California'),
+      title: Str('city, state (or country if state has same name as city)'),
+    },
+    { additionalProperties: false, description: 'where the user lives, when they said' },
+  ),
 );
 
 const publicFields = {
