@@ -9,11 +9,19 @@
  *   for small histories, in the background for large ones (reads answer 202 with partial data).
  * - Safe with several instances on PostgreSQL: recomputation is idempotent, a per-user row lock
  *   serializes it, and dirty marks are deleted by id only after their recomputation committed.
+ * - Bounded by construction: settings are clamped where they are read (`userSettings`: timeout
+ *   1–240 minutes, a valid zone), times outside [2000, 2100) are ignored, and every loop over
+ *   time runs a precomputed, bounded number of steps — garbage in the database never spins.
+ * - One bad day never blocks the rest: a recomputation that fails is retried day by day; a day
+ *   that still fails is logged and skipped (its marks cleared, its last good rows kept) and
+ *   retried later with exponential backoff; upkeep isolates users from each other.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
 import { dailyTotals, DayCursor, ROLLUP_DIMENSIONS } from '../domain/duration.js';
-import { effectiveTimezone } from '../domain/user.js';
+import { isValidTimezone } from '../domain/calendar.js';
+import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from '../domain/duration.js';
+import { DEFAULT_TIMEZONE, effectiveTimezone } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
 import {
@@ -32,14 +40,66 @@ import {
 import { findUserById, type UserRow } from '../storage/users.js';
 import type { HeartbeatsChangedHook } from './ingest.js';
 
+type Tx = Parameters<typeof replaceDays>[0];
+
 export interface Settings {
   zone: string;
   timeoutSeconds: number;
   writesOnly: boolean;
 }
 
+/**
+ * The user's own settings, clamped: whatever the row holds (Infinity, NaN, negative or huge
+ * timeouts, an unknown zone), the time engine only ever sees a timeout of 1–240 minutes and a
+ * zone Luxon understands.
+ */
 export function userSettings(user: UserRow): Settings {
-  return { zone: effectiveTimezone(user), timeoutSeconds: user.keystroke_timeout * 60, writesOnly: !!user.writes_only };
+  const zone = effectiveTimezone(user);
+  const minutes = Number(user.keystroke_timeout);
+  const timeout = Number.isFinite(minutes) ? Math.min(MAX_TIMEOUT_MINUTES, Math.max(MIN_TIMEOUT_MINUTES, Math.round(minutes))) : DEFAULT_TIMEOUT_MINUTES;
+  return { zone: typeof zone === 'string' && isValidTimezone(zone) ? zone : DEFAULT_TIMEZONE, timeoutSeconds: timeout * 60, writesOnly: !!user.writes_only };
+}
+
+/** Heartbeat times the rollups cover: ingest accepts nothing before 2000; nothing sane is after 2100. */
+export const ROLLUP_MIN_TIME = 946_684_800;
+export const ROLLUP_MAX_TIME = 4_102_444_800;
+
+/** Thrown inside a recomputation when the user's settings changed meanwhile: a rebuild covers it. */
+class SettingsChanged extends Error {}
+
+/** First retry of a day whose recomputation failed, and the longest wait between retries (seconds). */
+const RETRY_FIRST_SECONDS = 10;
+const RETRY_MAX_SECONDS = 3600;
+const MAX_RETRIES_KEPT = 10_000;
+
+interface Retry {
+  userId: number;
+  date: string;
+  attempts: number;
+  due: number;
+}
+
+/**
+ * A user's first and last heartbeat time, clamped to what ingest accepts (2000-01-01 to a day
+ * ahead): a row with an absurd time can not stretch a rebuild over millennia.
+ */
+function clampedSpan(span: { first: number; last: number } | null): { first: number; last: number } | null {
+  if (!span) return null;
+  const max = Math.min(ROLLUP_MAX_TIME - 1, Date.now() / 1000 + 2 * 86400);
+  const clamp = (t: number) => (Number.isFinite(t) ? Math.min(max, Math.max(ROLLUP_MIN_TIME, t)) : ROLLUP_MIN_TIME);
+  const first = clamp(span.first);
+  return { first, last: Math.max(first, clamp(span.last)) };
+}
+
+/** The local dates that [from, to) touches (at most a few: the window is at most 9 hours long). */
+function datesTouching(cursor: DayCursor, from: number, to: number, out: Set<string>): void {
+  let t = from;
+  for (let k = 0; k < 4 && t < to; k++) {
+    const day = cursor.at(t);
+    out.add(day.date);
+    if (!(day.end > t)) break;
+    t = day.end;
+  }
 }
 
 function matches(state: RollupState | undefined, s: Settings): boolean {
@@ -64,6 +124,10 @@ export class RollupService {
   private timer: NodeJS.Timeout | null = null;
   private readonly building = new Map<number, Promise<void>>();
   private readonly refreshing = new Map<number, Promise<void>>();
+  /** Days whose recomputation failed, by `user|date`: retried with backoff by the upkeep loop. */
+  private readonly retries = new Map<string, Retry>();
+  /** Users whose whole refresh failed (database trouble): upkeep leaves them alone until then. */
+  private readonly userBackoff = new Map<number, { attempts: number; due: number }>();
   private stopped = false;
 
   constructor(
@@ -76,7 +140,7 @@ export class RollupService {
     const marks: { user_id: number; hour: number }[] = [];
     for (const [userId, times] of changes) {
       const hours = new Set<number>();
-      for (const t of times) hours.add(Math.floor(t / 3600));
+      for (const t of times) if (t >= ROLLUP_MIN_TIME && t < ROLLUP_MAX_TIME) hours.add(Math.floor(t / 3600));
       for (const hour of hours) marks.push({ user_id: userId, hour });
     }
     await markDirty(tx, marks);
@@ -85,7 +149,7 @@ export class RollupService {
   /** Called when a user's preferences changed: a new zone, timeout or writes_only means a rebuild. */
   async preferencesChanged(_before: UserRow, after: UserRow): Promise<void> {
     const state = await getState(this.storage.db, after.id);
-    if (state && !matches(state, userSettings(after))) void this.ensureFresh(after);
+    if (state && !matches(state, userSettings(after))) void this.ensureFresh(after).catch((err) => this.log.error({ err, userId: after.id }, 'rollup rebuild failed'));
   }
 
   /** Makes the user's rollups current before a read; says whether they are complete. */
@@ -95,11 +159,13 @@ export class RollupService {
     if (!matches(state, settings) || state!.status !== 'ready') {
       const stale = state && state.status === 'building' && matches(state, settings) && Date.now() / 1000 - state.updated_at < STALE_BUILD_SECONDS;
       if (!this.building.has(user.id) && !stale) {
-        const job = this.rebuild(user, settings).finally(() => this.building.delete(user.id));
+        const job = this.rebuild(user, settings)
+          .catch((err) => this.log.error({ err, userId: user.id }, 'rollup rebuild failed'))
+          .finally(() => this.building.delete(user.id));
         this.building.set(user.id, job);
       }
       const job = this.building.get(user.id);
-      const span = await activitySpan(this.storage.db, user.id);
+      const span = clampedSpan(await activitySpan(this.storage.db, user.id));
       const days = span ? (span.last - span.first) / 86400 : 0;
       if (job && days <= SYNC_REBUILD_DAYS) await job;
       const now = await getState(this.storage.db, user.id);
@@ -119,33 +185,96 @@ export class RollupService {
     return job;
   }
 
+  /** The local days a set of dirty UTC hours affects: each hour ± timeout (a bounded count per mark). */
+  private datesOf(hours: number[], s: Settings): string[] {
+    const cursor = new DayCursor(s.zone);
+    const dates = new Set<string>();
+    for (const hour of hours) {
+      const t = hour * 3600;
+      if (!(t >= ROLLUP_MIN_TIME && t < ROLLUP_MAX_TIME)) continue; // garbage mark: nothing to recompute
+      // the change at hour h affects the gaps reaching into and out of [h, h+1): ± timeout
+      datesTouching(cursor, t - s.timeoutSeconds, t + 3600 + s.timeoutSeconds, dates);
+    }
+    return [...dates].sort();
+  }
+
   private async refreshDirty(userId: number): Promise<void> {
-    await this.storage.db.transaction().execute(async (tx) => {
-      await lockState(tx, userId);
-      const user = await findUserById(tx, userId);
-      const state = await getState(tx, userId);
-      const dirty = await readDirty(tx, userId);
-      if (!user || dirty.length === 0) return;
-      const settings = userSettings(user);
-      if (!matches(state, settings) || state!.status !== 'ready') return; // a rebuild will cover it
-      const cursor = new DayCursor(settings.zone);
-      const dates = new Set<string>();
-      for (const { hour } of dirty) {
-        // the change at hour h affects the gaps reaching into and out of [h, h+1): ± timeout
-        for (let t = hour * 3600 - settings.timeoutSeconds; ; ) {
-          const day = cursor.at(t);
-          dates.add(day.date);
-          if (day.end >= (hour + 1) * 3600 + settings.timeoutSeconds) break;
-          t = day.end;
-        }
+    const db = this.storage.db;
+    const user = await findUserById(db, userId);
+    const dirty = await readDirty(db, userId);
+    if (!user || dirty.length === 0) return;
+    const settings = userSettings(user);
+    const state = await getState(db, userId);
+    if (!matches(state, settings) || state!.status !== 'ready') return; // a rebuild will cover it
+    const dates = this.datesOf(
+      dirty.map((d) => d.hour),
+      settings,
+    );
+    try {
+      await this.recomputeIsolated(userId, dates, settings, true, (tx) => clearDirty(tx, dirty.map((d) => d.id)));
+    } catch (err) {
+      if (!(err instanceof SettingsChanged)) throw err;
+    }
+  }
+
+  /**
+   * Recomputes these days in one transaction (under the user's lock, only while `s` are still the
+   * user's rollup settings), then runs `after` in it. If that fails, each day gets a transaction of
+   * its own: days that still fail are logged, keep their last good rows and are retried later with
+   * backoff; `after` runs once the others are done, so one bad day never blocks the rest.
+   */
+  private async recomputeIsolated(
+    userId: number,
+    dates: string[],
+    s: Settings,
+    requireReady: boolean,
+    after: (tx: Tx, state: RollupState) => Promise<void>,
+  ): Promise<void> {
+    const db = this.storage.db;
+    const guarded = (work: (tx: Tx, state: RollupState) => Promise<void>) =>
+      db.transaction().execute(async (tx) => {
+        await lockState(tx, userId);
+        const state = await getState(tx, userId);
+        if (!matches(state, s) || (requireReady && state!.status !== 'ready')) throw new SettingsChanged();
+        await work(tx, state!);
+      });
+    try {
+      await guarded(async (tx, state) => {
+        await this.recompute(tx, userId, dates, s);
+        await after(tx, state);
+      });
+      for (const date of dates) this.retries.delete(`${userId}|${date}`);
+      return;
+    } catch (err) {
+      if (err instanceof SettingsChanged || dates.length === 0) throw err;
+      if (dates.length === 1) this.scheduleRetry(userId, dates[0]!, err);
+      else this.log.warn({ err, userId, days: dates.length }, 'rollup recomputation failed: retrying day by day');
+    }
+    for (const date of dates.length > 1 ? dates : []) {
+      try {
+        await guarded((tx) => this.recompute(tx, userId, [date], s));
+        this.retries.delete(`${userId}|${date}`);
+      } catch (err) {
+        if (err instanceof SettingsChanged) throw err;
+        this.scheduleRetry(userId, date, err);
       }
-      await this.recompute(tx, userId, [...dates].sort(), settings);
-      await clearDirty(tx, dirty.map((d) => d.id));
-    });
+    }
+    await guarded(after);
+  }
+
+  private scheduleRetry(userId: number, date: string, err: unknown): void {
+    const key = `${userId}|${date}`;
+    const previous = this.retries.get(key);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const wait = Math.min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** Math.min(attempts - 1, 20));
+    this.retries.delete(key);
+    if (this.retries.size >= MAX_RETRIES_KEPT) this.retries.delete(this.retries.keys().next().value!);
+    this.retries.set(key, { userId, date, attempts, due: Date.now() / 1000 + wait });
+    this.log.error({ err, userId, date, attempts, retryInSeconds: wait }, 'rollup day skipped: recomputing it failed (its last good rows are kept)');
   }
 
   /** Recomputes whole local days (grouped into contiguous spans) from heartbeats. */
-  private async recompute(tx: Parameters<typeof replaceDays>[0], userId: number, dates: string[], s: Settings): Promise<void> {
+  protected async recompute(tx: Tx, userId: number, dates: string[], s: Settings): Promise<void> {
     let i = 0;
     while (i < dates.length) {
       let j = i;
@@ -169,29 +298,32 @@ export class RollupService {
       await putState(tx, { user_id: user.id, timezone: s.zone, timeout: s.timeoutSeconds, writes_only: s.writesOnly ? 1 : 0, status: 'building', progress: 0, updated_at: now() });
       await deleteAllDays(tx, user.id);
     });
-    const span = await activitySpan(db, user.id);
-    if (span) {
-      const first = DateTime.fromSeconds(span.first, { zone: s.zone }).startOf('day');
-      const last = DateTime.fromSeconds(span.last, { zone: s.zone }).startOf('day');
-      const totalDays = Math.max(1, Math.round(last.diff(first, 'days').days) + 1);
-      let done = 0;
-      let spanEnd = last;
-      while (spanEnd >= first && !this.stopped) {
-        const spanStart = DateTime.max(first, spanEnd.minus({ days: SPAN_DAYS - 1 }));
-        const dates: string[] = [];
-        for (let d = spanStart; d <= spanEnd; d = d.plus({ days: 1 })) dates.push(d.toISODate()!);
-        await db.transaction().execute(async (tx) => {
-          await lockState(tx, user.id);
-          const current = await getState(tx, user.id);
-          if (!matches(current, s)) throw new Error('settings changed during rebuild');
-          await this.recompute(tx, user.id, dates, s);
-          done += dates.length;
-          await putState(tx, { ...current!, progress: Math.min(99, (done / totalDays) * 100), updated_at: now() });
-        });
-        spanEnd = spanStart.minus({ days: 1 });
-        await new Promise((r) => setImmediate(r)); // let requests through between spans
+    for (const key of [...this.retries.keys()]) if (key.startsWith(`${user.id}|`)) this.retries.delete(key);
+    // clamped to the days heartbeats can have, so the number of days is bounded whatever the rows hold
+    const span = clampedSpan(await activitySpan(db, user.id));
+    try {
+      if (span) {
+        const first = DateTime.fromSeconds(span.first, { zone: s.zone }).startOf('day');
+        const last = DateTime.fromSeconds(span.last, { zone: s.zone }).startOf('day');
+        const totalDays = Math.max(1, Math.round(last.diff(first, 'days').days) + 1);
+        const spans = Math.ceil(totalDays / SPAN_DAYS);
+        let done = 0;
+        for (let k = 0; k < spans && !this.stopped; k++) {
+          const spanEnd = last.minus({ days: k * SPAN_DAYS });
+          const count = Math.min(SPAN_DAYS, totalDays - k * SPAN_DAYS);
+          const dates: string[] = [];
+          for (let n = count - 1; n >= 0; n--) dates.push(spanEnd.minus({ days: n }).toISODate()!);
+          await this.recomputeIsolated(user.id, dates, s, false, async (tx, current) => {
+            done += dates.length;
+            await putState(tx, { ...current, progress: Math.min(99, (done / totalDays) * 100), updated_at: now() });
+          });
+          await new Promise((r) => setImmediate(r)); // let requests through between spans
+        }
+        if (this.stopped) return;
       }
-      if (this.stopped) return;
+    } catch (err) {
+      if (err instanceof SettingsChanged) return; // a newer rebuild owns the rollups now
+      throw err;
     }
     await db.transaction().execute(async (tx) => {
       const current = await getState(tx, user.id);
@@ -201,19 +333,61 @@ export class RollupService {
     });
   }
 
+  /**
+   * One round of upkeep: recomputes the dirty days of up to 50 users and the failed days whose
+   * retry is due. Each user is isolated: a failure is logged and that user waits (backoff) while
+   * the others are kept current.
+   */
+  async runUpkeep(now = Date.now() / 1000): Promise<void> {
+    const waiting = [...this.userBackoff].filter(([, b]) => b.due > now).map(([id]) => id);
+    for (const userId of await usersWithDirty(this.storage.db, 50, waiting)) {
+      if (this.stopped) return;
+      try {
+        const user = await findUserById(this.storage.db, userId);
+        if (user) await this.ensureFresh(user);
+        this.userBackoff.delete(userId);
+      } catch (err) {
+        const attempts = (this.userBackoff.get(userId)?.attempts ?? 0) + 1;
+        const wait = Math.min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** Math.min(attempts - 1, 20));
+        this.userBackoff.set(userId, { attempts, due: Date.now() / 1000 + wait });
+        this.log.error({ err, userId, attempts, retryInSeconds: wait }, 'rollup upkeep failed for a user');
+      }
+    }
+    for (const retry of [...this.retries.values()]) {
+      if (this.stopped) return;
+      if (retry.due > now) continue;
+      try {
+        const user = await findUserById(this.storage.db, retry.userId);
+        if (!user) {
+          this.retries.delete(`${retry.userId}|${retry.date}`);
+          continue;
+        }
+        await this.recomputeIsolated(retry.userId, [retry.date], userSettings(user), true, async () => {});
+      } catch (err) {
+        // settings changed (a rebuild covers the day) or the database is away: try again later
+        if (err instanceof SettingsChanged) this.retries.delete(`${retry.userId}|${retry.date}`);
+        else this.scheduleRetry(retry.userId, retry.date, err);
+      }
+    }
+  }
+
+  /** Days currently skipped because recomputing them failed (for tests and diagnostics). */
+  failingDays(userId: number): string[] {
+    return [...this.retries.values()].filter((r) => r.userId === userId).map((r) => r.date).sort();
+  }
+
   /** Background upkeep: recompute dirty days of everyone every `intervalMs`. */
   start(intervalMs = 2000): void {
     const tick = async () => {
       try {
-        for (const userId of await usersWithDirty(this.storage.db, 50)) {
-          if (this.stopped) return;
-          const user = await findUserById(this.storage.db, userId);
-          if (user) await this.ensureFresh(user);
-        }
+        await this.runUpkeep();
       } catch (err) {
         this.log.error({ err }, 'rollup upkeep failed');
       }
-      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+      if (!this.stopped) {
+        this.timer = setTimeout(tick, intervalMs);
+        this.timer.unref();
+      }
     };
     this.timer = setTimeout(tick, intervalMs);
     this.timer.unref();

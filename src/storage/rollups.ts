@@ -51,9 +51,21 @@ export async function clearDirty(tx: Tx, ids: number[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) await tx.deleteFrom('rollup_dirty').where('id', 'in', ids.slice(i, i + 500)).execute();
 }
 
-export async function usersWithDirty(db: Tx, limit: number): Promise<number[]> {
-  const rows = await db.selectFrom('rollup_dirty').select('user_id').distinct().limit(limit).execute();
+export async function usersWithDirty(db: Tx, limit: number, except: number[] = []): Promise<number[]> {
+  let q = db.selectFrom('rollup_dirty').select('user_id').distinct();
+  if (except.length) q = q.where('user_id', 'not in', except.slice(0, 1000));
+  const rows = await q.limit(limit).execute();
   return rows.map((r) => r.user_id);
+}
+
+/**
+ * A dimension value as rollups store it: without NUL (PostgreSQL text cannot hold it) and with
+ * lone UTF-16 surrogates replaced by U+FFFD, so one odd heartbeat can never fail a day's write.
+ */
+export function rollupName(name: string): string {
+  if (typeof name !== 'string') return String(name);
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Replaces the rows of these days with the given totals (days absent from `totals` become empty). */
@@ -66,7 +78,15 @@ export async function replaceDays(tx: Tx, userId: number, dates: string[], total
     const day = totals.get(date);
     if (!day || day.total <= 0) continue;
     rows.push({ user_id: userId, day: date, dimension: TOTAL, name: '', seconds: day.total });
-    for (const dim of ROLLUP_DIMENSIONS) for (const [name, seconds] of day.dims[dim]) rows.push({ user_id: userId, day: date, dimension: dim, name, seconds });
+    for (const dim of ROLLUP_DIMENSIONS) {
+      // sanitizing can merge names ("a\u0000" and "a"): their seconds add up
+      const clean = new Map<string, number>();
+      for (const [name, seconds] of day.dims[dim]) {
+        const n = rollupName(name);
+        clean.set(n, (clean.get(n) ?? 0) + seconds);
+      }
+      for (const [name, seconds] of clean) rows.push({ user_id: userId, day: date, dimension: dim, name, seconds });
+    }
   }
   for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('rollup_days').values(rows.slice(i, i + 1000)).execute();
 }
