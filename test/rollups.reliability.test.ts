@@ -106,7 +106,7 @@ describeEachDatabase('rollup engine reliability', (t) => {
     }
     await t.app.ctx.services.rollups.runUpkeep();
     expect(await dirtyMarks(user.id)).toBe(0);
-    expect(t.app.ctx.services.rollups.failingDays(user.id)).toEqual([]);
+    expect(t.app.ctx.services.rollups.failing(user.id)).toEqual([]);
   });
 
   it('skips a day whose recomputation fails, keeps the rest current, retries it later with backoff', async () => {
@@ -119,12 +119,15 @@ describeEachDatabase('rollup engine reliability', (t) => {
       await statusBar(u.apiKey);
     }
     const yesterday = today.minus({ days: 1 }).toISODate()!;
-    const original = RollupService.prototype['recompute' as keyof RollupService] as unknown as (...args: unknown[]) => Promise<void>;
-    const poisoned: string[][] = [];
-    vi.spyOn(rollups as any, 'recompute').mockImplementation(function (this: RollupService, ...args: unknown[]) {
-      const [, userId, dates] = args as [unknown, number, string[]];
-      if (userId === a.user.id && dates.includes(yesterday)) {
-        poisoned.push(dates);
+    const original = RollupService.prototype['recomputeUnit' as keyof RollupService] as unknown as (...args: unknown[]) => Promise<Iterable<string>>;
+    // yesterday's hours (UTC) fail for user a: whole-day units and hour runs alike
+    const [yFrom, yTo] = [today.minus({ days: 1 }).toSeconds() / 3600, today.toSeconds() / 3600 - 1];
+    const poisoned: unknown[] = [];
+    vi.spyOn(rollups as any, 'recomputeUnit').mockImplementation(function (this: RollupService, ...args: unknown[]) {
+      const [, userId, unit] = args as [unknown, number, { dates?: string[]; hours?: [number, number] }];
+      const hit = unit.dates ? unit.dates.includes(yesterday) : unit.hours![0] <= yTo && unit.hours![1] >= yFrom;
+      if (userId === a.user.id && hit) {
+        poisoned.push(unit);
         return Promise.reject(new Error('injected: this day cannot be written'));
       }
       return original.apply(this, args);
@@ -134,21 +137,23 @@ describeEachDatabase('rollup engine reliability', (t) => {
     // the read answers, with today current; yesterday keeps its last good rows
     expect((await statusBar(a.apiKey)).grand_total.total_seconds).toBe(120);
     expect((await day(a.apiKey, yesterday)).grand_total.total_seconds).toBe(60);
-    expect(rollups.failingDays(a.user.id)).toEqual([yesterday]);
+    const failing = rollups.failing(a.user.id);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing.every((f) => f.startsWith('hours'))).toBe(true);
     expect(await dirtyMarks(a.user.id)).toBe(0);
     // upkeep keeps the other user current, and does not hot-loop on the failing day
     const tries = poisoned.length;
     await rollups.runUpkeep();
     await rollups.runUpkeep();
-    expect(poisoned.length).toBe(tries);
+    expect(poisoned.slice(tries), JSON.stringify(poisoned)).toEqual([]);
     expect(await dirtyMarks(b.user.id)).toBe(0);
     expect((await day(b.apiKey, yesterday)).grand_total.total_seconds).toBe(120);
     // once due, the retry recomputes it (here: the failure is gone)
     await rollups.runUpkeep(Date.now() / 1000 + 3600);
-    expect(poisoned.length).toBe(tries + 1);
+    expect(poisoned.length).toBe(tries + failing.length);
     vi.restoreAllMocks();
     await rollups.runUpkeep(Date.now() / 1000 + 3 * 3600);
-    expect(rollups.failingDays(a.user.id)).toEqual([]);
+    expect(rollups.failing(a.user.id)).toEqual([]);
     expect((await day(a.apiKey, yesterday)).grand_total.total_seconds).toBe(120);
   });
 });

@@ -18,7 +18,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
-import { dailyTotals, DayCursor, ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { dailyTotals, DayCursor, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { isValidTimezone } from '../domain/calendar.js';
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from '../domain/duration.js';
 import { DEFAULT_TIMEZONE, effectiveTimezone } from '../domain/user.js';
@@ -34,6 +34,8 @@ import {
   putState,
   readDirty,
   replaceDays,
+  replaceHours,
+  sumHours,
   usersWithDirty,
   type RollupState,
 } from '../storage/rollups.js';
@@ -72,9 +74,23 @@ const RETRY_FIRST_SECONDS = 10;
 const RETRY_MAX_SECONDS = 3600;
 const MAX_RETRIES_KEPT = 10_000;
 
+/** What one recomputation covers: whole local days (rebuilds), or a run of UTC hours (changes). */
+type Unit = { dates: string[] } | { hours: [number, number] };
+function unitKey(unit: Unit): string {
+  return 'dates' in unit ? unit.dates.join(',') : `hours ${unit.hours[0]}-${unit.hours[1]}`;
+}
+
+/** A unit cut into its smallest independent parts: single days, single hours (bounded: ≤ 10 000 marks × 5 hours). */
+function split(unit: Unit): Unit[] {
+  if ('dates' in unit) return unit.dates.map((d) => ({ dates: [d] }));
+  const out: Unit[] = [];
+  for (let h = unit.hours[0], k = 0; h <= unit.hours[1] && k < 100_000; h++, k++) out.push({ hours: [h, h] });
+  return out;
+}
+
 interface Retry {
   userId: number;
-  date: string;
+  unit: Unit;
   attempts: number;
   due: number;
 }
@@ -185,17 +201,27 @@ export class RollupService {
     return job;
   }
 
-  /** The local days a set of dirty UTC hours affects: each hour ± timeout (a bounded count per mark). */
-  private datesOf(hours: number[], s: Settings): string[] {
-    const cursor = new DayCursor(s.zone);
-    const dates = new Set<string>();
+  /**
+   * The UTC hours whose partial rollups a set of dirty hours affects, as contiguous runs: a change
+   * at hour h changes the credits of heartbeats from h*3600 - timeout on (the gap reaching into the
+   * change), so hours floor((h*3600 - timeout)/3600) … h. At most 5 hours per mark.
+   */
+  private hourRuns(hours: number[], s: Settings): Unit[] {
+    const affected = new Set<number>();
     for (const hour of hours) {
       const t = hour * 3600;
       if (!(t >= ROLLUP_MIN_TIME && t < ROLLUP_MAX_TIME)) continue; // garbage mark: nothing to recompute
-      // the change at hour h affects the gaps reaching into and out of [h, h+1): ± timeout
-      datesTouching(cursor, t - s.timeoutSeconds, t + 3600 + s.timeoutSeconds, dates);
+      const from = Math.floor((t - s.timeoutSeconds) / 3600);
+      for (let k = 0; k <= hour - from && k < 6; k++) affected.add(from + k);
     }
-    return [...dates].sort();
+    const sorted = [...affected].sort((a, b) => a - b);
+    const runs: Unit[] = [];
+    for (const h of sorted) {
+      const last = runs[runs.length - 1];
+      if (last && 'hours' in last && last.hours[1] === h - 1) last.hours[1] = h;
+      else runs.push({ hours: [h, h] });
+    }
+    return runs;
   }
 
   private async refreshDirty(userId: number): Promise<void> {
@@ -206,26 +232,26 @@ export class RollupService {
     const settings = userSettings(user);
     const state = await getState(db, userId);
     if (!matches(state, settings) || state!.status !== 'ready') return; // a rebuild will cover it
-    const dates = this.datesOf(
+    const units = this.hourRuns(
       dirty.map((d) => d.hour),
       settings,
     );
     try {
-      await this.recomputeIsolated(userId, dates, settings, true, (tx) => clearDirty(tx, dirty.map((d) => d.id)));
+      await this.recomputeIsolated(userId, units, settings, true, (tx) => clearDirty(tx, dirty.map((d) => d.id)));
     } catch (err) {
       if (!(err instanceof SettingsChanged)) throw err;
     }
   }
 
   /**
-   * Recomputes these days in one transaction (under the user's lock, only while `s` are still the
-   * user's rollup settings), then runs `after` in it. If that fails, each day gets a transaction of
-   * its own: days that still fail are logged, keep their last good rows and are retried later with
+   * Recomputes these units in one transaction (under the user's lock, only while `s` are still the
+   * user's rollup settings), then runs `after` in it. If that fails, each unit gets a transaction of
+   * its own: units that still fail are logged, keep their last good rows and are retried later with
    * backoff; `after` runs once the others are done, so one bad day never blocks the rest.
    */
   private async recomputeIsolated(
     userId: number,
-    dates: string[],
+    units: Unit[],
     s: Settings,
     requireReady: boolean,
     after: (tx: Tx, state: RollupState) => Promise<void>,
@@ -238,43 +264,71 @@ export class RollupService {
         if (!matches(state, s) || (requireReady && state!.status !== 'ready')) throw new SettingsChanged();
         await work(tx, state!);
       });
+    const work = async (tx: Tx, list: Unit[]) => {
+      const days = new Set<string>();
+      for (const unit of list) for (const d of await this.recomputeUnit(tx, userId, unit, s)) days.add(d);
+      if (days.size) {
+        const dates = [...days].sort();
+        await replaceDays(tx, userId, dates, await sumHours(tx, userId, dates));
+      }
+    };
+    let failure: unknown;
     try {
       await guarded(async (tx, state) => {
-        await this.recompute(tx, userId, dates, s);
+        await work(tx, units);
         await after(tx, state);
       });
-      for (const date of dates) this.retries.delete(`${userId}|${date}`);
+      for (const unit of units) this.retries.delete(`${userId}|${unitKey(unit)}`);
       return;
     } catch (err) {
-      if (err instanceof SettingsChanged || dates.length === 0) throw err;
-      if (dates.length === 1) this.scheduleRetry(userId, dates[0]!, err);
-      else this.log.warn({ err, userId, days: dates.length }, 'rollup recomputation failed: retrying day by day');
+      if (err instanceof SettingsChanged || units.length === 0) throw err;
+      failure = err;
     }
-    for (const date of dates.length > 1 ? dates : []) {
+    const parts = units.flatMap(split);
+    if (parts.length === 1) this.scheduleRetry(userId, parts[0]!, failure);
+    else this.log.warn({ err: failure, userId }, 'rollup recomputation failed: retrying day by day / hour by hour');
+    for (const unit of parts.length > 1 ? parts : []) {
       try {
-        await guarded((tx) => this.recompute(tx, userId, [date], s));
-        this.retries.delete(`${userId}|${date}`);
+        await guarded((tx) => work(tx, [unit]));
+        this.retries.delete(`${userId}|${unitKey(unit)}`);
       } catch (err) {
         if (err instanceof SettingsChanged) throw err;
-        this.scheduleRetry(userId, date, err);
+        this.scheduleRetry(userId, unit, err);
       }
     }
     await guarded(after);
   }
 
-  private scheduleRetry(userId: number, date: string, err: unknown): void {
-    const key = `${userId}|${date}`;
+  private scheduleRetry(userId: number, unit: Unit, err: unknown): void {
+    const key = `${userId}|${unitKey(unit)}`;
     const previous = this.retries.get(key);
     const attempts = (previous?.attempts ?? 0) + 1;
     const wait = Math.min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** Math.min(attempts - 1, 20));
     this.retries.delete(key);
     if (this.retries.size >= MAX_RETRIES_KEPT) this.retries.delete(this.retries.keys().next().value!);
-    this.retries.set(key, { userId, date, attempts, due: Date.now() / 1000 + wait });
-    this.log.error({ err, userId, date, attempts, retryInSeconds: wait }, 'rollup day skipped: recomputing it failed (its last good rows are kept)');
+    this.retries.set(key, { userId, unit, attempts, due: Date.now() / 1000 + wait });
+    this.log.error({ err, userId, unit: unitKey(unit), attempts, retryInSeconds: wait }, 'rollups skipped: recomputing them failed (the last good rows are kept)');
   }
 
-  /** Recomputes whole local days (grouped into contiguous spans) from heartbeats. */
-  protected async recompute(tx: Tx, userId: number, dates: string[], s: Settings): Promise<void> {
+  /**
+   * Recomputes one unit: whole local days from heartbeats (with their hours' partial rows), or the
+   * partial rows of a run of UTC hours — then it returns the days whose sums must be redone.
+   */
+  protected async recomputeUnit(tx: Tx, userId: number, unit: Unit, s: Settings): Promise<Iterable<string>> {
+    if ('dates' in unit) {
+      await this.recompute(tx, userId, unit.dates, s);
+      return [];
+    }
+    const [from, to] = unit.hours;
+    const heartbeats = await loadActivity(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, { writesOnly: s.writesOnly });
+    const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
+    const days = await replaceHours(tx, userId, from, to, hours);
+    for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
+    return days;
+  }
+
+  /** Recomputes whole local days (grouped into contiguous spans) from heartbeats, and their hours. */
+  private async recompute(tx: Tx, userId: number, dates: string[], s: Settings): Promise<void> {
     let i = 0;
     while (i < dates.length) {
       let j = i;
@@ -282,9 +336,14 @@ export class RollupService {
       const span = dates.slice(i, j + 1);
       const start = DateTime.fromISO(span[0]!, { zone: s.zone }).startOf('day').toSeconds();
       const end = DateTime.fromISO(span[span.length - 1]!, { zone: s.zone }).plus({ days: 1 }).startOf('day').toSeconds();
-      const heartbeats = await loadActivity(tx, userId, start - s.timeoutSeconds, end + s.timeoutSeconds, { writesOnly: s.writesOnly });
+      // the hours whose heartbeats lie in these days (the first and last may reach into neighbours)
+      const fromHour = Math.floor(start / 3600);
+      const toHour = Math.floor((end - 1) / 3600);
+      const heartbeats = await loadActivity(tx, userId, start - s.timeoutSeconds, (toHour + 1) * 3600 + s.timeoutSeconds, { writesOnly: s.writesOnly });
       const totals = dailyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, start, end, dimensions: ROLLUP_DIMENSIONS });
       await replaceDays(tx, userId, span, totals);
+      const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS });
+      await replaceHours(tx, userId, fromHour, toHour, hours);
       i = j + 1;
     }
   }
@@ -313,7 +372,7 @@ export class RollupService {
           const count = Math.min(SPAN_DAYS, totalDays - k * SPAN_DAYS);
           const dates: string[] = [];
           for (let n = count - 1; n >= 0; n--) dates.push(spanEnd.minus({ days: n }).toISODate()!);
-          await this.recomputeIsolated(user.id, dates, s, false, async (tx, current) => {
+          await this.recomputeIsolated(user.id, [{ dates }], s, false, async (tx, current) => {
             done += dates.length;
             await putState(tx, { ...current, progress: Math.min(99, (done / totalDays) * 100), updated_at: now() });
           });
@@ -359,21 +418,21 @@ export class RollupService {
       try {
         const user = await findUserById(this.storage.db, retry.userId);
         if (!user) {
-          this.retries.delete(`${retry.userId}|${retry.date}`);
+          this.retries.delete(`${retry.userId}|${unitKey(retry.unit)}`);
           continue;
         }
-        await this.recomputeIsolated(retry.userId, [retry.date], userSettings(user), true, async () => {});
+        await this.recomputeIsolated(retry.userId, [retry.unit], userSettings(user), true, async () => {});
       } catch (err) {
         // settings changed (a rebuild covers the day) or the database is away: try again later
-        if (err instanceof SettingsChanged) this.retries.delete(`${retry.userId}|${retry.date}`);
-        else this.scheduleRetry(retry.userId, retry.date, err);
+        if (err instanceof SettingsChanged) this.retries.delete(`${retry.userId}|${unitKey(retry.unit)}`);
+        else this.scheduleRetry(retry.userId, retry.unit, err);
       }
     }
   }
 
-  /** Days currently skipped because recomputing them failed (for tests and diagnostics). */
-  failingDays(userId: number): string[] {
-    return [...this.retries.values()].filter((r) => r.userId === userId).map((r) => r.date).sort();
+  /** What is currently skipped because recomputing it failed: dates, or `hours a-b` (for tests and diagnostics). */
+  failing(userId: number): string[] {
+    return [...this.retries.values()].filter((r) => r.userId === userId).map((r) => unitKey(r.unit)).sort();
   }
 
   /** Background upkeep: recompute dirty days of everyone every `intervalMs`. */

@@ -1,7 +1,6 @@
 /** Rollup rows: seconds per user, local day, dimension and name. */
 import type { Selectable, Transaction } from 'kysely';
-import type { DayTotals } from '../domain/duration.js';
-import { ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { emptyDay, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
 import type { DB } from './db.js';
 import type { Database, RollupStateTable } from './schema.js';
 
@@ -73,26 +72,83 @@ export async function replaceDays(tx: Tx, userId: number, dates: string[], total
   for (let i = 0; i < dates.length; i += 200) {
     await tx.deleteFrom('rollup_days').where('user_id', '=', userId).where('day', 'in', dates.slice(i, i + 200)).execute();
   }
-  const rows: { user_id: number; day: string; dimension: string; name: string; seconds: number }[] = [];
+  const rows: Row[] = [];
   for (const date of dates) {
     const day = totals.get(date);
     if (!day || day.total <= 0) continue;
-    rows.push({ user_id: userId, day: date, dimension: TOTAL, name: '', seconds: day.total });
-    for (const dim of ROLLUP_DIMENSIONS) {
-      // sanitizing can merge names ("a\u0000" and "a"): their seconds add up
-      const clean = new Map<string, number>();
-      for (const [name, seconds] of day.dims[dim]) {
-        const n = rollupName(name);
-        clean.set(n, (clean.get(n) ?? 0) + seconds);
-      }
-      for (const [name, seconds] of clean) rows.push({ user_id: userId, day: date, dimension: dim, name, seconds });
-    }
+    dayRows(userId, date, day, rows);
   }
   for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('rollup_days').values(rows.slice(i, i + 1000)).execute();
 }
 
 export async function deleteAllDays(tx: Tx, userId: number): Promise<void> {
   await tx.deleteFrom('rollup_days').where('user_id', '=', userId).execute();
+  await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).execute();
+}
+
+type Row = { user_id: number; day: string; dimension: string; name: string; seconds: number };
+
+/** The rows of one day's totals (a TOTAL row, then every name of every dimension), names sanitized. */
+function dayRows(userId: number, date: string, day: DayTotals, out: Row[]): void {
+  out.push({ user_id: userId, day: date, dimension: TOTAL, name: '', seconds: day.total });
+  for (const dim of ROLLUP_DIMENSIONS) {
+    // sanitizing can merge names ("a\u0000" and "a"): their seconds add up
+    const clean = new Map<string, number>();
+    for (const [name, seconds] of day.dims[dim]) {
+      const n = rollupName(name);
+      clean.set(n, (clean.get(n) ?? 0) + seconds);
+    }
+    for (const [name, seconds] of clean) out.push({ user_id: userId, day: date, dimension: dim, name, seconds });
+  }
+}
+
+/**
+ * Replaces the partial rows of the UTC hours [fromHour, toHour] with `hours` (hour → local day →
+ * totals); returns the local days that had rows before (their sums change too).
+ */
+export async function replaceHours(tx: Tx, userId: number, fromHour: number, toHour: number, hours: Map<number, Map<string, DayTotals>>): Promise<Set<string>> {
+  const before = await tx
+    .deleteFrom('rollup_hours')
+    .where('user_id', '=', userId)
+    .where('hour', '>=', fromHour)
+    .where('hour', '<=', toHour)
+    .where('dimension', '=', TOTAL)
+    .returning('day')
+    .execute();
+  await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).execute();
+  const rows: (Row & { hour: number })[] = [];
+  for (const [hour, days] of hours) {
+    if (hour < fromHour || hour > toHour) continue;
+    for (const [date, day] of days) {
+      if (day.total <= 0) continue;
+      const part: Row[] = [];
+      dayRows(userId, date, day, part);
+      for (const r of part) rows.push({ ...r, hour });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('rollup_hours').values(rows.slice(i, i + 1000)).execute();
+  return new Set(before.map((r) => r.day));
+}
+
+/** Each of these days as the sum of its hours' partial rows. */
+export async function sumHours(tx: Tx, userId: number, dates: string[]): Promise<Map<string, DayTotals>> {
+  const out = new Map<string, DayTotals>();
+  for (let i = 0; i < dates.length; i += 200) {
+    const rows = await tx
+      .selectFrom('rollup_hours')
+      .select((eb) => ['day', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+      .where('user_id', '=', userId)
+      .where('day', 'in', dates.slice(i, i + 200))
+      .groupBy(['day', 'dimension', 'name'])
+      .execute();
+    for (const r of rows) {
+      let day = out.get(r.day);
+      if (!day) out.set(r.day, (day = emptyDay()));
+      if (r.dimension === TOTAL) day.total = Number(r.seconds);
+      else day.dims[r.dimension as Dimension]?.set(r.name, Number(r.seconds));
+    }
+  }
+  return out;
 }
 
 export interface RollupRow {
