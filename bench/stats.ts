@@ -4,7 +4,15 @@
  * stats last_year and all_time — served from rollups, and computed from raw heartbeats (the same
  * request with a timeout other than the user's, which bypasses rollups) — and the ratio.
  *
- * Knobs: BENCH_YEARS (3), BENCH_PER_DAY (2800 heartbeats on a working day), BENCH_DIALECTS (sqlite,postgres).
+ * Then status_bar/today again while 16 clients write heartbeats.bulk batches (25 heartbeats) for
+ * the same user, as fast as the server takes them: every commit drops the user's cached status bar
+ * and dirties the hours it touched, so nearly every read recomputes (incrementally: the dirty UTC
+ * hours ± timeout, then the day re-summed from its hours). Target: p50 < 5 ms.
+ * The writers' stream is live activity at one heartbeat per second of stream time, starting now
+ * (it runs ahead of the clock, never past the end of today, then interleaves half a second later).
+ *
+ * Knobs: BENCH_YEARS (3), BENCH_PER_DAY (2800 heartbeats on a working day), BENCH_DIALECTS
+ * (sqlite,postgres), BENCH_READS_UNDER_WRITES (3000 status bar reads, 16 clients).
  */
 import { Worker } from 'node:worker_threads';
 import { DateTime } from 'luxon';
@@ -16,12 +24,15 @@ import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
 import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
-import { benchDatabase, fmt, percentile, storedHeartbeat } from './support.js';
+import { benchDatabase, fmt, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Dialect[];
 const ZONE = 'Europe/Berlin';
+const READS_UNDER_WRITES = Number(process.env.BENCH_READS_UNDER_WRITES ?? 3000);
+const WRITERS = 16;
+const TARGET_UNDER_WRITES_MS = 5;
 
 /** A working day: two sessions, a heartbeat every ~8 s with pauses; weekends lighter. */
 function dayHeartbeats(day: DateTime, seqStart: number, now: number): { time: number; seq: number }[] {
@@ -104,6 +115,7 @@ for (const dialect of DIALECTS) {
     console.log(`[${dialect}] rollups rebuilt from scratch in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
     const base = `${address}/api/v1/users/current`;
+    let underWrites: { p50: number; p99: number; written: number; seconds: number } | null = null;
     const rows2: [string, string, number, number][] = [];
     const measure = async (label: string, path: string, n: number, clients: number) => {
       const r = await timeRequests(`${base}${path}`, auth, Array.from({ length: n }, () => new URL(`${base}${path}`).pathname + new URL(`${base}${path}`).search), clients);
@@ -119,7 +131,45 @@ for (const dialect of DIALECTS) {
     const all = await measure('stats all_time (rollups)', '/stats/all_time', 30, 1);
     const lyRaw = await measure('stats last_year (raw heartbeats)', '/stats/last_year?timeout=14', 3, 1);
     const allRaw = await measure('stats all_time (raw heartbeats)', '/stats/all_time?timeout=14', 2, 1);
+
+    // status bar while 16 clients write batches for the same user
+    {
+      const batches: { auth: string; body: string }[] = [];
+      const start = Math.ceil(Date.now() / 1000) + 5;
+      const endOfToday = DateTime.fromSeconds(start, { zone: ZONE }).endOf('day').toSeconds() - 60;
+      const span = Math.max(600, endOfToday - start);
+      for (let b = 0, n = 0; b < 8000; b++) {
+        const batch = [];
+        for (let k = 0; k < 25; k++, n++) batch.push(wireHeartbeat(n, start + (n % span) + (Math.floor(n / span) % 2) * 0.5 + Math.floor(n / (2 * span)) * 0.25));
+        batches.push({ auth, body: JSON.stringify(batch) });
+      }
+      const writer = new Worker(new URL('./load-worker.mjs', import.meta.url), {
+        workerData: {
+          url: `${base}/heartbeats.bulk`, method: 'POST', expect: 201, bodies: batches, clients: WRITERS,
+          headers: { 'content-type': 'application/json', 'user-agent': 'wakatime/v1.102.1 (linux-6.5.0-1024-oem-x86_64) go1.21.6 vscode/1.86.1 vscode-wakatime/24.4.0', 'x-machine-name': 'bench-host', timezone: ZONE },
+        },
+      });
+      const writerDone = new Promise<{ ms: number; latencies: number[]; failures: number }>((resolve, reject) => {
+        writer.once('message', resolve);
+        writer.once('error', reject);
+      });
+      const before = await storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+      await new Promise((r) => setTimeout(r, 1000)); // writers at full speed before reads start
+      const t1 = performance.now();
+      const r = await timeRequests(`${base}/status_bar/today`, auth, Array.from({ length: READS_UNDER_WRITES }, () => '/api/v1/users/current/status_bar/today'), 16);
+      const seconds = (performance.now() - t1) / 1000;
+      await writer.terminate();
+      await writerDone.catch(() => undefined);
+      const after = await storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+      if (r.failures) console.log(`[${dialect}] WARNING: ${r.failures} non-200 answers for status_bar under writes`);
+      rows2.push([`status_bar/today, ${WRITERS} writers`, `${READS_UNDER_WRITES} requests, 16 clients`, r.p50, r.p99]);
+      underWrites = { p50: r.p50, p99: r.p99, written: Number(after.n) - Number(before.n), seconds };
+    }
     for (const [label, what, p50, p99] of rows2) console.log(`[${dialect}] ${label.padEnd(34)} p50 ${fmt(p50, 1).padStart(8)} ms   p99 ${fmt(p99, 1).padStart(8)} ms   (${what})`);
+    if (underWrites) {
+      const ok = underWrites.p50 < TARGET_UNDER_WRITES_MS ? 'meets' : 'MISSES';
+      console.log(`[${dialect}] status_bar/today with ${WRITERS} concurrent writers: p50 ${fmt(underWrites.p50, 1)} ms, p99 ${fmt(underWrites.p99, 1)} ms — target p50 < ${TARGET_UNDER_WRITES_MS} ms: ${ok}   (${fmt(underWrites.written)} heartbeats written meanwhile, ${fmt(underWrites.written / underWrites.seconds)} /s including the 1 s head start)`);
+    }
     console.log(`[${dialect}] rollups vs raw: last_year ${fmt(lyRaw.p50 / ly.p50, 0)}× faster, all_time ${fmt(allRaw.p50 / all.p50, 0)}× faster (p50)`);
     await app.close();
   } finally {
