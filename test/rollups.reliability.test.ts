@@ -156,4 +156,29 @@ describeEachDatabase('rollup engine reliability', (t) => {
     expect(rollups.failing(a.user.id)).toEqual([]);
     expect((await day(a.apiKey, yesterday)).grand_total.total_seconds).toBe(120);
   });
+
+  it('a read arriving while a refresh runs waits for one that covers its own changes', async () => {
+    const rollups = t.app.ctx.services.rollups;
+    const { user, apiKey } = await t.createUser();
+    await t.storage.db.updateTable('users').set({ timezone: 'UTC' }).where('id', '=', user.id).execute();
+    await send(apiKey, [{ entity: 'a.go', time: at(10) }, { entity: 'a.go', time: at(11) }]);
+    await statusBar(apiKey);
+    await send(apiKey, [{ entity: 'a.go', time: at(12) }]);
+    // the running refresh has read its marks and committed, but has not returned yet
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const original = (rollups as any).refreshDirty.bind(rollups);
+    vi.spyOn(rollups as any, 'refreshDirty').mockImplementationOnce(async (userId: unknown) => {
+      await original(userId);
+      await gate;
+    });
+    const running = rollups.refresh(user.id);
+    await new Promise((r) => setTimeout(r, 50));
+    await send(apiKey, [{ entity: 'a.go', time: at(13) }]);
+    const read = day(apiKey, today.toISODate()!);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect((await read).grand_total.total_seconds).toBe(180);
+    await running;
+  });
 });

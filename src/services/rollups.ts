@@ -139,7 +139,7 @@ const STALE_BUILD_SECONDS = 60;
 export class RollupService {
   private timer: NodeJS.Timeout | null = null;
   private readonly building = new Map<number, Promise<void>>();
-  private readonly refreshing = new Map<number, Promise<void>>();
+  private readonly refreshing = new Map<number, { running: Promise<void>; next?: Promise<void> }>();
   /** Days whose recomputation failed, by `user|date`: retried with backoff by the upkeep loop. */
   private readonly retries = new Map<string, Retry>();
   /** Users whose whole refresh failed (database trouble): upkeep leaves them alone until then. */
@@ -191,14 +191,25 @@ export class RollupService {
     return { ready: true, percent: 100 };
   }
 
-  /** Recomputes the user's dirty days (one at a time per user in this process). */
+  /**
+   * Recomputes the user's dirty hours (one at a time per user in this process). A caller arriving
+   * while a refresh runs may have marks that refresh did not read: it waits for the next one, which
+   * every caller arriving meanwhile shares.
+   */
   refresh(userId: number): Promise<void> {
-    let job = this.refreshing.get(userId);
-    if (!job) {
-      job = this.refreshDirty(userId).finally(() => this.refreshing.delete(userId));
-      this.refreshing.set(userId, job);
-    }
-    return job;
+    const slot = this.refreshing.get(userId);
+    if (!slot) return this.startRefresh(userId);
+    if (!slot.next) slot.next = slot.running.catch(() => undefined).then(() => this.startRefresh(userId));
+    return slot.next;
+  }
+
+  private startRefresh(userId: number): Promise<void> {
+    const slot: { running: Promise<void>; next?: Promise<void> } = { running: Promise.resolve() };
+    slot.running = this.refreshDirty(userId).finally(() => {
+      if (this.refreshing.get(userId) === slot) this.refreshing.delete(userId);
+    });
+    this.refreshing.set(userId, slot);
+    return slot.running;
   }
 
   /**
@@ -230,8 +241,7 @@ export class RollupService {
     const dirty = await readDirty(db, userId);
     if (!user || dirty.length === 0) return;
     const settings = userSettings(user);
-    const state = await getState(db, userId);
-    if (!matches(state, settings) || state!.status !== 'ready') return; // a rebuild will cover it
+    // (if a rebuild is due, the transaction below sees other settings or 'building': it covers these)
     const units = this.hourRuns(
       dirty.map((d) => d.hour),
       settings,
@@ -455,6 +465,6 @@ export class RollupService {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.building.values(), ...this.refreshing.values()]);
+    await Promise.allSettled([...this.building.values(), ...[...this.refreshing.values()].flatMap((r) => (r.next ? [r.running, r.next] : [r.running]))]);
   }
 }
