@@ -153,11 +153,16 @@ export class RollupService {
 
   /** The ingest hook: marks the UTC hours of changed heartbeats dirty, inside the write transaction. */
   readonly onHeartbeatsChanged: HeartbeatsChangedHook = async (tx, changes) => {
-    const marks: { user_id: number; hour: number }[] = [];
+    const marks: { user_id: number; hour: number; since: number }[] = [];
     for (const [userId, times] of changes) {
-      const hours = new Set<number>();
-      for (const t of times) if (t >= ROLLUP_MIN_TIME && t < ROLLUP_MAX_TIME) hours.add(Math.floor(t / 3600));
-      for (const hour of hours) marks.push({ user_id: userId, hour });
+      const hours = new Map<number, number>(); // hour → seconds into it of the earliest change
+      for (const t of times) {
+        if (!(t >= ROLLUP_MIN_TIME && t < ROLLUP_MAX_TIME)) continue;
+        const hour = Math.floor(t / 3600);
+        const since = Math.floor(t - hour * 3600);
+        hours.set(hour, Math.min(since, hours.get(hour) ?? since));
+      }
+      for (const [hour, since] of hours) marks.push({ user_id: userId, hour, since });
     }
     await markDirty(tx, marks);
   };
@@ -214,15 +219,17 @@ export class RollupService {
 
   /**
    * The UTC hours whose partial rollups a set of dirty hours affects, as contiguous runs: a change
-   * at hour h changes the credits of heartbeats from h*3600 - timeout on (the gap reaching into the
-   * change), so hours floor((h*3600 - timeout)/3600) … h. At most 5 hours per mark.
+   * at time t changes the credits of heartbeats from t - timeout on (the gap reaching into the
+   * change), so hours floor((t - timeout)/3600) … h, t being the earliest change of the mark's hour
+   * (h*3600 + since). At most 5 hours per mark.
    */
-  private hourRuns(hours: number[], s: Settings): Unit[] {
+  private hourRuns(marks: { hour: number; since: number | null }[], s: Settings): Unit[] {
     const affected = new Set<number>();
-    for (const hour of hours) {
+    for (const { hour, since } of marks) {
       const t = hour * 3600;
       if (!(t >= ROLLUP_MIN_TIME && t < ROLLUP_MAX_TIME)) continue; // garbage mark: nothing to recompute
-      const from = Math.floor((t - s.timeoutSeconds) / 3600);
+      const offset = Number.isFinite(since) ? Math.min(3599, Math.max(0, since!)) : 0;
+      const from = Math.floor((t + offset - s.timeoutSeconds) / 3600);
       for (let k = 0; k <= hour - from && k < 6; k++) affected.add(from + k);
     }
     const sorted = [...affected].sort((a, b) => a - b);
@@ -242,10 +249,7 @@ export class RollupService {
     if (!user || dirty.length === 0) return;
     const settings = userSettings(user);
     // (if a rebuild is due, the transaction below sees other settings or 'building': it covers these)
-    const units = this.hourRuns(
-      dirty.map((d) => d.hour),
-      settings,
-    );
+    const units = this.hourRuns(dirty, settings);
     try {
       await this.recomputeIsolated(userId, units, settings, true, (tx) => clearDirty(tx, dirty.map((d) => d.id)));
     } catch (err) {

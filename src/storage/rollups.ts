@@ -34,12 +34,12 @@ export async function lockState(tx: Tx, userId: number): Promise<void> {
   await tx.updateTable('rollup_state').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', userId).execute();
 }
 
-export async function markDirty(tx: Tx, marks: { user_id: number; hour: number }[]): Promise<void> {
+export async function markDirty(tx: Tx, marks: { user_id: number; hour: number; since?: number | null }[]): Promise<void> {
   for (let i = 0; i < marks.length; i += 500) await tx.insertInto('rollup_dirty').values(marks.slice(i, i + 500)).execute();
 }
 
-export async function readDirty(tx: Tx, userId: number): Promise<{ id: number; hour: number }[]> {
-  return tx.selectFrom('rollup_dirty').select(['id', 'hour']).where('user_id', '=', userId).orderBy('id').limit(10000).execute();
+export async function readDirty(tx: Tx, userId: number): Promise<{ id: number; hour: number; since: number | null }[]> {
+  return tx.selectFrom('rollup_dirty').select(['id', 'hour', 'since']).where('user_id', '=', userId).orderBy('id').limit(10000).execute();
 }
 
 export async function hasDirty(db: Tx, userId: number): Promise<boolean> {

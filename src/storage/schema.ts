@@ -176,6 +176,8 @@ export interface RollupDirtyTable {
   id: Generated<number>;
   user_id: number;
   hour: number;
+  /** Seconds into the hour of the earliest change (null: anywhere in the hour). */
+  since: number | null;
 }
 
 /** A browser session (web app): the cookie holds the id, the table its sha256. */

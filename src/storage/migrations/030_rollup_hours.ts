@@ -23,12 +23,16 @@ export function rollupHours(dialect: Dialect) {
         dialect,
       ).execute();
       await db.schema.createIndex('rollup_hours_day').on('rollup_hours').columns(['user_id', 'day']).execute();
+      // where in the hour the earliest change is (seconds, 0–3599): a change late in an hour does not
+      // reach back into the previous one when the timeout is shorter than its offset
+      await db.schema.alterTable('rollup_dirty').addColumn('since', 'integer').execute();
       // existing rollups have no hours yet: rebuild everyone's (on their next read or upkeep)
       await db.deleteFrom('rollup_state').execute();
       await db.deleteFrom('rollup_dirty').execute();
     },
     async down(db: AnyDB): Promise<void> {
       await db.schema.dropTable('rollup_hours').execute();
+      await db.schema.alterTable('rollup_dirty').dropColumn('since').execute();
     },
   };
 }
