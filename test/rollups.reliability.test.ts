@@ -109,6 +109,20 @@ describeEachDatabase('rollup engine reliability', (t) => {
     expect(t.app.ctx.services.rollups.failing(user.id)).toEqual([]);
   });
 
+  it('counts a heartbeat whose stored dependencies are not a JSON list (inserted behind validation)', async () => {
+    const { user, apiKey } = await t.createUser();
+    await t.storage.db.updateTable('users').set({ timezone: 'UTC' }).where('id', '=', user.id).execute();
+    await send(apiKey, [{ entity: 'a.go', time: at(10), language: 'Go' }]);
+    await statusBar(apiKey);
+    await t.storage.db.transaction().execute((tx) =>
+      insertHeartbeats(tx, [{ ...rawRow(user.id, at(11), 7, []), dependencies: '["unterminated' }, { ...rawRow(user.id, at(12), 8, []), dependencies: '{"a":1}' }]),
+    );
+    await t.storage.db.insertInto('rollup_dirty').values({ user_id: user.id, hour: Math.floor(at(11) / 3600) }).execute();
+    await send(apiKey, [{ entity: 'a.go', time: at(13), language: 'Go' }]);
+    expect((await statusBar(apiKey)).grand_total.total_seconds).toBe(180);
+    expect(t.app.ctx.services.rollups.failing(user.id)).toEqual([]);
+  });
+
   it('skips a day whose recomputation fails, keeps the rest current, retries it later with backoff', async () => {
     const rollups = t.app.ctx.services.rollups;
     const a = await t.createUser();

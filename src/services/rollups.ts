@@ -23,12 +23,13 @@ import { isValidTimezone } from '../domain/calendar.js';
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from '../domain/duration.js';
 import { DEFAULT_TIMEZONE, effectiveTimezone } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
-import { activitySpan, loadActivity } from '../storage/heartbeats.js';
+import { activitySpan } from '../storage/heartbeats.js';
 import {
   clearDirty,
   deleteAllDays,
   getState,
   hasDirty,
+  loadForRollups,
   lockState,
   markDirty,
   putState,
@@ -334,7 +335,7 @@ export class RollupService {
       return [];
     }
     const [from, to] = unit.hours;
-    const heartbeats = await loadActivity(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, { writesOnly: s.writesOnly });
+    const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
     const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
@@ -353,7 +354,7 @@ export class RollupService {
       // the hours whose heartbeats lie in these days (the first and last may reach into neighbours)
       const fromHour = Math.floor(start / 3600);
       const toHour = Math.floor((end - 1) / 3600);
-      const heartbeats = await loadActivity(tx, userId, start - s.timeoutSeconds, (toHour + 1) * 3600 + s.timeoutSeconds, { writesOnly: s.writesOnly });
+      const heartbeats = await loadForRollups(tx, userId, start - s.timeoutSeconds, (toHour + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
       const totals = dailyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, start, end, dimensions: ROLLUP_DIMENSIONS });
       await replaceDays(tx, userId, span, totals);
       const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS });

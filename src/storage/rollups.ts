@@ -1,6 +1,7 @@
 /** Rollup rows: seconds per user, local day, dimension and name. */
 import type { Selectable, Transaction } from 'kysely';
 import { emptyDay, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
+import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import type { DB } from './db.js';
 import type { Database, RollupStateTable } from './schema.js';
 
@@ -55,6 +56,42 @@ export async function usersWithDirty(db: Tx, limit: number, except: number[] = [
   if (except.length) q = q.where('user_id', 'not in', except.slice(0, 1000));
   const rows = await q.limit(limit).execute();
   return rows.map((r) => r.user_id);
+}
+
+/** A stored dependencies list, tolerant of what no API would have stored (bad JSON, not a list). */
+function dependencyList(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((d) => d !== null && d !== undefined).map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The heartbeats of [start, end) with only what rollups count (no entity, type or branch: rollup
+ * recomputation is on the read path, and those are the longest columns), in time then hash order
+ * like every other time computation.
+ */
+export async function loadForRollups(db: Tx, userId: number, start: number, end: number, writesOnly: boolean): Promise<ActivityHeartbeat[]> {
+  let q = db
+    .selectFrom('heartbeats')
+    .select(['time', 'category', 'project', 'language', 'dependencies', 'editor', 'operating_system', 'machine', 'is_write'])
+    .where('user_id', '=', userId)
+    .where('time', '>=', start)
+    .where('time', '<', end);
+  if (writesOnly) q = q.where('is_write', '=', 1);
+  const rows = await q.orderBy('time').orderBy('hash').execute();
+  const out = new Array<ActivityHeartbeat>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = {
+      time: r.time, entity: '', type: 'file', category: r.category, project: r.project, branch: null, language: r.language,
+      dependencies: dependencyList(r.dependencies), editor: r.editor, operating_system: r.operating_system, machine: r.machine, is_write: r.is_write === 1,
+    };
+  }
+  return out;
 }
 
 /**
