@@ -30,7 +30,7 @@ import {
   getState,
   hasDirty,
   loadForRollups,
-  lockState,
+  lockAndGetState,
   markDirty,
   putState,
   readDirty,
@@ -193,7 +193,7 @@ export class RollupService {
       const now = await getState(this.storage.db, user.id);
       if (!matches(now, settings) || now!.status !== 'ready') return { ready: false, percent: Math.floor(now?.progress ?? 0) };
     }
-    if (await hasDirty(this.storage.db, user.id)) await this.refresh(user.id);
+    if (await hasDirty(this.storage.db, user.id)) await this.refresh(user.id, user);
     return { ready: true, percent: 100 };
   }
 
@@ -202,16 +202,16 @@ export class RollupService {
    * while a refresh runs may have marks that refresh did not read: it waits for the next one, which
    * every caller arriving meanwhile shares.
    */
-  refresh(userId: number): Promise<void> {
+  refresh(userId: number, user?: UserRow): Promise<void> {
     const slot = this.refreshing.get(userId);
-    if (!slot) return this.startRefresh(userId);
-    if (!slot.next) slot.next = slot.running.catch(() => undefined).then(() => this.startRefresh(userId));
+    if (!slot) return this.startRefresh(userId, user);
+    if (!slot.next) slot.next = slot.running.catch(() => undefined).then(() => this.startRefresh(userId, user));
     return slot.next;
   }
 
-  private startRefresh(userId: number): Promise<void> {
+  private startRefresh(userId: number, user?: UserRow): Promise<void> {
     const slot: { running: Promise<void>; next?: Promise<void> } = { running: Promise.resolve() };
-    slot.running = this.refreshDirty(userId).finally(() => {
+    slot.running = this.refreshDirty(userId, user).finally(() => {
       if (this.refreshing.get(userId) === slot) this.refreshing.delete(userId);
     });
     this.refreshing.set(userId, slot);
@@ -243,9 +243,10 @@ export class RollupService {
     return runs;
   }
 
-  private async refreshDirty(userId: number): Promise<void> {
+  /** `known`: the user row the caller already has (its settings are checked against the state row). */
+  private async refreshDirty(userId: number, known?: UserRow): Promise<void> {
     const db = this.storage.db;
-    const user = await findUserById(db, userId);
+    const user = known ?? (await findUserById(db, userId));
     const dirty = await readDirty(db, userId);
     if (!user || dirty.length === 0) return;
     const settings = userSettings(user);
@@ -274,8 +275,7 @@ export class RollupService {
     const db = this.storage.db;
     const guarded = (work: (tx: Tx, state: RollupState) => Promise<void>) =>
       db.transaction().execute(async (tx) => {
-        await lockState(tx, userId);
-        const state = await getState(tx, userId);
+        const state = await lockAndGetState(tx, userId);
         if (!matches(state, s) || (requireReady && state!.status !== 'ready')) throw new SettingsChanged();
         await work(tx, state!);
       });

@@ -35,6 +35,11 @@ export async function lockState(tx: Tx, userId: number): Promise<void> {
   await tx.updateTable('rollup_state').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', userId).execute();
 }
 
+/** lockState and getState in one round trip: the locked row (undefined when the user has none). */
+export async function lockAndGetState(tx: Tx, userId: number): Promise<RollupState | undefined> {
+  return tx.updateTable('rollup_state').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', userId).returningAll().executeTakeFirst();
+}
+
 export async function markDirty(tx: Tx, marks: { user_id: number; hour: number; since?: number | null }[]): Promise<void> {
   for (let i = 0; i < marks.length; i += 500) await tx.insertInto('rollup_dirty').values(marks.slice(i, i + 500)).execute();
 }
@@ -144,15 +149,7 @@ function dayRows(userId: number, date: string, day: DayTotals, out: Row[]): void
  * totals); returns the local days that had rows before (their sums change too).
  */
 export async function replaceHours(tx: Tx, userId: number, fromHour: number, toHour: number, hours: Map<number, Map<string, DayTotals>>): Promise<Set<string>> {
-  const before = await tx
-    .deleteFrom('rollup_hours')
-    .where('user_id', '=', userId)
-    .where('hour', '>=', fromHour)
-    .where('hour', '<=', toHour)
-    .where('dimension', '=', TOTAL)
-    .returning('day')
-    .execute();
-  await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).execute();
+  const before = await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).returning('day').execute();
   const rows: (Row & { hour: number })[] = [];
   for (const [hour, days] of hours) {
     if (hour < fromHour || hour > toHour) continue;
