@@ -1,5 +1,5 @@
 /**
- * OAuth access tokens as API credentials (registered with http/auth.ts at module load):
+ * OAuth access tokens as API credentials (a resolver src/app.ts passes to the auth plugin):
  * `Authorization: Bearer waka_tok_…`, `?access_token=` or `?token=`. An active token authenticates
  * its user with the token's scopes (`via: 'oauth'`, `credentialId`: the app's id); a revoked or
  * expired one falls through to the 401 path. When the request also carries the app's secret
@@ -8,7 +8,8 @@
 import type { FastifyRequest } from 'fastify';
 import { isAccessTokenFormat, loadScopes, secretMatches } from '../domain/oauth.js';
 import { findActiveAccessToken, findOauthAppById, touchToken } from '../storage/oauth.js';
-import { registerTokenResolver } from './auth.js';
+import type { Storage } from '../storage/db.js';
+import type { CredentialResolver } from './auth.js';
 import { HttpError } from './errors.js';
 
 function secretParam(request: FastifyRequest): string | undefined {
@@ -21,7 +22,7 @@ function secretParam(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-registerTokenResolver(async (storage, credential, request) => {
+export const oauthTokenResolver = (storage: Storage): CredentialResolver => async (credential, request) => {
   if (credential.source === 'api_key_param' || !isAccessTokenFormat(credential.value)) return null;
   const now = Date.now() / 1000;
   const found = await findActiveAccessToken(storage.db, credential.value, now);
@@ -33,4 +34,4 @@ registerTokenResolver(async (storage, credential, request) => {
   }
   await touchToken(storage.db, found.token, now);
   return { user: found.user, scopes: new Set(loadScopes(found.token.scopes)), via: 'oauth', credentialId: found.token.app_id };
-});
+};

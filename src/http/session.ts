@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import type { Storage } from '../storage/db.js';
 import { deleteSession, findSession, insertSession, touchSession } from '../storage/sessions.js';
 import type { UserRow } from '../storage/users.js';
-import { registerAmbientResolver, type Auth } from './auth.js';
+import type { AmbientResolver, Auth } from './auth.js';
 import { HttpError } from './errors.js';
 
 export const SESSION_COOKIE = 'metronome_session';
@@ -112,4 +112,5 @@ async function sessionAuth(storage: Storage, request: FastifyRequest): Promise<A
   return { user: found.user, scopes: 'all', via: 'session', credentialId: found.session.id };
 }
 
-registerAmbientResolver(sessionAuth);
+/** The browser session cookie as a credential (for the auth plugin). */
+export const sessionResolver = (storage: Storage): AmbientResolver => (request) => sessionAuth(storage, request);

@@ -8,6 +8,7 @@ import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
+import { ApiKeyService } from './api-keys.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -18,6 +19,8 @@ export interface Services {
   time: TimeService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
+  /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
+  apiKeys: ApiKeyService;
   preferencesHooks: PreferencesChangedHook[];
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
@@ -31,6 +34,11 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
   const statusBar = new StatusBarCache();
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
+  const apiKeys = new ApiKeyService(deps.storage, deps.log);
+  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
+  heartbeats.commitListeners.push((ids) => {
+    for (const id of ids) apiKeys.forget(id);
+  });
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
   return {
@@ -39,15 +47,18 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     time: new TimeService(deps.storage, rollups),
     statusBar,
     housekeeping,
+    apiKeys,
     preferencesHooks,
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
+      apiKeys.forget(after.id);
       for (const hook of preferencesHooks) await hook(before, after);
     },
     async close() {
       await heartbeats.close();
       await rollups.stop();
       await housekeeping.stop();
+      await apiKeys.settle();
     },
   };
 }
