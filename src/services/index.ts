@@ -9,6 +9,7 @@ import { TimeService } from './time.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
 import { ApiKeyService } from './api-keys.js';
+import { AccountService } from './accounts.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -21,6 +22,7 @@ export interface Services {
   housekeeping: Housekeeping;
   /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
   apiKeys: ApiKeyService;
+  accounts: AccountService;
   preferencesHooks: PreferencesChangedHook[];
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
@@ -48,6 +50,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     statusBar,
     housekeeping,
     apiKeys,
+    accounts: new AccountService(deps.storage),
     preferencesHooks,
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
