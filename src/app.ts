@@ -91,7 +91,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(authPlugin, {
     storage,
     apiKeys: (key) => services.apiKeys.authenticate(key),
-    tokenResolvers: [oauthTokenResolver(storage)],
+    tokenResolvers: [oauthTokenResolver(services.oauth)],
     ambientResolvers: [sessionResolver(storage)],
   });
 

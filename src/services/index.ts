@@ -10,6 +10,8 @@ import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
 import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
+import { OAuthService } from './oauth.js';
+import { OAuthAppService } from './oauth-apps.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -23,6 +25,10 @@ export interface Services {
   /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
   apiKeys: ApiKeyService;
   accounts: AccountService;
+  /** The OAuth provider's protocol (authorize, token, revoke) and access tokens as credentials. */
+  oauth: OAuthService;
+  /** The OAuth apps a user registered and the apps they authorized. */
+  oauthApps: OAuthAppService;
   preferencesHooks: PreferencesChangedHook[];
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
@@ -51,6 +57,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     housekeeping,
     apiKeys,
     accounts: new AccountService(deps.storage),
+    oauth: new OAuthService(deps.storage),
+    oauthApps: new OAuthAppService(deps.storage),
     preferencesHooks,
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
