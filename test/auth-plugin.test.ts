@@ -36,6 +36,10 @@ async function build(opts: { tokenScopes?: string[]; ambient?: Auth | null; call
     await request.authenticate();
     return { viewer: request.viewer?.via ?? null };
   });
+  app.get('/users/:user/stats', { config: { auth: { subject: 'user', scope: ['read_stats', 'read_summaries'] } } }, async (request) => ({
+    subject: request.subject?.user.username,
+    isOwner: request.subject?.isOwner,
+  }));
   app.get('/open', async () => ({ ok: true }));
   return { app, calls };
 }
@@ -93,5 +97,15 @@ describe('auth plugin', () => {
     const { app: without } = await build();
     expect((await withSession.inject({ url: '/maybe' })).json()).toEqual({ viewer: 'session' });
     expect((await without.inject({ url: '/maybe' })).json()).toEqual({ viewer: null });
+  });
+
+  it("resolves a declared subject (the route's :user) and applies the scope to its owner", async () => {
+    const { app } = await build({ tokenScopes: ['read_summaries'] });
+    expect((await app.inject({ url: '/users/current/stats' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/users/current/stats', headers: bearer('tok') })).json()).toEqual({ subject: 'alice', isOwner: true });
+    const { app: narrow } = await build({ tokenScopes: ['email'] });
+    const refused = await narrow.inject({ url: '/users/current/stats', headers: bearer('tok') });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatch(/read_stats or read_summaries/);
   });
 });
