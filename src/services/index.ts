@@ -8,6 +8,10 @@ import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
+import { ApiKeyService } from './api-keys.js';
+import { AccountService } from './accounts.js';
+import { OAuthService } from './oauth.js';
+import { OAuthAppService } from './oauth-apps.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -18,6 +22,13 @@ export interface Services {
   time: TimeService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
+  /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
+  apiKeys: ApiKeyService;
+  accounts: AccountService;
+  /** The OAuth provider's protocol (authorize, token, revoke) and access tokens as credentials. */
+  oauth: OAuthService;
+  /** The OAuth apps a user registered and the apps they authorized. */
+  oauthApps: OAuthAppService;
   preferencesHooks: PreferencesChangedHook[];
   /** Runs the preference hooks; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
@@ -31,6 +42,11 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
   const statusBar = new StatusBarCache();
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
+  const apiKeys = new ApiKeyService(deps.storage, deps.log);
+  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
+  heartbeats.commitListeners.push((ids) => {
+    for (const id of ids) apiKeys.forget(id);
+  });
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
   return {
@@ -39,15 +55,21 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     time: new TimeService(deps.storage, rollups),
     statusBar,
     housekeeping,
+    apiKeys,
+    accounts: new AccountService(deps.storage),
+    oauth: new OAuthService(deps.storage),
+    oauthApps: new OAuthAppService(deps.storage),
     preferencesHooks,
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
+      apiKeys.forget(after.id);
       for (const hook of preferencesHooks) await hook(before, after);
     },
     async close() {
       await heartbeats.close();
       await rollups.stop();
       await housekeeping.stop();
+      await apiKeys.settle();
     },
   };
 }
