@@ -10,7 +10,9 @@ import { trustProxySetting, type Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
 import { installInputGuard } from './http/input-guard.js';
-import { forgetCachedCredentials, settleKeyUses } from './http/auth.js';
+import { authPlugin } from './http/auth.js';
+import { oauthTokenResolver } from './http/oauth-auth.js';
+import { sessionResolver } from './http/session.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
 import type { Clock } from './domain/clock.js';
@@ -83,15 +85,17 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(formbody);
 
   const services = createServices({ config, storage, log: app.log, clock: options.clock });
-  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
-  services.heartbeats.commitListeners.push((ids) => {
-    for (const id of ids) forgetCachedCredentials(id);
-  });
   const ctx: AppContext = { config, storage, services };
   (app as unknown as App).ctx = ctx;
   app.addHook('onClose', async () => {
-    await settleKeyUses();
     await services.close();
+  });
+  // request.authenticate() / request.viewer, and each route's declared `config.auth`: before any route
+  await app.register(authPlugin, {
+    storage,
+    apiKeys: (key) => services.apiKeys.authenticate(key),
+    tokenResolvers: [oauthTokenResolver(services.oauth)],
+    ambientResolvers: [sessionResolver(storage)],
   });
 
   for (const family of routeFamilies) {

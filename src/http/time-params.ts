@@ -7,8 +7,7 @@ import { EARLIEST_DATE, isValidTimezone, latestDate, parseDateParam } from '../d
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import { EVERYTHING, type Visibility } from '../domain/summary.js';
-import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
-import type { Settings } from '../services/rollups.js';
+import { userSettings, type Settings } from '../services/rollups.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
 import type { FastifyRequest } from 'fastify';
@@ -36,7 +35,9 @@ function parseBool(raw: string | undefined, field: string): boolean | undefined 
 
 /** The settings a request computes with: its parameters, else the user's (public views: timeout 15). */
 export function requestSettings(user: UserRow, q: { timeout?: string; writes_only?: string; timezone?: string }, isPublic: boolean): Settings {
-  let timeoutMinutes = isPublic ? DEFAULT_TIMEOUT_MINUTES : keystrokeTimeoutMinutes(user);
+  // the user's own settings as the time engine clamps them (garbage in the row never reaches a loop)
+  const own = userSettings(user);
+  let timeoutMinutes = isPublic ? DEFAULT_TIMEOUT_MINUTES : own.timeoutSeconds / 60;
   if (q.timeout !== undefined && q.timeout !== '' && !isPublic) {
     const n = Number(q.timeout);
     if (!Number.isInteger(n) || n < MIN_TIMEOUT_MINUTES || n > MAX_TIMEOUT_MINUTES) {
@@ -45,7 +46,7 @@ export function requestSettings(user: UserRow, q: { timeout?: string; writes_onl
     timeoutMinutes = n;
   }
   const writesOnly = (isPublic ? undefined : parseBool(q.writes_only, 'writes_only')) ?? (isPublic ? false : !!user.writes_only);
-  const zone = q.timezone && q.timezone !== '' ? q.timezone : effectiveTimezone(user);
+  const zone = q.timezone && q.timezone !== '' ? q.timezone : own.zone;
   if (!isValidTimezone(zone)) throw new HttpError(400, `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`, 'timezone');
   return { zone, timeoutSeconds: timeoutMinutes * 60, writesOnly };
 }

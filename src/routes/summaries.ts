@@ -108,19 +108,18 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
         const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
         const visibility = visibilityFor(target, 'summaries');
         const key = `${today}|${settings.zone}|${settings.timeoutSeconds}|${settings.writesOnly}|${JSON.stringify(visibility)}`;
-        let body = services.statusBar.get(target.user.id, key, now);
-        if (!body) {
+        // concurrent misses share one computation; never cached across a change of the heartbeats
+        const body = await services.statusBar.getOrCompute(target.user.id, key, async () => {
           const answer = await services.time.days({ user: target.user, settings, first: today, last: today });
           const machineIds = await machineIdsOf(storage, target.user.id);
           const day = summaryDay(today, answer.value.get(today), { zone: settings.zone, now, machineIds, withProjectDetail: false });
-          body = JSON.stringify({
+          return JSON.stringify({
             cached_at: new Date(now * 1000).toISOString(),
             // Metronome has no paid tier: team features are available to everyone.
             has_team_features: true,
             data: narrow(day, visibility),
           });
-          services.statusBar.set(target.user.id, key, body, now);
-        }
+        }, now);
         return reply.type('application/json; charset=utf-8').send(body);
       },
     );

@@ -1,5 +1,5 @@
 /** Users: GET /users/:user (public profile for others), GET/PATCH /users/current (preferences). */
-import { forgetCachedCredentials, hasScope, requireAccountOwner, resolveTargetUser } from '../http/auth.js';
+import { hasScope, requireAccountOwner, resolveTargetUser } from '../http/auth.js';
 import { ErrorBody, requireTimezone, UserParams } from '../http/schemas.js';
 import { PreferencesBody, toUserResource, UserEnvelope } from '../wire/user.js';
 import type { RouteFamily } from './types.js';
@@ -29,7 +29,6 @@ export const userRoutes: RouteFamily = async (app, { storage, services }) => {
       const auth = await requireAccountOwner(storage, request, 'change account preferences');
       if (request.body.timezone !== undefined) requireTimezone(request.body.timezone);
       const user = await services.users.updatePreferences(auth.user, request.body);
-      forgetCachedCredentials(user.id);
       return { data: toUserResource(user, { isOwner: true, withPrivateEmail: true }) };
     },
   );

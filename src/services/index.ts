@@ -15,6 +15,10 @@ import { MachineNameService } from './machine-names.js';
 import { UserAgentService } from './user-agents.js';
 import { HealthService } from './health.js';
 import { HeartbeatReader } from './heartbeats.js';
+import { ApiKeyService } from './api-keys.js';
+import { AccountService } from './accounts.js';
+import { OAuthService } from './oauth.js';
+import { OAuthAppService } from './oauth-apps.js';
 
 /** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
 export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
@@ -25,6 +29,13 @@ export interface Services {
   time: TimeService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
+  /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
+  apiKeys: ApiKeyService;
+  accounts: AccountService;
+  /** The OAuth provider's protocol (authorize, token, revoke) and access tokens as credentials. */
+  oauth: OAuthService;
+  /** The OAuth apps a user registered and the apps they authorized. */
+  oauthApps: OAuthAppService;
   preferencesHooks: PreferencesChangedHook[];
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
@@ -48,6 +59,11 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
   const statusBar = new StatusBarCache();
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
+  const apiKeys = new ApiKeyService(deps.storage, deps.log);
+  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
+  heartbeats.commitListeners.push((ids) => {
+    for (const id of ids) apiKeys.forget(id);
+  });
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
   const services: Services = {
@@ -56,6 +72,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     time: new TimeService(deps.storage, rollups),
     statusBar,
     housekeeping,
+    apiKeys,
+    accounts: new AccountService(deps.storage),
+    oauth: new OAuthService(deps.storage),
+    oauthApps: new OAuthAppService(deps.storage),
     preferencesHooks,
     clock,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
@@ -66,12 +86,14 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     heartbeatReader: new HeartbeatReader(deps.storage),
     async preferencesChanged(before, after) {
       statusBar.forget([after.id]);
+      apiKeys.forget(after.id);
       for (const hook of preferencesHooks) await hook(before, after);
     },
     async close() {
       await heartbeats.close();
       await rollups.stop();
       await housekeeping.stop();
+      await apiKeys.settle();
     },
   };
   return services;
