@@ -6,6 +6,7 @@ import type { UserRow } from '../storage/users.js';
 import { HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
+import { StatsService } from './stats.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
 
@@ -16,6 +17,8 @@ export interface Services {
   heartbeats: HeartbeatWriter;
   rollups: RollupService;
   time: TimeService;
+  /** The read path of every time question (domain/stats-query.ts). */
+  stats: StatsService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
   preferencesHooks: PreferencesChangedHook[];
@@ -33,10 +36,12 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
+  const time = new TimeService(deps.storage, rollups);
   return {
     heartbeats,
     rollups,
-    time: new TimeService(deps.storage, rollups),
+    time,
+    stats: new StatsService(deps.storage, time),
     statusBar,
     housekeeping,
     preferencesHooks,
