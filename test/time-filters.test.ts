@@ -131,4 +131,33 @@ describeEachDatabase('filters on every time endpoint', (t) => {
       expect(res.json().errors, f).toHaveProperty(f);
     }
   });
+
+  it('answers one query for several subjects: each one apart, and their sum', async () => {
+    const a = await t.createUser();
+    const b = await t.createUser();
+    const base = DateTime.utc().startOf('day').minus({ days: 1 }).plus({ hours: 9 }).toSeconds();
+    for (const [who, project, n] of [[a, 'alpha', 3], [b, 'alpha', 5]] as const) {
+      const beats = Array.from({ length: n }, (_, i) => ({ entity: '/x.go', type: 'file', time: base + i * 60, project, language: 'Go' }));
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(who.apiKey) }, payload: beats });
+      expect(res.statusCode).toBe(201);
+    }
+    const day = DateTime.utc().minus({ days: 1 }).toISODate()!;
+    const answer = await t.app.ctx.services.stats.answer({
+      subjects: [a.user.id, b.user.id],
+      range: { first: day, last: day },
+      zone: 'UTC',
+      settings: { timeoutSeconds: 900, writesOnly: false },
+      filters: { projects: ['alpha'] },
+      dimensions: ['languages'],
+      granularity: 'day',
+      viewer: { kind: 'owner', scopes: 'all' },
+      family: 'summaries',
+    });
+    expect(answer.bySubject.get(a.user.id)!.sum.total).toBe(120);
+    expect(answer.bySubject.get(b.user.id)!.sum.total).toBe(240);
+    expect(answer.sum.total).toBe(360);
+    expect(answer.days.get(day)!.dims.languages.get('Go')).toBe(360);
+    expect(answer.dayTotals.get(day)).toBe(360);
+    expect(answer.upToDate).toBe(true);
+  });
 });
