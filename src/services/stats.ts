@@ -6,6 +6,11 @@
  * It sits on TimeService (rollups where they apply, raw heartbeats otherwise). One shortcut is
  * its own: a filter on one name of a single-valued rollup dimension (one project, one language …)
  * with no breakdown wanted is that name's seconds in the unfiltered rollups, no raw heartbeats needed.
+ *
+ * Where the rollup cube plugs in: `subject()` below turns the query into TimeService calls; other
+ * filters go to TimeService as an `include` predicate (raw path). A cube-backed TimeService that
+ * takes `filters` (the typed Filters, not a predicate) serves them, and cross-breakdowns, from
+ * rollups without any change to the routes or to this class's callers.
  */
 import { canSee, intersect, NOTHING, visibilityFor, type Visibility } from '../domain/access.js';
 import { EARLIEST_DATE } from '../domain/calendar.js';
