@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { createOauthApp, issueTokens } from '../src/storage/oauth.js';
 import { FILTERS, FILTER_DIMENSION } from '../src/domain/stats-query.js';
+import { StatsService } from '../src/services/stats.js';
 import { describeEachDatabase } from './helpers/harness.js';
 import { cliHeaders } from './helpers/fixtures.js';
 
@@ -159,5 +160,24 @@ describeEachDatabase('filters on every time endpoint', (t) => {
     expect(answer.days.get(day)!.dims.languages.get('Go')).toBe(360);
     expect(answer.dayTotals.get(day)).toBe(360);
     expect(answer.upToDate).toBe(true);
+  });
+
+  it('reads "now" from the injected clock: today, named ranges and stamps', async () => {
+    const { apiKey } = await t.createUser();
+    const services = t.app.ctx.services;
+    const real = services.stats;
+    const fixed = DateTime.fromISO('2024-05-10T12:00:00Z').toSeconds();
+    services.stats = new StatsService(t.storage, services.time, () => fixed);
+    try {
+      const today = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/summaries?range=Today&timezone=UTC', headers: t.auth(apiKey) });
+      expect(today.statusCode).toBe(200);
+      expect(today.json().data[0].range).toMatchObject({ date: '2024-05-10', text: 'Today' });
+      const stats = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/stats/last_7_days?timezone=UTC', headers: t.auth(apiKey) });
+      expect(stats.json().data).toMatchObject({ start: '2024-05-03T00:00:00Z', end: '2024-05-09T23:59:59Z', created_at: '2024-05-10T12:00:00.000Z' });
+      const bar = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/status_bar/today', headers: t.auth(apiKey) });
+      expect(bar.json().data.range.date).toBe('2024-05-10');
+    } finally {
+      services.stats = real;
+    }
   });
 });

@@ -28,7 +28,7 @@ export const durationRoutes: RouteFamily = async (app, { storage, services }) =>
       const { target, visibility, filters } = await resolveTimeTarget(storage, request, { scope: 'read_heartbeats', family: 'summaries' });
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
-      const date = requireDate(q.date, settings.zone, 'date');
+      const date = requireDate(q.date, settings.zone, 'date', services.stats.now());
       const sliceBy = (q.slice_by && q.slice_by !== '' ? q.slice_by : 'entity') as SliceBy;
       if (!SLICE_BY.includes(sliceBy)) throw new HttpError(400, `Must be one of ${SLICE_BY.join(', ')}.`, 'slice_by');
       const { list, start, end } = await services.stats.durations(target.user, { date, zone: settings.zone, settings, filters, sliceBy, visibility });

@@ -52,7 +52,7 @@ export const insightRoutes: RouteFamily = async (app, ctx) => {
       const user = target.user;
       requireAspect(target, visibility, aspectOf(type), type);
       const settings = requestSettings(user, request.query, !target.isOwner);
-      const now = Date.now() / 1000;
+      const now = services.stats.now();
       const range = statsRange(request.params.range, settings.zone, now, await services.stats.firstDay(user, settings.zone));
       if (!range) throw new HttpError(400, `Unknown range: use ${STATS_RANGES.join(', ')}, YYYY or YYYY-MM.`, 'range');
       let weekday: number | null = null;

@@ -23,7 +23,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
     const { target, viewer, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('stats'), allowPublic: hasPublicStats, family: 'stats' });
     const user = target.user;
     const settings = requestSettings(user, request.query, !target.isOwner);
-    const now = Date.now() / 1000;
+    const now = services.stats.now();
     // a stored profile_range that no longer names a range reads as the default one
     const stored = user.profile_range && (STATS_RANGES as readonly string[]).includes(user.profile_range) ? user.profile_range : 'last_7_days';
     const name = request.params.range ?? stored;
@@ -86,7 +86,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
       const { target, viewer, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('stats'), allowPublic: (u) => !!u.logged_time_public, family: 'stats' });
       const user = target.user;
       const settings = requestSettings(user, {}, !target.isOwner);
-      const now = Date.now() / 1000;
+      const now = services.stats.now();
       const first = await services.stats.firstDay(user, settings.zone);
       const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
       // totals only: one project (language …) is its share of the full stream, read from rollups

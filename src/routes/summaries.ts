@@ -35,7 +35,7 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       const { target, viewer, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
-      const now = Date.now() / 1000;
+      const now = services.stats.now();
       let first: string | null;
       let last: string | null;
       if (q.range) {
@@ -105,7 +105,7 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       async (request, reply) => {
         const { target, viewer, visibility, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
         const settings = requestSettings(target.user, {}, false);
-        const now = Date.now() / 1000;
+        const now = services.stats.now();
         const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
         const key = `${today}|${settings.zone}|${settings.timeoutSeconds}|${settings.writesOnly}|${JSON.stringify(visibility)}|${JSON.stringify(filters)}`;
         let body = services.statusBar.get(target.user.id, key, now);

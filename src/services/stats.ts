@@ -45,10 +45,16 @@ function merge(answers: Iterable<SubjectAnswer>): SubjectAnswer {
   return out;
 }
 
+/** Epoch seconds now: injected, so "today", named ranges and stamps are testable. */
+export type Clock = () => number;
+export const systemClock: Clock = () => Date.now() / 1000;
+
 export class StatsService {
   constructor(
     private readonly storage: Storage,
     private readonly time: TimeService,
+    /** The clock the time routes read "now" from (today, named ranges, stamps). */
+    readonly now: Clock = systemClock,
   ) {}
 
   /** Refuses a filter on a dimension the viewer may not see (FilterNotAllowedError names the filter). */
