@@ -13,9 +13,8 @@
  * rollups without any change to the routes or to this class's callers.
  */
 import { canSee, intersect, NOTHING, visibilityFor, type Visibility } from '../domain/access.js';
-import { EARLIEST_DATE } from '../domain/calendar.js';
 import { DateTime } from 'luxon';
-import { dayRange as localDayBounds } from '../domain/calendar.js';
+import { dayRange as localDayBounds, EARLIEST_DATE } from '../domain/calendar.js';
 import { DIMENSIONS, durations, emptyDay, type DayTotals, type Duration, type SliceBy } from '../domain/duration.js';
 import { FILTER_DIMENSION, FILTERS, filterPredicate, FilterNotAllowedError, singleNameFilter, type Filters, type StatsAnswer, type StatsQuery, type SubjectAnswer } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
