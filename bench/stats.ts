@@ -27,7 +27,7 @@ import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
 import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
-import { benchDatabase, fmt, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, percentile, PROJECTS, storedHeartbeat, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
@@ -138,6 +138,13 @@ for (const dialect of DIALECTS) {
       const all = await measure('stats all_time (rollups)', '/stats/all_time', 30, 1);
       const lyRaw = await measure('stats last_year (raw heartbeats)', '/stats/last_year?timeout=14', 3, 1);
       const allRaw = await measure('stats all_time (raw heartbeats)', '/stats/all_time?timeout=14', 2, 1);
+      // filtered by one project (issue 8: every time endpoint takes the same filters, through services/stats.ts)
+      const project = encodeURIComponent(PROJECTS[0]!);
+      const yearAgo = today.minus({ years: 1 }).toISODate();
+      await measure('all_time_since_today, one project', `/all_time_since_today?project=${project}`, 30, 1);
+      await measure('summaries 365 days, one project', `/summaries?start=${yearAgo}&end=${today.toISODate()}&project=${project}`, 3, 1);
+      await measure('stats last_year, one project', `/stats/last_year?project=${project}`, 3, 1);
+      await measure('stats all_time, one project', `/stats/all_time?project=${project}`, 2, 1);
       ratios = `last_year ${fmt(lyRaw.p50 / ly.p50, 0)}× faster, all_time ${fmt(allRaw.p50 / all.p50, 0)}× faster (p50)`;
     }
 

@@ -6,6 +6,7 @@ import type { UserRow } from '../storage/users.js';
 import { HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
+import { StatsService } from './stats.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -27,6 +28,8 @@ export interface Services {
   heartbeats: HeartbeatWriter;
   rollups: RollupService;
   time: TimeService;
+  /** The read path of every time question (domain/stats-query.ts). */
+  stats: StatsService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
   /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
@@ -66,10 +69,12 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   });
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
+  const time = new TimeService(deps.storage, rollups);
   const services: Services = {
     heartbeats,
     rollups,
-    time: new TimeService(deps.storage, rollups),
+    time,
+    stats: new StatsService(deps.storage, time, clock),
     statusBar,
     housekeeping,
     apiKeys,
