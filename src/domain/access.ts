@@ -7,6 +7,7 @@
  * `read_summaries.languages`, `read_stats.best_day` … narrow what is seen) and everyone else (the
  * subject's public-profile flags). Org dashboards and leaderboards plug in as new viewer kinds.
  */
+import { SCOPED_DIMENSIONS } from './dimensions.js';
 import type { Dimension } from './duration.js';
 
 /** `'all'` for API keys and sessions; otherwise an OAuth token's granted scope names. */
@@ -50,8 +51,8 @@ export interface PublicProfile {
  */
 export type Viewer = { kind: 'owner'; scopes: ScopeSet } | { kind: 'public'; authenticated: boolean };
 
-/** Dimensions a narrowed scope (`read_summaries.<dim>`, `read_stats.<dim>`) may name. */
-export const SCOPED_DIMENSIONS = ['categories', 'dependencies', 'editors', 'languages', 'machines', 'operating_systems', 'projects'] as const;
+/** Dimensions a narrowed scope (`read_summaries.<dim>`, `read_stats.<dim>`) may name: the one list, domain/dimensions.ts. */
+export { SCOPED_DIMENSIONS };
 
 function granted(scopes: ScopeSet, scope: string): boolean {
   return scopes === 'all' || scopes.has(scope);

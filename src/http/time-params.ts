@@ -4,20 +4,20 @@
  * access policy (domain/access.ts): refusals as 401/403 naming the field.
  */
 import { Type } from '@sinclair/typebox';
-import { EARLIEST_DATE, isValidTimezone, latestDate, parseDateParam } from '../domain/calendar.js';
+import { EARLIEST_DATE, latestDate, parseDateParam } from '../domain/calendar.js';
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from '../domain/duration.js';
 import { canSee, visibilityFor, type Aspect, type ReadFamily, type Viewer, type Visibility } from '../domain/access.js';
 import { FILTER_DIMENSION, FILTERS, type Filter, type Filters } from '../domain/stats-query.js';
-import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
-import { userSettings, type Settings } from '../services/rollups.js';
+import { userSettings, type Settings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import type { FastifyRequest } from 'fastify';
 import { resolveTargetUser, type Auth, type ResolveOptions, type TargetUser } from './auth.js';
 import { HttpError } from './errors.js';
+import { BooleanQuery, booleanParam, requireTimezone } from './schemas.js';
 
 export const TimeQuerystring = {
   timeout: Type.Optional(Type.String({ maxLength: 10, description: `keystroke timeout in minutes (${MIN_TIMEOUT_MINUTES}–${MAX_TIMEOUT_MINUTES})` })),
-  writes_only: Type.Optional(Type.String({ maxLength: 10, description: 'true or false' })),
+  writes_only: Type.Optional(BooleanQuery('count only writes')),
   timezone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone' })),
 };
 
@@ -45,14 +45,6 @@ export function parseFilters(q: FilterParams): Filters {
   return out;
 }
 
-function parseBool(raw: string | undefined, field: string): boolean | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const v = raw.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(v)) return true;
-  if (['false', '0', 'no'].includes(v)) return false;
-  throw new HttpError(400, 'Must be true or false.', field);
-}
-
 /** The settings a request computes with: its parameters, else the user's (public views: timeout 15). */
 export function requestSettings(user: TargetUser['user'], q: { timeout?: string; writes_only?: string; timezone?: string }, isPublic: boolean): Settings {
   // the user's own settings as the time engine clamps them (garbage in the row never reaches a loop)
@@ -65,9 +57,8 @@ export function requestSettings(user: TargetUser['user'], q: { timeout?: string;
     }
     timeoutMinutes = n;
   }
-  const writesOnly = (isPublic ? undefined : parseBool(q.writes_only, 'writes_only')) ?? (isPublic ? false : !!user.writes_only);
-  const zone = q.timezone && q.timezone !== '' ? q.timezone : own.zone;
-  if (!isValidTimezone(zone)) throw new HttpError(400, `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`, 'timezone');
+  const writesOnly = (isPublic ? undefined : booleanParam(q.writes_only, 'writes_only')) ?? (isPublic ? false : !!user.writes_only);
+  const zone = requireTimezone(q.timezone && q.timezone !== '' ? q.timezone : own.zone);
   return { zone, timeoutSeconds: timeoutMinutes * 60, writesOnly };
 }
 
