@@ -6,6 +6,9 @@
 import { useCallback, useEffect, useState } from 'react';
 // types only (erased at build): the server's wire resources, so the app and the API cannot drift
 import type { OwnUserResource, UserResource } from '../../src/wire/user.js';
+import type { WebSession } from '../../src/wire/session.js';
+import type { ApiKey } from '../../src/wire/api-key.js';
+import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -25,42 +28,10 @@ export type City = NonNullable<UserResource['city']>;
 /** GET /api/v1/users/current, as its owner sees it (the wire type of the server: src/wire/user.ts). */
 export type User = OwnUserResource;
 
-export interface Session {
-  user: User | null;
-  csrf_token: string;
-  signup_open: boolean;
-  base_url: string;
-  api_url: string;
-}
+/** GET /api/web/session (src/wire/session.ts), with the user typed as its owner sees it. */
+export type Session = Omit<WebSession, 'user'> & { user: User | null };
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  created_at: string | null;
-  last_used_at: string | null;
-}
-
-export interface OAuthApp {
-  id: string;
-  name: string;
-  client_id: string;
-  redirect_uris: string[];
-  is_public: boolean;
-  created_at: string | null;
-  modified_at: string | null;
-  secret_rotated_at: string | null;
-}
-
-export interface AuthorizedApp {
-  id: string;
-  app: { client_id: string; name: string };
-  scopes: string[];
-  created_at: string | null;
-  modified_at: string | null;
-  active_tokens: number;
-  last_used_at: string | null;
-}
+export type { ApiKey, AuthorizedApp, OAuthApp };
 
 let csrfToken = '';
 let onUnauthorized: (() => void) | null = null;
