@@ -4,7 +4,6 @@ import { DIMENSIONS, ROLLUP_DIMENSIONS, SCOPED_DIMENSIONS } from '../src/domain/
 import * as duration from '../src/domain/duration.js';
 import { booleanParam, requireTimezone } from '../src/http/schemas.js';
 import { SCOPES } from '../src/domain/scopes.js';
-import { describeEachDatabase } from './helpers/harness.js';
 
 describe('one boolean parser', () => {
   it('reads true/false, 1/0, yes/no, on/off in any case; blank is undefined; anything else null', () => {
@@ -40,25 +39,5 @@ describe('one dimension list', () => {
       expect(SCOPES.some((s) => s.name === `read_stats.${d}`)).toBe(true);
     }
     expect(SCOPES.filter((s) => s.name.startsWith('read_summaries.')).map((s) => s.name.split('.')[1])).toEqual([...SCOPED_DIMENSIONS]);
-  });
-});
-
-describeEachDatabase('one boolean reading and one zone message on every route', (t) => {
-  it('takes writes_only=on like unreleased=on, refuses the same words alike, and names a bad zone alike', async () => {
-    const { apiKey } = await t.createUser();
-    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: t.auth(apiKey) });
-    for (const word of ['on', 'OFF', 'yes', '0']) {
-      expect((await get(`/api/v1/users/current/summaries?range=Today&writes_only=${word}`)).statusCode, word).toBe(200);
-      expect((await get(`/api/v1/editors?unreleased=${word}`)).statusCode, word).toBe(200);
-    }
-    const a = (await get('/api/v1/users/current/summaries?range=Today&writes_only=maybe')).json();
-    const b = (await get('/api/v1/editors?unreleased=maybe')).json();
-    expect(a.errors.writes_only).toEqual(b.errors.unreleased);
-    const zone = 'Not/AZone';
-    const message = [`Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`];
-    expect((await get(`/api/v1/users/current/summaries?range=Today&timezone=${zone}`)).json().errors.timezone).toEqual(message);
-    expect((await get(`/api/v1/users/current/heartbeats?date=2024-01-01&timezone=${zone}`)).json().errors.timezone).toEqual(message);
-    const patch = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(apiKey), payload: { timezone: zone } });
-    expect(patch.json().errors.timezone).toEqual(message);
   });
 });
