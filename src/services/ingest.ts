@@ -8,6 +8,13 @@
  * heartbeats are inserted-or-ignored under their unique key, projects and the user's "last …"
  * fields move forward, and the heartbeats-changed hooks run (the time engine marks its rollups
  * stale there, in the same transaction, so no change can be missed).
+ *
+ * Isolation: a shared commit that fails for a reason that is not the database going away (a value
+ * the database refuses, a failing hook) is retried in halves, down to each request alone and then
+ * each heartbeat alone, so one poison heartbeat costs only itself: the others are committed and
+ * the poison one gets its own entry (400 when the database refused its data, 500 otherwise, which
+ * wakatime-cli queues and resends for that heartbeat only). A request none of whose heartbeats
+ * could be stored for a passing reason fails as a whole (the client resends the batch).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
@@ -50,10 +57,44 @@ export interface IngestRequest {
  */
 export type HeartbeatsChangedHook = (tx: Transaction<Database>, changes: Map<number, number[]>) => Promise<void>;
 
+/** A heartbeat of a request that could not be stored on its own (index into request.items). */
+export interface IngestFailure {
+  index: number;
+  /** 400: the database refuses this heartbeat's data (permanent); 500: try again later. */
+  status: 400 | 500;
+  error: string;
+}
+
 interface Pending {
   request: IngestRequest;
-  resolve: () => void;
+  resolve: (failures: IngestFailure[]) => void;
   reject: (err: unknown) => void;
+}
+
+/** SQLSTATE / SQLite codes of errors that say nothing about the data: every retry would fail too. */
+function isSystemic(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  // PostgreSQL: connection exceptions, insufficient resources, operator intervention, system errors
+  if (/^(08|53|57|58|XX)/.test(code)) return true;
+  // node: sockets; SQLite: busy, locked, I/O, full disk, read-only, can't open, corrupt
+  return /^(E[A-Z]+|SQLITE_(BUSY|LOCKED|IOERR|FULL|READONLY|CANTOPEN|CORRUPT|NOMEM|NOTADB|PROTOCOL|INTERRUPT|ABORT))/.test(code);
+}
+
+/** Errors that say the database refuses the data itself: the same heartbeat will never be stored. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  // PostgreSQL: data exceptions (NUL in text, integer out of range…) and integrity violations
+  return /^(22|23)/.test(code) || /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+}
+
+function failureOf(index: number, err: unknown): IngestFailure {
+  if (isDataError(err)) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { index, status: 400, error: `This heartbeat can not be stored: ${reason}` };
+  }
+  return { index, status: 500, error: 'This heartbeat could not be stored right now; send it again later.' };
 }
 
 /** How long a commit may wait for more requests to join it when the server is busy. */
@@ -91,10 +132,13 @@ export class HeartbeatWriter {
     this.maxConcurrent = storage.dialect === 'postgres' ? 4 : 1;
   }
 
-  /** Resolves once the heartbeats are committed. */
-  submit(request: IngestRequest): Promise<void> {
+  /**
+   * Resolves once the heartbeats are committed, with the ones that could not be stored on their
+   * own (usually none); rejects when none of them could be, for a reason worth a retry.
+   */
+  submit(request: IngestRequest): Promise<IngestFailure[]> {
     if (this.closed) return Promise.reject(new Error('server is shutting down'));
-    if (request.items.length === 0) return Promise.resolve();
+    if (request.items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.pending.push({ request, resolve, reject });
       this.schedule();
@@ -141,23 +185,96 @@ export class HeartbeatWriter {
     const batch = this.take();
     if (batch.length === 0) return;
     try {
-      const requests = batch.map((p) => p.request);
-      for (let attempt = 1; ; attempt++) {
+      await this.commit(batch.map((p) => p.request));
+    } catch (err) {
+      if (isSystemic(err)) {
+        this.log.error({ err }, 'heartbeat commit failed');
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      this.log.warn({ err }, 'heartbeat commit failed: committing its requests and heartbeats on their own');
+      await this.isolate(batch, err);
+      return;
+    }
+    this.committed(new Set(batch.map((p) => p.request.userId)));
+    for (const p of batch) p.resolve([]);
+  }
+
+  /** One transaction for these requests; PostgreSQL deadlocks and serialization failures are retried. */
+  private async commit(requests: IngestRequest[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.storage.db.transaction().execute((tx) => this.write(tx, requests));
+        return;
+      } catch (err) {
+        // PostgreSQL may abort one of two colliding transactions (deadlock, serialization): retry it.
+        const code = (err as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+      }
+    }
+  }
+
+  /**
+   * A group of requests failed together with `err`: commit each half on its own, down to single
+   * requests (then their heartbeats), so the requests that can be stored are, in few commits.
+   */
+  private async isolate(group: Pending[], err: unknown): Promise<void> {
+    if (group.length === 1) return this.isolateItems(group[0]!, err);
+    const mid = group.length >> 1;
+    for (const half of [group.slice(0, mid), group.slice(mid)]) {
+      try {
+        await this.commit(half.map((p) => p.request));
+      } catch (halfErr) {
+        if (isSystemic(halfErr)) {
+          for (const p of half) p.reject(halfErr);
+          continue;
+        }
+        await this.isolate(half, halfErr);
+        continue;
+      }
+      this.committed(new Set(half.map((p) => p.request.userId)));
+      for (const p of half) p.resolve([]);
+    }
+  }
+
+  /** One request failed alone with `err`: find its heartbeats that can not be stored, store the rest. */
+  private async isolateItems(p: Pending, err: unknown): Promise<void> {
+    const { request } = p;
+    const failures: IngestFailure[] = [];
+    let stored = 0;
+    let systemic: unknown = null;
+    const attempt = async (from: number, to: number, failed: unknown): Promise<void> => {
+      if (systemic) return;
+      if (isSystemic(failed)) {
+        systemic = failed;
+        return;
+      }
+      if (to - from === 1) {
+        failures.push(failureOf(from, failed));
+        return;
+      }
+      const mid = (from + to) >> 1;
+      for (const [a, b] of [[from, mid], [mid, to]] as const) {
+        if (systemic) return;
         try {
-          await this.storage.db.transaction().execute((tx) => this.write(tx, requests));
-          break;
-        } catch (err) {
-          // PostgreSQL may abort one of two colliding transactions (deadlock, serialization): retry it.
-          const code = (err as { code?: string }).code;
-          if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+          await this.commit([{ ...request, items: request.items.slice(a, b) }]);
+          stored += b - a;
+        } catch (e) {
+          await attempt(a, b, e);
         }
       }
-      this.committed(new Set(requests.map((r) => r.userId)));
-      for (const p of batch) p.resolve();
-    } catch (err) {
-      this.log.error({ err }, 'heartbeat commit failed');
-      for (const p of batch) p.reject(err);
+    };
+    await attempt(0, request.items.length, err);
+    if (stored > 0) this.committed(new Set([request.userId]));
+    if (systemic || (stored === 0 && failures.some((f) => f.status === 500))) {
+      // The database went away, or nothing was stored for what may be a passing reason: the whole
+      // request fails and the client resends it (what was stored meanwhile is deduplicated).
+      this.log.error({ err: systemic ?? err }, 'heartbeat commit failed');
+      p.reject(systemic ?? err);
+      return;
     }
+    this.log.warn({ userId: request.userId, failures }, 'heartbeats that could not be stored');
+    p.resolve(failures.sort((a, b) => a.index - b.index));
   }
 
   private async write(tx: Transaction<Database>, requests: IngestRequest[]): Promise<void> {
