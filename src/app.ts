@@ -9,9 +9,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
-import { forgetCachedCredentials } from './http/auth.js';
+import { updateCachedUser } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
+import { applyUserRowChange } from './services/ingest.js';
 import { routeFamilies } from './routes/index.js';
 import { registerWeb } from './http/web.js';
 
@@ -55,9 +56,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(formbody);
 
   const services = createServices({ config, storage, log: app.log });
-  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
-  services.heartbeats.commitListeners.push((ids) => {
-    for (const id of ids) forgetCachedCredentials(id);
+  // ingest changes the user row (last_* fields, a first timezone): update its cached credentials
+  // the same way (dropping them would cost every heartbeat request a query)
+  services.heartbeats.userRowListeners.push((changes) => {
+    for (const [id, change] of changes) updateCachedUser(id, (user) => applyUserRowChange(user, change));
   });
   const ctx: AppContext = { config, storage, services };
   (app as unknown as App).ctx = ctx;

@@ -98,6 +98,18 @@ export function forgetCachedCredentials(userId?: number): void {
   keysOfUser.delete(userId);
 }
 
+/**
+ * Applies a change this instance just committed to a user's row (e.g. the heartbeat writer's
+ * users.last_*) to their cached credentials, instead of dropping them: the next request of the
+ * user (every heartbeat request) authenticates without a query.
+ */
+export function updateCachedUser(userId: number, update: (user: UserRow) => void): void {
+  for (const k of keysOfUser.get(userId) ?? []) {
+    const hit = credentialCache.get(k);
+    if (hit) update(hit.auth.user);
+  }
+}
+
 async function apiKeyAuth(storage: Storage, key: string): Promise<Auth | null> {
   const now = Date.now();
   const hit = credentialCache.get(key);

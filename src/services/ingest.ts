@@ -31,7 +31,7 @@ import {
   type NewHeartbeatRow,
   type SeenRange,
 } from '../storage/heartbeats.js';
-import { setTimezoneIfUnset } from '../storage/users.js';
+import { setTimezoneIfUnset, type UserRow } from '../storage/users.js';
 import { parseUserAgent } from '../domain/user-agent.js';
 import { memoize } from '../domain/memo.js';
 
@@ -49,6 +49,28 @@ export interface IngestRequest {
   ip: string | null;
   /** The Timezone header, when the user has no zone yet. */
   timezone: string | null;
+}
+
+/** What a commit wrote to a user's row: the newest heartbeat (users.last_*), a first timezone. */
+export interface UserRowChange {
+  latest: { time: number; plugin: string | null; editor: string | null; project: string | null; branch: string | null } | null;
+  timezone: string | null;
+}
+
+/**
+ * Applies a UserRowChange to a copy of the row held elsewhere (cached credentials), exactly as
+ * advanceUserLastSeen and setTimezoneIfUnset changed the stored row.
+ */
+export function applyUserRowChange(user: UserRow, change: UserRowChange): void {
+  const l = change.latest;
+  if (l && (user.last_heartbeat_at === null || user.last_heartbeat_at < l.time)) {
+    user.last_heartbeat_at = l.time;
+    user.last_plugin = l.plugin;
+    user.last_plugin_name = l.editor;
+    user.last_project = l.project;
+    user.last_branch = l.branch;
+  }
+  if (change.timezone && user.timezone === null) user.timezone = change.timezone;
 }
 
 /**
@@ -97,7 +119,11 @@ function failureOf(index: number, err: unknown): IngestFailure {
   return { index, status: 500, error: 'This heartbeat could not be stored right now; send it again later.' };
 }
 
-/** How long a commit may wait for more requests to join it when the server is busy. */
+/**
+ * How long a commit may wait for more requests to join it when the server is busy. It stops
+ * waiting as soon as as many requests are pending as recent commits held (the clients that are
+ * busy sending come back at once), so the wait costs nothing under steady load.
+ */
 const LINGER_MS = 2;
 
 /** Most heartbeats committed in one transaction; the rest wait for the next. */
@@ -120,9 +146,16 @@ export class HeartbeatWriter {
   private readonly maxConcurrent: number;
   private closed = false;
   private lastFlushEnd = -Infinity;
+  private pendingRows = 0;
+  /** How many requests recent commits held: what a lingering commit waits for. */
+  private expected = 0;
+  /** The commit waiting for more requests to join (run it early when enough came). */
+  private lingering: { timer: NodeJS.Timeout; run: () => void } | null = null;
   readonly hooks: HeartbeatsChangedHook[] = [];
   /** Told, after the commit, whose heartbeats changed (e.g. to drop cached answers). */
   readonly commitListeners: ((userIds: ReadonlySet<number>) => void)[] = [];
+  /** Told, after the commit, what it wrote to users' rows (e.g. to update cached credentials). */
+  readonly userRowListeners: ((changes: ReadonlyMap<number, UserRowChange>) => void)[] = [];
 
   constructor(
     private readonly storage: Storage,
@@ -141,13 +174,19 @@ export class HeartbeatWriter {
     if (request.items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.pending.push({ request, resolve, reject });
-      this.schedule();
+      this.pendingRows += request.items.length;
+      if (this.lingering && (this.pending.length >= this.expected || this.pendingRows >= MAX_ROWS_PER_COMMIT / 2)) {
+        const { timer, run } = this.lingering;
+        this.lingering = null;
+        clearTimeout(timer);
+        setImmediate(run);
+      } else this.schedule();
     });
   }
 
   /**
-   * Under load (the previous commit ended a moment ago) wait LINGER_MS for more requests to
-   * join the next commit: fewer, larger commits. An idle server commits at once.
+   * Under load (the previous commit ended a moment ago) wait up to LINGER_MS for as many requests
+   * as recent commits held: fewer, larger commits. An idle server commits at once.
    */
   private schedule(): void {
     if (this.scheduled || this.running.size >= this.maxConcurrent) return;
@@ -161,14 +200,16 @@ export class HeartbeatWriter {
       });
       this.running.add(flushing);
     };
-    if (performance.now() - this.lastFlushEnd < LINGER_MS && this.pendingRows() < MAX_ROWS_PER_COMMIT / 2) setTimeout(run, LINGER_MS);
-    else setImmediate(run);
-  }
-
-  private pendingRows(): number {
-    let n = 0;
-    for (const p of this.pending) n += p.request.items.length;
-    return n;
+    if (performance.now() - this.lastFlushEnd < LINGER_MS && this.pending.length < this.expected && this.pendingRows < MAX_ROWS_PER_COMMIT / 2) {
+      const lingering = {
+        run,
+        timer: setTimeout(() => {
+          if (this.lingering === lingering) this.lingering = null;
+          run();
+        }, LINGER_MS),
+      };
+      this.lingering = lingering;
+    } else setImmediate(run);
   }
 
   private take(): Pending[] {
@@ -178,14 +219,18 @@ export class HeartbeatWriter {
       rows += this.pending[n]!.request.items.length;
       n++;
     }
+    this.pendingRows -= rows;
+    // slowly forgets a crowd that is gone, at once learns a bigger one
+    this.expected = Math.max(n, Math.floor(this.expected * 0.9));
     return this.pending.splice(0, n);
   }
 
   private async flush(): Promise<void> {
     const batch = this.take();
     if (batch.length === 0) return;
+    let rows: Map<number, UserRowChange>;
     try {
-      await this.commit(batch.map((p) => p.request));
+      rows = await this.commit(batch.map((p) => p.request));
     } catch (err) {
       if (isSystemic(err)) {
         this.log.error({ err }, 'heartbeat commit failed');
@@ -196,16 +241,15 @@ export class HeartbeatWriter {
       await this.isolate(batch, err);
       return;
     }
-    this.committed(new Set(batch.map((p) => p.request.userId)));
+    this.committed(rows);
     for (const p of batch) p.resolve([]);
   }
 
   /** One transaction for these requests; PostgreSQL deadlocks and serialization failures are retried. */
-  private async commit(requests: IngestRequest[]): Promise<void> {
+  private async commit(requests: IngestRequest[]): Promise<Map<number, UserRowChange>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.storage.db.transaction().execute((tx) => this.write(tx, requests));
-        return;
+        return await this.storage.db.transaction().execute((tx) => this.write(tx, requests));
       } catch (err) {
         // PostgreSQL may abort one of two colliding transactions (deadlock, serialization): retry it.
         const code = (err as { code?: string }).code;
@@ -222,8 +266,9 @@ export class HeartbeatWriter {
     if (group.length === 1) return this.isolateItems(group[0]!, err);
     const mid = group.length >> 1;
     for (const half of [group.slice(0, mid), group.slice(mid)]) {
+      let rows: Map<number, UserRowChange>;
       try {
-        await this.commit(half.map((p) => p.request));
+        rows = await this.commit(half.map((p) => p.request));
       } catch (halfErr) {
         if (isSystemic(halfErr)) {
           for (const p of half) p.reject(halfErr);
@@ -232,7 +277,7 @@ export class HeartbeatWriter {
         await this.isolate(half, halfErr);
         continue;
       }
-      this.committed(new Set(half.map((p) => p.request.userId)));
+      this.committed(rows);
       for (const p of half) p.resolve([]);
     }
   }
@@ -243,6 +288,7 @@ export class HeartbeatWriter {
     const failures: IngestFailure[] = [];
     let stored = 0;
     let systemic: unknown = null;
+    const rows = new Map<number, UserRowChange>();
     const attempt = async (from: number, to: number, failed: unknown): Promise<void> => {
       if (systemic) return;
       if (isSystemic(failed)) {
@@ -257,7 +303,13 @@ export class HeartbeatWriter {
       for (const [a, b] of [[from, mid], [mid, to]] as const) {
         if (systemic) return;
         try {
-          await this.commit([{ ...request, items: request.items.slice(a, b) }]);
+          const change = (await this.commit([{ ...request, items: request.items.slice(a, b) }])).get(request.userId)!;
+          const seen = rows.get(request.userId);
+          if (!seen) rows.set(request.userId, change);
+          else {
+            if (change.latest && (!seen.latest || change.latest.time >= seen.latest.time)) seen.latest = change.latest;
+            seen.timezone ??= change.timezone;
+          }
           stored += b - a;
         } catch (e) {
           await attempt(a, b, e);
@@ -265,7 +317,7 @@ export class HeartbeatWriter {
       }
     };
     await attempt(0, request.items.length, err);
-    if (stored > 0) this.committed(new Set([request.userId]));
+    if (stored > 0) this.committed(rows);
     if (systemic || (stored === 0 && failures.some((f) => f.status === 500))) {
       // The database went away, or nothing was stored for what may be a passing reason: the whole
       // request fails and the client resends it (what was stored meanwhile is deduplicated).
@@ -277,7 +329,7 @@ export class HeartbeatWriter {
     p.resolve(failures.sort((a, b) => a.index - b.index));
   }
 
-  private async write(tx: Transaction<Database>, requests: IngestRequest[]): Promise<void> {
+  private async write(tx: Transaction<Database>, requests: IngestRequest[]): Promise<Map<number, UserRowChange>> {
     const now = Date.now() / 1000;
     const agents = new Map<string, SeenRange>();
     const machines = new Map<string, SeenRange>();
@@ -373,6 +425,15 @@ export class HeartbeatWriter {
     }
     for (const [uid, tz] of timezones) await setTimezoneIfUnset(tx, uid, tz);
     for (const hook of this.hooks) await hook(tx, changes);
+    const rowChanges = new Map<number, UserRowChange>();
+    for (const uid of changes.keys()) {
+      const h = latest.get(uid);
+      rowChanges.set(uid, {
+        latest: h ? { time: h.time, plugin: h.user_agent, editor: h.editor, project: h.project, branch: h.branch } : null,
+        timezone: timezones.get(uid) ?? null,
+      });
+    }
+    return rowChanges;
   }
 
   /** Deletes heartbeats by hash within [start, end) and tells the hooks; returns how many went. */
@@ -382,14 +443,22 @@ export class HeartbeatWriter {
       if (times.length > 0) for (const hook of this.hooks) await hook(tx, new Map([[userId, times]]));
       return times.length;
     });
-    if (n > 0) this.committed(new Set([userId]));
+    if (n > 0) this.committed(new Map([[userId, { latest: null, timezone: null }]]));
     return n;
   }
 
-  private committed(userIds: Set<number>): void {
+  private committed(rows: Map<number, UserRowChange>): void {
+    const userIds = new Set(rows.keys());
     for (const listener of this.commitListeners) {
       try {
         listener(userIds);
+      } catch (err) {
+        this.log.error({ err }, 'commit listener failed');
+      }
+    }
+    for (const listener of this.userRowListeners) {
+      try {
+        listener(rows);
       } catch (err) {
         this.log.error({ err }, 'commit listener failed');
       }
