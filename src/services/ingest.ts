@@ -120,12 +120,13 @@ function failureOf(index: number, err: unknown): IngestFailure {
 }
 
 /**
- * How long a commit may wait for more requests to join it when the server is busy. It stops
- * waiting as soon as as many requests are pending as the largest recent commit held (under steady
- * load the same clients come back at once), so the wait rarely lasts: on SQLite a commit costs
- * about the same for 10 or 16 requests, so waiting for all of them means fewer commits.
+ * A busy server's commit waits for as many requests as were recently in flight (under steady load
+ * the same clients come back at once): on SQLite a commit (an fsync) costs about the same for 10
+ * or 16 requests, so waiting for all of them means fewer commits. It waits while requests keep
+ * arriving, and stops after LINGER_MS without one (fewer clients now) or MAX_LINGER_MS in all.
  */
-const LINGER_MS = 5;
+const LINGER_MS = 2;
+const MAX_LINGER_MS = 20;
 
 /** A commit that ended this recently means the server is busy (an idle one commits at once). */
 const BUSY_MS = 50;
@@ -159,7 +160,7 @@ export class HeartbeatWriter {
   /** Requests in the commits now running. */
   private committing = 0;
   /** The commit waiting for more requests to join (run it early when enough came). */
-  private lingering: { timer: NodeJS.Timeout; run: () => void } | null = null;
+  private lingering: { timer: NodeJS.Timeout; run: () => void; arrived: boolean; since: number } | null = null;
   readonly hooks: HeartbeatsChangedHook[] = [];
   /** Told, after the commit, whose heartbeats changed (e.g. to drop cached answers). */
   readonly commitListeners: ((userIds: ReadonlySet<number>) => void)[] = [];
@@ -189,13 +190,14 @@ export class HeartbeatWriter {
         this.lingering = null;
         clearTimeout(timer);
         setImmediate(run);
-      } else this.schedule();
+      } else if (this.lingering) this.lingering.arrived = true;
+      else this.schedule();
     });
   }
 
   /**
-   * Under load (the previous commit ended a moment ago) wait up to LINGER_MS for as many requests
-   * as recent commits held: fewer, larger commits. An idle server commits at once.
+   * Under load (the previous commit ended a moment ago) wait for as many requests as were
+   * recently in flight: fewer, larger commits. An idle server commits at once.
    */
   private schedule(): void {
     if (this.scheduled || this.running.size >= this.maxConcurrent) return;
@@ -210,15 +212,19 @@ export class HeartbeatWriter {
       this.running.add(flushing);
     };
     if (performance.now() - this.lastFlushEnd < BUSY_MS && this.pending.length + this.committing < this.expected && this.pendingRows < MAX_ROWS_PER_COMMIT / 2) {
-      const lingering = {
-        run,
-        timer: setTimeout(() => {
-          if (this.lingering === lingering) this.lingering = null;
-          // fewer clients than before: expect one less next time
-          this.expected = Math.max(this.pending.length + this.committing, this.expected - 1);
-          run();
-        }, LINGER_MS),
+      const wake = () => {
+        if (this.lingering !== lingering) return;
+        if (lingering.arrived && performance.now() - lingering.since < MAX_LINGER_MS) {
+          lingering.arrived = false;
+          lingering.timer = setTimeout(wake, LINGER_MS);
+          return;
+        }
+        this.lingering = null;
+        // fewer clients than before: expect one less next time
+        this.expected = Math.max(this.pending.length + this.committing, this.expected - 1);
+        run();
       };
+      const lingering = { run, timer: setTimeout(wake, LINGER_MS), arrived: false, since: performance.now() };
       this.lingering = lingering;
     } else setImmediate(run);
   }
@@ -362,18 +368,24 @@ export class HeartbeatWriter {
       if (req.timezone) timezones.set(req.userId, req.timezone);
       let times = changes.get(req.userId);
       if (!times) changes.set(req.userId, (times = []));
+      // a request's heartbeats nearly always share agent, machine and project: build keys once
+      const agent = new KeyOf(req.userId);
+      const machine = new KeyOf(req.userId);
+      const project = new KeyOf(req.userId);
+      let l = latest.get(req.userId);
+      let infoSet: string | null = null;
       for (const { heartbeat: h } of req.items) {
         times.push(h.time);
-        if (h.user_agent) widen(agents, `${req.userId}\n${h.user_agent}`, h.time);
+        if (h.user_agent) widen(agents, agent.of(h.user_agent), h.time);
         if (h.machine) {
-          const key = `${req.userId}\n${h.machine}`;
+          const key = machine.of(h.machine);
           widen(machines, key, h.time);
-          machineInfo.set(key, { ip: req.ip, timezone: req.timezone });
+          if (key !== infoSet) machineInfo.set((infoSet = key), { ip: req.ip, timezone: req.timezone });
         }
-        if (h.project) widen(projects, `${req.userId}\n${h.project}`, h.time);
-        const l = latest.get(req.userId);
-        if (!l || h.time >= l.time) latest.set(req.userId, h);
+        if (h.project) widen(projects, project.of(h.project), h.time);
+        if (!l || h.time >= l.time) l = h;
       }
+      if (l) latest.set(req.userId, l);
     }
 
     // Sorted keys: concurrent instances on PostgreSQL lock rows in the same order (no deadlock).
@@ -396,6 +408,8 @@ export class HeartbeatWriter {
 
     const rows: NewHeartbeatRow[] = [];
     for (const req of requests) {
+      const agent = new KeyOf(req.userId);
+      const machine = new KeyOf(req.userId);
       for (const { heartbeat: h, hash } of req.items) {
         rows.push({
           user_id: req.userId,
@@ -417,10 +431,10 @@ export class HeartbeatWriter {
           is_write: h.is_write ? 1 : 0,
           ai_line_changes: h.ai_line_changes,
           human_line_changes: h.human_line_changes,
-          user_agent_id: h.user_agent ? agentIds.get(`${req.userId}\n${h.user_agent}`) ?? null : null,
+          user_agent_id: h.user_agent ? agentIds.get(agent.of(h.user_agent)) ?? null : null,
           editor: h.editor,
           operating_system: h.operating_system,
-          machine_name_id: h.machine ? machineIds.get(`${req.userId}\n${h.machine}`) ?? null : null,
+          machine_name_id: h.machine ? machineIds.get(machine.of(h.machine)) ?? null : null,
           machine: h.machine,
           extra: h.extra ? JSON.stringify(h.extra) : null,
           created_at: now,
@@ -487,10 +501,30 @@ export class HeartbeatWriter {
   /** Commits whatever is pending, then refuses new work. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.lingering) {
+      const { timer, run } = this.lingering;
+      this.lingering = null;
+      clearTimeout(timer);
+      run();
+    }
     while (this.running.size > 0 || this.pending.length > 0 || this.scheduled) {
       if (this.running.size > 0) await Promise.all(this.running);
       else await new Promise((r) => setImmediate(r));
     }
+  }
+}
+
+/** `${userId}\n${value}` map keys, the last one remembered (a request repeats the same values). */
+class KeyOf {
+  private value: string | null = null;
+  private key = '';
+  constructor(private readonly userId: number) {}
+  of(value: string): string {
+    if (value !== this.value) {
+      this.value = value;
+      this.key = `${this.userId}\n${value}`;
+    }
+    return this.key;
   }
 }
 

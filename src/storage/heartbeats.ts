@@ -44,6 +44,39 @@ function insertSql(db: Tx, n: number): string {
 }
 
 /**
+ * A row's values in COLUMNS order from `k` on: plain property reads (a loop over column names
+ * would make each read a slow keyed lookup).
+ */
+function putRow(p: unknown[], k: number, r: NewHeartbeatRow): void {
+  p[k] = r.user_id;
+  p[k + 1] = r.time;
+  p[k + 2] = r.hash;
+  p[k + 3] = r.entity;
+  p[k + 4] = r.type;
+  p[k + 5] = r.category;
+  p[k + 6] = r.project ?? null;
+  p[k + 7] = r.project_root_count ?? null;
+  p[k + 8] = r.branch ?? null;
+  p[k + 9] = r.language ?? null;
+  p[k + 10] = r.dependencies ?? null;
+  p[k + 11] = r.lines ?? null;
+  p[k + 12] = r.line_additions ?? null;
+  p[k + 13] = r.line_deletions ?? null;
+  p[k + 14] = r.lineno ?? null;
+  p[k + 15] = r.cursorpos ?? null;
+  p[k + 16] = r.is_write;
+  p[k + 17] = r.ai_line_changes ?? null;
+  p[k + 18] = r.human_line_changes ?? null;
+  p[k + 19] = r.user_agent_id ?? null;
+  p[k + 20] = r.editor ?? null;
+  p[k + 21] = r.operating_system ?? null;
+  p[k + 22] = r.machine_name_id ?? null;
+  p[k + 23] = r.machine ?? null;
+  p[k + 24] = r.extra ?? null;
+  p[k + 25] = r.created_at;
+}
+
+/**
  * Inserts rows, ignoring ones already stored (same user, time and hash). Returns how many were
  * new. The hot path of ingest: the statement is compiled once per chunk size, not per call.
  */
@@ -53,11 +86,7 @@ export async function insertHeartbeats(tx: Tx, rows: NewHeartbeatRow[]): Promise
   while (i < rows.length) {
     const n = CHUNKS.find((c) => c <= rows.length - i)!;
     const params: unknown[] = new Array(n * COLUMNS.length);
-    let k = 0;
-    for (let r = i; r < i + n; r++) {
-      const row = rows[r] as Record<string, unknown>;
-      for (const c of COLUMNS) params[k++] = row[c] ?? null;
-    }
+    for (let r = i, k = 0; r < i + n; r++, k += COLUMNS.length) putRow(params, k, rows[r]!);
     const result = await tx.executeQuery(CompiledQuery.raw(insertSql(tx, n), params));
     inserted += Number(result.numAffectedRows ?? 0);
     i += n;
