@@ -24,23 +24,37 @@ const COLUMNS = [
  */
 const CHUNKS = [400, 100, 25, 5, 1];
 
-/** The compiled INSERT … ON CONFLICT DO NOTHING for n rows, per dialect (compiled once by Kysely). */
-const insertTemplates = new WeakMap<object, Map<number, string>>();
-function insertSql(db: Tx, n: number): string {
+/**
+ * SQL of the ingest hot path compiled once per dialect and shape (Kysely builds and compiles a
+ * query anew on every call; here only the parameters change). `compile` is given distinct
+ * marker values and must place them in the order `markers` lists, or it throws.
+ */
+const templates = new WeakMap<object, Map<string, string>>();
+function template(db: Tx, shape: string, markers: unknown[], compile: () => CompiledQuery): string {
   const key = db.getExecutor().adapter as object;
-  let byN = insertTemplates.get(key);
-  if (!byN) insertTemplates.set(key, (byN = new Map()));
-  let text = byN.get(n);
-  if (!text) {
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as NewHeartbeatRow;
-    text = db
-      .insertInto('heartbeats')
-      .values(Array.from({ length: n }, () => row))
-      .onConflict((oc) => oc.columns(['user_id', 'time', 'hash']).doNothing())
-      .compile().sql;
-    byN.set(n, text);
+  let byShape = templates.get(key);
+  if (!byShape) templates.set(key, (byShape = new Map()));
+  let text = byShape.get(shape);
+  if (text === undefined) {
+    const compiled = compile();
+    if (compiled.parameters.length !== markers.length || compiled.parameters.some((p, i) => p !== markers[i])) {
+      throw new Error(`query template ${shape}: unexpected parameter order`);
+    }
+    byShape.set(shape, (text = compiled.sql));
   }
   return text;
+}
+
+/** The compiled INSERT … ON CONFLICT DO NOTHING for n rows, per dialect. */
+function insertSql(db: Tx, n: number): string {
+  const markers = Array.from({ length: n * COLUMNS.length }, (_, i) => `m${i}`);
+  return template(db, `heartbeats:${n}`, markers, () =>
+    db
+      .insertInto('heartbeats')
+      .values(Array.from({ length: n }, (_, r) => Object.fromEntries(COLUMNS.map((c, i) => [c, markers[r * COLUMNS.length + i]])) as unknown as NewHeartbeatRow))
+      .onConflict((oc) => oc.columns(['user_id', 'time', 'hash']).doNothing())
+      .compile(),
+  );
 }
 
 /**
@@ -158,29 +172,47 @@ export interface ProjectSeen extends SeenRange {
 
 /** Creates or widens the first/last heartbeat times of projects: one statement for all of them. */
 export async function upsertProjects(tx: Tx, projects: ProjectSeen[], now: number): Promise<void> {
-  if (projects.length === 0) return;
-  await tx
-    .insertInto('projects')
-    .values(
-      projects.map((p) => ({
-        uuid: randomUUID(),
-        user_id: p.userId,
-        name: p.name,
-        repository: null,
-        badge: null,
-        color: null,
-        first_heartbeat_at: p.first,
-        last_heartbeat_at: p.last,
-        created_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'name']).doUpdateSet({
-        first_heartbeat_at: earlier('projects', 'first_heartbeat_at'),
-        last_heartbeat_at: later('projects', 'last_heartbeat_at'),
-      }),
-    )
-    .execute();
+  let i = 0;
+  while (i < projects.length) {
+    const n = PROJECT_CHUNKS.find((c) => c <= projects.length - i)!;
+    const params: unknown[] = [];
+    for (const p of projects.slice(i, i + n)) params.push(randomUUID(), p.userId, p.name, p.first, p.last, now);
+    await tx.executeQuery(CompiledQuery.raw(upsertProjectsSql(tx, n), params));
+    i += n;
+  }
+}
+
+const PROJECT_CHUNKS = [64, 16, 4, 1];
+
+function upsertProjectsSql(db: Tx, n: number): string {
+  const markers = Array.from({ length: n * 6 }, (_, i) => `m${i}`);
+  return template(db, `projects:${n}`, markers, () =>
+    db
+      .insertInto('projects')
+      .values(
+        Array.from({ length: n }, (_, r) => {
+          const m = markers.slice(r * 6, r * 6 + 6) as [string, unknown, string, unknown, unknown, unknown];
+          return {
+            uuid: m[0],
+            user_id: m[1] as number,
+            name: m[2],
+            repository: sql<null>`null`,
+            badge: sql<null>`null`,
+            color: sql<null>`null`,
+            first_heartbeat_at: m[3] as number,
+            last_heartbeat_at: m[4] as number,
+            created_at: m[5] as number,
+          };
+        }),
+      )
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'name']).doUpdateSet({
+          first_heartbeat_at: earlier('projects', 'first_heartbeat_at'),
+          last_heartbeat_at: later('projects', 'last_heartbeat_at'),
+        }),
+      )
+      .compile(),
+  );
 }
 
 export interface MachineSeen extends SeenRange {
@@ -260,18 +292,16 @@ export async function advanceUserLastSeen(
   userId: number,
   latest: { time: number; plugin: string | null; editor: string | null; project: string | null; branch: string | null },
 ): Promise<void> {
-  await tx
-    .updateTable('users')
-    .set({
-      last_heartbeat_at: latest.time,
-      last_plugin: latest.plugin,
-      last_plugin_name: latest.editor,
-      last_project: latest.project,
-      last_branch: latest.branch,
-    })
-    .where('id', '=', userId)
-    .where((eb) => eb.or([eb('last_heartbeat_at', 'is', null), eb('last_heartbeat_at', '<', latest.time)]))
-    .execute();
+  const markers = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+  const text = template(tx, 'last-seen', markers, () =>
+    tx
+      .updateTable('users')
+      .set({ last_heartbeat_at: markers[0] as never, last_plugin: markers[1], last_plugin_name: markers[2], last_project: markers[3], last_branch: markers[4] })
+      .where('id', '=', markers[5] as never)
+      .where((eb) => eb.or([eb('last_heartbeat_at', 'is', null), eb('last_heartbeat_at', '<', markers[6] as never)]))
+      .compile(),
+  );
+  await tx.executeQuery(CompiledQuery.raw(text, [latest.time, latest.plugin, latest.editor, latest.project, latest.branch, userId, latest.time]));
 }
 
 // ---- what time accounting reads -------------------------------------------------------------
