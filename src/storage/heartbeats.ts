@@ -27,16 +27,17 @@ const CHUNKS = [400, 100, 25, 5, 1];
 /**
  * SQL of the ingest hot path compiled once per dialect and shape (Kysely builds and compiles a
  * query anew on every call; here only the parameters change). `compile` is given distinct
- * marker values and must place them in the order `markers` lists, or it throws.
+ * marker values and must place them in that order, or this throws.
  */
 const templates = new WeakMap<object, Map<string, string>>();
-function template(db: Tx, shape: string, markers: unknown[], compile: () => CompiledQuery): string {
+function template(db: Tx, shape: string, markerCount: number, compile: (markers: string[]) => CompiledQuery): string {
   const key = db.getExecutor().adapter as object;
   let byShape = templates.get(key);
   if (!byShape) templates.set(key, (byShape = new Map()));
   let text = byShape.get(shape);
   if (text === undefined) {
-    const compiled = compile();
+    const markers = Array.from({ length: markerCount }, (_, i) => `m${i}`);
+    const compiled = compile(markers);
     if (compiled.parameters.length !== markers.length || compiled.parameters.some((p, i) => p !== markers[i])) {
       throw new Error(`query template ${shape}: unexpected parameter order`);
     }
@@ -47,8 +48,7 @@ function template(db: Tx, shape: string, markers: unknown[], compile: () => Comp
 
 /** The compiled INSERT … ON CONFLICT DO NOTHING for n rows, per dialect. */
 function insertSql(db: Tx, n: number): string {
-  const markers = Array.from({ length: n * COLUMNS.length }, (_, i) => `m${i}`);
-  return template(db, `heartbeats:${n}`, markers, () =>
+  return template(db, `heartbeats:${n}`, n * COLUMNS.length, (markers) =>
     db
       .insertInto('heartbeats')
       .values(Array.from({ length: n }, (_, r) => Object.fromEntries(COLUMNS.map((c, i) => [c, markers[r * COLUMNS.length + i]])) as unknown as NewHeartbeatRow))
@@ -185,8 +185,7 @@ export async function upsertProjects(tx: Tx, projects: ProjectSeen[], now: numbe
 const PROJECT_CHUNKS = [64, 16, 4, 1];
 
 function upsertProjectsSql(db: Tx, n: number): string {
-  const markers = Array.from({ length: n * 6 }, (_, i) => `m${i}`);
-  return template(db, `projects:${n}`, markers, () =>
+  return template(db, `projects:${n}`, n * 6, (markers) =>
     db
       .insertInto('projects')
       .values(
@@ -292,8 +291,7 @@ export async function advanceUserLastSeen(
   userId: number,
   latest: { time: number; plugin: string | null; editor: string | null; project: string | null; branch: string | null },
 ): Promise<void> {
-  const markers = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'];
-  const text = template(tx, 'last-seen', markers, () =>
+  const text = template(tx, 'last-seen', 7, (markers) =>
     tx
       .updateTable('users')
       .set({ last_heartbeat_at: markers[0] as never, last_plugin: markers[1], last_plugin_name: markers[2], last_project: markers[3], last_branch: markers[4] })
