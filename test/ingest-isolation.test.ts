@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from './helpers/harness.js';
 import { cliHeaders } from './helpers/fixtures.js';
-import { cleanHeaderValue, heartbeatHash, LIMITS, normalizeHeartbeat, type Heartbeat } from '../src/domain/heartbeat.js';
+import { createHash } from 'node:crypto';
+import { cleanHeaderValue, heartbeatHash, heartbeatId, LIMITS, normalizeHeartbeat, parseHeartbeatId, type Heartbeat } from '../src/domain/heartbeat.js';
 import type { HeartbeatsChangedHook, IngestItem } from '../src/services/ingest.js';
 
 type Responses = { responses: [Record<string, any>, number][] };
@@ -98,6 +99,26 @@ describe('heartbeat validation (domain)', () => {
     expect(cleanHeaderValue('\u0000\u0001')).toBeNull();
     expect(cleanHeaderValue(undefined)).toBeNull();
     expect(cleanHeaderValue('x'.repeat(5000))).toHaveLength(1024);
+  });
+});
+
+describe('hashes and ids stay what stored heartbeats were keyed with', () => {
+  it('hashes exactly as the first release did (sha1 of the canonical JSON, first 52 bits), and prints ids the same', () => {
+    const ctx = { userAgent: 'wakatime/v1.102.1 (linux) go1.21.6 vscode/1.86.1 vscode-wakatime/24.4.0', machine: 'devbox', parseUserAgent: () => ({ editor: 'VS Code', operating_system: 'Linux', plugin: 'vscode-wakatime/24.4.0' }), now: base + 3600 };
+    const r = normalizeHeartbeat({ entity: '/src/a.ts', time: base + 0.25, project: 'p', dependencies: ['x', 'y'], lineno: 3, is_write: true, zeta: { b: 1, a: [2, { d: 3, c: 4 }] } }, ctx);
+    if (!r.ok) throw new Error('invalid');
+    const h = r.heartbeat;
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as any)[k])])) : v;
+    const canonical = JSON.stringify([
+      42, h.time, h.entity, h.type, h.category, h.project, h.project_root_count, h.branch, h.language, h.dependencies, h.lines, h.line_additions,
+      h.line_deletions, h.lineno, h.cursorpos, h.is_write, h.ai_line_changes, h.human_line_changes, h.user_agent, h.plugin, h.machine, sortKeys(h.extra),
+    ]);
+    expect(heartbeatHash(42, h)).toBe(parseInt(createHash('sha1').update(canonical).digest('hex').slice(0, 13), 16));
+    for (const hash of [0, 1, 0xfffffff, 0x10000000, 2 ** 52 - 1, heartbeatHash(42, h), 123456789012345, 268435455 * 3]) {
+      expect(heartbeatId(hash)).toBe(hash.toString(16).padStart(13, '0'));
+      expect(parseHeartbeatId(heartbeatId(hash))).toBe(hash);
+    }
   });
 });
 
