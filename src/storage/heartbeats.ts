@@ -224,23 +224,47 @@ export interface MachineSeen extends SeenRange {
 /** Creates or widens machines; returns their ids by `${userId}\n${value}`. One statement. */
 export async function upsertMachines(tx: Tx, machines: MachineSeen[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  if (machines.length === 0) return ids;
-  const rows = await tx
-    .insertInto('machines')
-    .values(machines.map((m) => ({ uuid: randomUUID(), user_id: m.userId, value: m.value, ip: m.ip, timezone: m.timezone, first_seen_at: m.first, last_seen_at: m.last })))
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'value']).doUpdateSet({
-        first_seen_at: earlier('machines', 'first_seen_at'),
-        last_seen_at: later('machines', 'last_seen_at'),
-        // the latest address; the timezone of the first heartbeat is kept
-        ip: sql.raw<string | null>('coalesce(excluded.ip, machines.ip)'),
-        timezone: sql.raw<string | null>('coalesce(machines.timezone, excluded.timezone)'),
-      }),
-    )
-    .returning(['id', 'user_id', 'value'])
-    .execute();
-  for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+  for (let i = 0; i < machines.length; ) {
+    const n = SEEN_CHUNKS.find((c) => c <= machines.length - i)!;
+    const params: unknown[] = [];
+    for (const m of machines.slice(i, i + n)) params.push(randomUUID(), m.userId, m.value, m.ip, m.timezone, m.first, m.last);
+    const { rows } = await tx.executeQuery<{ id: number; user_id: number; value: string }>(CompiledQuery.raw(upsertMachinesSql(tx, n), params));
+    for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+    i += n;
+  }
   return ids;
+}
+
+/** Rows per upsert of machines or user agents (a commit has a few per user). */
+const SEEN_CHUNKS = [64, 16, 4, 1];
+
+function upsertMachinesSql(db: Tx, n: number): string {
+  return template(db, `machines:${n}`, n * 7, (m) =>
+    db
+      .insertInto('machines')
+      .values(
+        Array.from({ length: n }, (_, r) => ({
+          uuid: m[r * 7]!,
+          user_id: m[r * 7 + 1] as never,
+          value: m[r * 7 + 2]!,
+          ip: m[r * 7 + 3]!,
+          timezone: m[r * 7 + 4]!,
+          first_seen_at: m[r * 7 + 5] as never,
+          last_seen_at: m[r * 7 + 6] as never,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'value']).doUpdateSet({
+          first_seen_at: earlier('machines', 'first_seen_at'),
+          last_seen_at: later('machines', 'last_seen_at'),
+          // the latest address; the timezone of the first heartbeat is kept
+          ip: sql.raw<string | null>('coalesce(excluded.ip, machines.ip)'),
+          timezone: sql.raw<string | null>('coalesce(machines.timezone, excluded.timezone)'),
+        }),
+      )
+      .returning(['id', 'user_id', 'value'])
+      .compile(),
+  );
 }
 
 export interface UserAgentSeen extends SeenRange {
@@ -256,33 +280,46 @@ export interface UserAgentSeen extends SeenRange {
 /** Creates or widens user agents; returns their ids by `${userId}\n${value}`. One statement. */
 export async function upsertUserAgents(tx: Tx, agents: UserAgentSeen[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  if (agents.length === 0) return ids;
-  const rows = await tx
-    .insertInto('user_agents')
-    .values(
-      agents.map((a) => ({
-        uuid: randomUUID(),
-        user_id: a.userId,
-        value: a.value,
-        editor: a.editor,
-        version: a.version,
-        os: a.os,
-        is_browser_extension: a.isBrowserExtension ? 1 : 0,
-        is_desktop_app: a.isDesktopApp ? 1 : 0,
-        first_seen_at: a.first,
-        last_seen_at: a.last,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'value']).doUpdateSet({
-        first_seen_at: earlier('user_agents', 'first_seen_at'),
-        last_seen_at: later('user_agents', 'last_seen_at'),
-      }),
-    )
-    .returning(['id', 'user_id', 'value'])
-    .execute();
-  for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+  for (let i = 0; i < agents.length; ) {
+    const n = SEEN_CHUNKS.find((c) => c <= agents.length - i)!;
+    const params: unknown[] = [];
+    for (const a of agents.slice(i, i + n)) {
+      params.push(randomUUID(), a.userId, a.value, a.editor, a.version, a.os, a.isBrowserExtension ? 1 : 0, a.isDesktopApp ? 1 : 0, a.first, a.last);
+    }
+    const { rows } = await tx.executeQuery<{ id: number; user_id: number; value: string }>(CompiledQuery.raw(upsertUserAgentsSql(tx, n), params));
+    for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+    i += n;
+  }
   return ids;
+}
+
+function upsertUserAgentsSql(db: Tx, n: number): string {
+  return template(db, `user_agents:${n}`, n * 10, (m) =>
+    db
+      .insertInto('user_agents')
+      .values(
+        Array.from({ length: n }, (_, r) => ({
+          uuid: m[r * 10]!,
+          user_id: m[r * 10 + 1] as never,
+          value: m[r * 10 + 2]!,
+          editor: m[r * 10 + 3]!,
+          version: m[r * 10 + 4]!,
+          os: m[r * 10 + 5]!,
+          is_browser_extension: m[r * 10 + 6] as never,
+          is_desktop_app: m[r * 10 + 7] as never,
+          first_seen_at: m[r * 10 + 8] as never,
+          last_seen_at: m[r * 10 + 9] as never,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'value']).doUpdateSet({
+          first_seen_at: earlier('user_agents', 'first_seen_at'),
+          last_seen_at: later('user_agents', 'last_seen_at'),
+        }),
+      )
+      .returning(['id', 'user_id', 'value'])
+      .compile(),
+  );
 }
 
 /** Moves the user's "last …" fields forward when these heartbeats are the newest seen. */
