@@ -34,6 +34,14 @@ describe('heartbeat validation (domain)', () => {
     return r.ok ? [] : 'errors' in r ? Object.keys(r.errors) : ['(error)'];
   };
 
+  it("treats unknown fields named like Object.prototype's (constructor, __proto__, toString) as plain names (found by the fuzz test: a 500)", () => {
+    const bad = normalizeHeartbeat(JSON.parse('{"entity":"a","time":' + base + ',"constructor":["\\ud800"],"toString":"\\u0000"}'), ctx);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && 'errors' in bad ? Object.keys(bad.errors).sort() : []).toEqual(['constructor', 'toString']);
+    const ok = normalizeHeartbeat(JSON.parse('{"entity":"a","time":' + base + ',"__proto__":{"x":1},"constructor":"c"}'), ctx);
+    expect(ok.ok && ok.heartbeat.extra ? JSON.stringify(ok.heartbeat.extra) : null).toBe('{"__proto__":{"x":1},"constructor":"c"}');
+  });
+
   it('names the field holding NUL or an unpaired surrogate, in known fields, dependencies and unknown fields (keys and nested values)', () => {
     const ok = { entity: '/a.ts', time: base };
     expect(fieldsOf(ok)).toEqual([]);

@@ -155,7 +155,8 @@ export function cleanHeaderValue(v: string | undefined | null): string | null {
 }
 
 class Collector {
-  errors: FieldErrors = {};
+  /** Without a prototype: a field named `constructor` or `__proto__` is just a name here. */
+  errors: FieldErrors = Object.create(null) as FieldErrors;
   /** Whether anything was added (cheaper than counting keys for every valid heartbeat). */
   any = false;
   add(field: string, message: string): void {
@@ -352,7 +353,8 @@ export function normalizeHeartbeat(input: unknown, ctx: HeartbeatContext): Norma
       continue;
     }
     extraBudget = checked;
-    (extra ??= {})[k] = v;
+    // without a prototype: an unknown field named `__proto__` is stored like any other
+    (extra ??= Object.create(null) as Record<string, unknown>)[k] = v;
   }
   // Safe now (bounded depth and size): the exact size of what is stored.
   if (extra && !c.errors.extra && JSON.stringify(extra).length > LIMITS.extraBytes) {
