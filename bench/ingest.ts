@@ -4,6 +4,11 @@
  * inserting the same kind of heartbeats straight through the storage layer (the HeartbeatWriter's
  * group commit, no HTTP), and their ratio; on SQLite (synchronous=FULL: durable) and PostgreSQL.
  *
+ * Also printed per phase: commits and requests per commit (the group commit at work; on SQLite a
+ * commit costs about the same for few or many requests) and the process's CPU time per heartbeat
+ * (over HTTP it includes the load generator's thread). Both vary far less than heartbeats/s on a
+ * shared machine.
+ *
  * Knobs: BENCH_PRELOAD (1000000), BENCH_HEARTBEATS (100000 per phase), BENCH_CLIENTS (16),
  * BENCH_DIALECTS (sqlite,postgres).
  */
@@ -26,6 +31,36 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const USERS = 20;
 const BATCH = 25;
 const DIALECTS = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Dialect[];
+
+/** Commits and the requests they held, counted around HeartbeatWriter's commits. */
+const commits = { n: 0, requests: 0 };
+{
+  const writer = HeartbeatWriter.prototype as unknown as { commit(requests: unknown[]): Promise<unknown> };
+  const commit = writer.commit;
+  if (typeof commit !== 'function') throw new Error('bench:ingest counts HeartbeatWriter.commit: update it');
+  writer.commit = function (this: unknown, requests: unknown[]) {
+    commits.n++;
+    commits.requests += requests.length;
+    return commit.call(this, requests);
+  };
+}
+
+/** The timed part of a phase starts: count commits and CPU time from here. */
+let cpuAtStart = process.cpuUsage();
+function startMeasuring(): void {
+  commits.n = 0;
+  commits.requests = 0;
+  cpuAtStart = process.cpuUsage();
+}
+interface Measured {
+  commits: number;
+  perCommit: number;
+  cpuUs: number;
+}
+function measured(): Measured {
+  const used = process.cpuUsage(cpuAtStart);
+  return { commits: commits.n, perCommit: commits.requests / commits.n, cpuUs: (used.user + used.system) / PER_PHASE };
+}
 
 async function preload(storage: Storage, userIds: number[]): Promise<number> {
   const t0 = performance.now();
@@ -64,7 +99,7 @@ function phaseTimes(phase: number): (user: number, k: number) => number {
   return (user, k) => base + k * 2 + user * 0.001;
 }
 
-async function direct(storage: Storage, userIds: number[]): Promise<number> {
+async function direct(storage: Storage, userIds: number[]): Promise<{ rate: number } & Measured> {
   const writer = new HeartbeatWriter(storage, pino({ level: 'silent' }));
   const time = phaseTimes(1);
   const batches: { userId: number; items: IngestItem[] }[] = [];
@@ -79,6 +114,7 @@ async function direct(storage: Storage, userIds: number[]): Promise<number> {
     batches.push({ userId, items });
   }
   let next = 0;
+  startMeasuring();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -90,11 +126,12 @@ async function direct(storage: Storage, userIds: number[]): Promise<number> {
     }),
   );
   const s = (performance.now() - t0) / 1000;
+  const m = measured();
   await writer.close();
-  return PER_PHASE / s;
+  return { rate: PER_PHASE / s, ...m };
 }
 
-async function http(storage: Storage, url: string, keys: Map<number, string>, userIds: number[]): Promise<{ rate: number; p50: number; p99: number; failures: number }> {
+async function http(storage: Storage, url: string, keys: Map<number, string>, userIds: number[]): Promise<{ rate: number; p50: number; p99: number; failures: number } & Measured> {
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn', PORT: '0' });
   const app = await buildApp({ config, storage, logger: { level: 'warn' } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -115,6 +152,7 @@ async function http(storage: Storage, url: string, keys: Map<number, string>, us
     'x-machine-name': 'bench-host',
     timezone: 'UTC',
   };
+  startMeasuring();
   const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
     workerData: { url: `${address}/api/v1/users/current/heartbeats.bulk`, bodies, clients: CLIENTS, headers },
   });
@@ -122,10 +160,11 @@ async function http(storage: Storage, url: string, keys: Map<number, string>, us
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  const m = measured();
   await worker.terminate();
   await app.close();
   const lat = result.latencies.sort((a, b) => a - b);
-  return { rate: PER_PHASE / (result.ms / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), failures: result.failures };
+  return { rate: PER_PHASE / (result.ms / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), failures: result.failures, ...m };
 }
 
 async function count(storage: Storage): Promise<number> {
@@ -149,10 +188,11 @@ for (const dialect of DIALECTS) {
     }
     const preloadS = await preload(storage, userIds);
     console.log(`[${dialect}] preloaded ${fmt(await count(storage))} heartbeats in ${fmt(preloadS, 1)} s (${fmt(PRELOAD / preloadS)} /s in 10k-row transactions)`);
-    const directRate = process.env.BENCH_ONLY === 'http' ? NaN : await direct(storage, userIds);
-    console.log(`[${dialect}] storage layer (HeartbeatWriter, no HTTP): ${fmt(directRate)} heartbeats/s`);
+    const d = process.env.BENCH_ONLY === 'http' ? { rate: NaN, commits: 0, perCommit: NaN, cpuUs: NaN } : await direct(storage, userIds);
+    const directRate = d.rate;
+    console.log(`[${dialect}] storage layer (HeartbeatWriter, no HTTP): ${fmt(directRate)} heartbeats/s (${fmt(d.commits)} commits, ${fmt(d.perCommit, 1)} requests each, CPU ${fmt(d.cpuUs, 1)} µs/heartbeat)`);
     const h = await http(storage, db.url, keys, userIds);
-    console.log(`[${dialect}] HTTP heartbeats.bulk: ${fmt(h.rate)} heartbeats/s (${fmt(h.rate / BATCH)} requests/s, p50 ${fmt(h.p50, 1)} ms, p99 ${fmt(h.p99, 1)} ms, non-201: ${h.failures})`);
+    console.log(`[${dialect}] HTTP heartbeats.bulk: ${fmt(h.rate)} heartbeats/s (${fmt(h.rate / BATCH)} requests/s, p50 ${fmt(h.p50, 1)} ms, p99 ${fmt(h.p99, 1)} ms, non-201: ${h.failures}; ${fmt(h.commits)} commits, ${fmt(h.perCommit, 1)} requests each, CPU ${fmt(h.cpuUs, 1)} µs/heartbeat incl. the load generator)`);
     console.log(`[${dialect}] ratio HTTP / storage: ${fmt(h.rate / directRate, 2)}   (durable: ${dialect === 'sqlite' ? 'synchronous=FULL, WAL' : 'commit before answer'})`);
     const expected = PRELOAD + 2 * PER_PHASE;
     const stored = await count(storage);

@@ -4,7 +4,7 @@
  *
  * Pure module: no I/O.
  */
-import { createHash } from 'node:crypto';
+import { hash as digestOf } from 'node:crypto';
 
 /** A heartbeat after normalization: what storage keeps and what time accounting reads. */
 export interface Heartbeat {
@@ -80,6 +80,8 @@ export const LIMITS = {
   text: 1024,
   dependencies: 1000,
   extraBytes: 16 * 1024,
+  /** Deepest nesting of arrays/objects inside unknown fields (the heartbeat itself is level 0). */
+  extraDepth: 32,
   /** 2000-01-01T00:00:00Z: older timestamps are not coding activity but a broken clock. */
   minTime: 946684800,
   /** Clock skew tolerated for timestamps in the future. */
@@ -104,13 +106,62 @@ export function repairTime(t: number): number {
   return t;
 }
 
+/**
+ * Integer columns and what they hold. `project_root_count` is a 32-bit `integer` on PostgreSQL;
+ * the others are `bigint`, bounded here by what a JS number holds exactly.
+ */
+const INT32 = { min: -2147483648, max: 2147483647 } as const;
+const SAFE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } as const;
+export const INT_RANGES: Record<string, { min: number; max: number }> = {
+  project_root_count: INT32,
+  lines: SAFE,
+  lines_in_file: SAFE,
+  line_additions: SAFE,
+  line_deletions: SAFE,
+  lineno: SAFE,
+  cursorpos: SAFE,
+  ai_line_changes: SAFE,
+  human_line_changes: SAFE,
+};
+
+/** ES2024 string methods (Node ≥ 20), not in this project's TypeScript lib yet. */
+type Es2024String = { isWellFormed(): boolean };
+const wellFormed = (s: string): boolean => (s as unknown as Es2024String).isWellFormed();
+
+/**
+ * Why a string can not be stored as text, or null when it can: PostgreSQL refuses NUL in text,
+ * and an unpaired UTF-16 surrogate has no UTF-8 form (drivers would silently replace it, so the
+ * stored heartbeat would differ from the one hashed).
+ */
+export function unstorableText(s: string): string | null {
+  if (s.indexOf('\0') !== -1) return 'Must not contain the NUL character (\\u0000).';
+  if (!wellFormed(s)) return 'Must be valid Unicode text (no unpaired surrogate).';
+  return null;
+}
+
+/**
+ * A request header as heartbeat context (User-Agent, X-Machine-Name): trimmed, at most 1024
+ * characters, control characters (NUL included) and unpaired surrogates dropped. A header is
+ * context, not the heartbeat itself: cleaning it keeps the user's heartbeats rather than
+ * refusing all of them for a machine name. Null when nothing is left.
+ */
+export function cleanHeaderValue(v: string | undefined | null): string | null {
+  if (!v) return null;
+  // eslint-disable-next-line no-control-regex
+  let s = /[\u0000-\u001f\u007f]/.test(v) ? v.replace(/[\u0000-\u001f\u007f]+/g, ' ') : v;
+  if (!wellFormed(s)) s = s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+  s = s.trim();
+  return s ? s.slice(0, 1024) : null;
+}
+
 class Collector {
-  errors: FieldErrors = {};
+  /** Without a prototype: a field named `constructor` or `__proto__` is just a name here. */
+  errors: FieldErrors = Object.create(null) as FieldErrors;
+  /** Whether anything was added (cheaper than counting keys for every valid heartbeat). */
+  any = false;
   add(field: string, message: string): void {
     (this.errors[field] ??= []).push(message);
-  }
-  get any(): boolean {
-    return Object.keys(this.errors).length > 0;
+    this.any = true;
   }
 }
 
@@ -126,6 +177,11 @@ function str(c: Collector, raw: Record<string, unknown>, field: string, max: num
     c.add(field, `Must be at most ${max} characters.`);
     return null;
   }
+  const bad = unstorableText(v);
+  if (bad) {
+    c.add(field, bad);
+    return null;
+  }
   return v === '' ? null : v;
 }
 
@@ -138,11 +194,12 @@ function int(c: Collector, raw: Record<string, unknown>, field: string): number 
     return null;
   }
   const i = Math.trunc(n);
-  if (Math.abs(i) > Number.MAX_SAFE_INTEGER) {
-    c.add(field, `Must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}.`);
+  const range = INT_RANGES[field] ?? SAFE;
+  if (i < range.min || i > range.max) {
+    c.add(field, `Must be an integer between ${range.min} and ${range.max}.`);
     return null;
   }
-  return i;
+  return i === 0 ? 0 : i; // never -0
 }
 
 function bool(v: unknown): boolean {
@@ -177,12 +234,66 @@ function dependencies(c: Collector, v: unknown): string[] {
       c.add('dependencies', `Each dependency must be at most ${LIMITS.text} characters.`);
       return [];
     }
+    const bad = typeof item === 'string' ? unstorableText(s) : null;
+    if (bad) {
+      c.add('dependencies', `Each dependency: ${bad}`);
+      return [];
+    }
     if (s && !seen.has(s)) {
       seen.add(s);
       out.push(s);
     }
   }
   return out;
+}
+
+const TOO_BIG = 'too big';
+
+/**
+ * Checks an unknown field's value without recursion (any nesting a JSON body can carry is safe
+ * here): at most LIMITS.extraDepth levels of arrays/objects, every string and key storable, and
+ * its JSON text within `budget` characters, counted from below as it goes so that a huge value
+ * stops early (the exact length is checked once this passed). Returns the budget left, or why the
+ * value is refused (TOO_BIG when over budget).
+ */
+function checkExtraValue(value: unknown, budget: number): number | string {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'string') {
+      budget -= v.length + 2;
+      if (budget < 0) return TOO_BIG;
+      const bad = unstorableText(v);
+      if (bad) return bad;
+    } else if (typeof v === 'number') budget -= Number.isFinite(v) ? String(v).length : 4;
+    else if (typeof v === 'boolean') budget -= v ? 4 : 5;
+    else if (v === null) budget -= 4;
+    else if (typeof v === 'object') {
+      if (depth >= LIMITS.extraDepth) return `Must not nest more than ${LIMITS.extraDepth} levels deep.`;
+      budget -= 2;
+      if (Array.isArray(v)) {
+        budget -= Math.max(0, v.length - 1);
+        if (budget < 0) return TOO_BIG;
+        for (let i = v.length - 1; i >= 0; i--) {
+          values.push(v[i]);
+          depths.push(depth + 1);
+        }
+      } else {
+        for (const k in v as Record<string, unknown>) {
+          budget -= k.length + 3;
+          if (budget < 0) return TOO_BIG;
+          const bad = unstorableText(k);
+          if (bad) return `Field names: ${bad}`;
+          values.push((v as Record<string, unknown>)[k]);
+          depths.push(depth + 1);
+        }
+      }
+    }
+    if (budget < 0) return TOO_BIG;
+  }
+  return budget;
 }
 
 /** Validates and normalizes one heartbeat as a client sent it. Never throws. */
@@ -225,10 +336,28 @@ export function normalizeHeartbeat(input: unknown, ctx: HeartbeatContext): Norma
   const humanLineChanges = int(c, raw, 'human_line_changes');
 
   let extra: Record<string, unknown> | null = null;
-  for (const [k, v] of Object.entries(raw)) {
-    if (!KNOWN_FIELDS.has(k)) (extra ??= {})[k] = v;
+  let extraBudget = LIMITS.extraBytes;
+  for (const k in raw) {
+    if (KNOWN_FIELDS.has(k)) continue;
+    const v = raw[k];
+    const keyBad = unstorableText(k);
+    if (keyBad) {
+      c.add('extra', `Unknown field names: ${keyBad}`);
+      continue;
+    }
+    extraBudget -= k.length + 3;
+    const checked = checkExtraValue(v, extraBudget);
+    if (typeof checked === 'string') {
+      c.add(checked === TOO_BIG ? 'extra' : k, checked === TOO_BIG ? `Unknown fields may take at most ${LIMITS.extraBytes} bytes in all.` : checked);
+      if (checked === TOO_BIG) break;
+      continue;
+    }
+    extraBudget = checked;
+    // without a prototype: an unknown field named `__proto__` is stored like any other
+    (extra ??= Object.create(null) as Record<string, unknown>)[k] = v;
   }
-  if (extra && JSON.stringify(extra).length > LIMITS.extraBytes) {
+  // Safe now (bounded depth and size): the exact size of what is stored.
+  if (extra && !c.errors.extra && JSON.stringify(extra).length > LIMITS.extraBytes) {
     c.add('extra', `Unknown fields may take at most ${LIMITS.extraBytes} bytes in all.`);
   }
 
@@ -277,7 +406,8 @@ export function heartbeatHash(userId: number, h: Heartbeat): number {
     h.dependencies, h.lines, h.line_additions, h.line_deletions, h.lineno, h.cursorpos, h.is_write,
     h.ai_line_changes, h.human_line_changes, h.user_agent, h.plugin, h.machine, h.extra === null ? null : sortKeys(h.extra),
   ]);
-  const digest = createHash('sha1').update(canonical).digest('hex');
+  // one-shot digest (no Hash object per heartbeat); the first 52 bits of the SHA-1
+  const digest = digestOf('sha1', canonical, 'hex');
   return parseInt(digest.slice(0, 13), 16);
 }
 
@@ -291,7 +421,10 @@ function sortKeys(v: unknown): unknown {
 
 /** The public id of a heartbeat (hex of its hash), and back. */
 export function heartbeatId(hash: number): string {
-  return hash.toString(16).padStart(13, '0');
+  // as two small integers: V8 prints those in hex far faster than a 52-bit double
+  const high = Math.floor(hash / 0x10000000);
+  const low = (hash - high * 0x10000000).toString(16);
+  return high === 0 ? low.padStart(13, '0') : high.toString(16).padStart(6, '0') + '0000000'.slice(low.length) + low;
 }
 export function parseHeartbeatId(id: string): number | null {
   return /^[0-9a-f]{1,13}$/i.test(id) ? parseInt(id, 16) : null;

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   acceptedHeartbeatData,
+  cleanHeaderValue,
   heartbeatHash,
   normalizeHeartbeat,
   parseHeartbeatId,
@@ -27,8 +28,7 @@ import type { IngestItem } from '../services/ingest.js';
 
 function header(request: FastifyRequest, name: string): string | null {
   const v = request.headers[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && s.trim() ? s.trim().slice(0, 1024) : null;
+  return cleanHeaderValue(Array.isArray(v) ? v[0] : v);
 }
 
 function contextOf(request: FastifyRequest, now: number): HeartbeatContext {
@@ -72,6 +72,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
     const ctx = contextOf(request, services.clock());
     const responses: [Record<string, unknown>, number][] = [];
     const items: IngestItem[] = [];
+    const responseOf: number[] = [];
     for (const raw of body) {
       const r = normalizeHeartbeat(raw, ctx);
       if (!r.ok) {
@@ -80,9 +81,12 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
       }
       const hash = heartbeatHash(user.id, r.heartbeat);
       items.push({ heartbeat: r.heartbeat, hash });
+      responseOf.push(responses.length);
       responses.push([{ data: acceptedHeartbeatData(hash, r.heartbeat) }, 201]);
     }
-    await services.heartbeats.submit({ userId: user.id, items, ip: request.ip, timezone: timezoneToSet(request, user) });
+    const failures = await services.heartbeats.submit({ userId: user.id, items, ip: request.ip, timezone: timezoneToSet(request, user) });
+    // A heartbeat the database would not take on its own gets its own entry; the rest are stored.
+    for (const f of failures) responses[responseOf[f.index]!] = [{ error: f.error }, f.status];
     return reply.code(201).send({ responses });
   };
 
@@ -105,7 +109,8 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
       const r = normalizeHeartbeat(request.body, contextOf(request, services.clock()));
       if (!r.ok) return reply.code(400).send(itemError(r));
       const hash = heartbeatHash(user.id, r.heartbeat);
-      await services.heartbeats.submit({ userId: user.id, items: [{ heartbeat: r.heartbeat, hash }], ip: request.ip, timezone: timezoneToSet(request, user) });
+      const [failed] = await services.heartbeats.submit({ userId: user.id, items: [{ heartbeat: r.heartbeat, hash }], ip: request.ip, timezone: timezoneToSet(request, user) });
+      if (failed) return reply.code(failed.status).send({ error: failed.error });
       return reply.code(202).send({ data: acceptedHeartbeatData(hash, r.heartbeat) });
     },
   );

@@ -4,8 +4,8 @@
  * Key → user lookups are cached for a few seconds: every heartbeat and status-bar request
  * authenticates, and the status bar must answer in a few milliseconds. This service is the one
  * place that drops the cache: a revoked key (here), a changed user row (`forget`, called by
- * services/index.ts when heartbeats are committed or preferences change). Another instance's
- * changes show within CREDENTIAL_TTL_MS.
+ * services/index.ts when preferences change; a heartbeat commit updates the cached row instead:
+ * `updateUser`). Another instance's changes show within CREDENTIAL_TTL_MS.
  *
  * `api_keys.last_used_at` is written at most once a minute per key and never awaited by the request
  * (heartbeats must not wait on it); `settle()` waits for the writes started so far (tests, shutdown).
@@ -69,6 +69,18 @@ export class ApiKeyService {
     }
     for (const k of this.keysOfUser.get(userId) ?? []) this.cache.delete(k);
     this.keysOfUser.delete(userId);
+  }
+
+  /**
+   * Applies a change this instance just committed to a user's row (e.g. the heartbeat writer's
+   * users.last_*) to their cached credentials instead of dropping them: the user's next request
+   * (every heartbeat request) authenticates without a query.
+   */
+  updateUser(userId: number, update: (user: UserRow) => void): void {
+    for (const k of this.keysOfUser.get(userId) ?? []) {
+      const hit = this.cache.get(k);
+      if (hit) update(hit.found.user);
+    }
   }
 
   /** Resolves once the last-used writes started so far are done. */

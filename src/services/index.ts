@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
-import { HeartbeatWriter } from './ingest.js';
+import { applyUserRowChange, HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { StatsService } from './stats.js';
@@ -63,9 +63,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   const statusBar = new StatusBarCache();
   heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
   const apiKeys = new ApiKeyService(deps.storage, deps.log);
-  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
-  heartbeats.commitListeners.push((ids) => {
-    for (const id of ids) apiKeys.forget(id);
+  // ingest changes the user row (last_* fields, a first timezone): update its cached credentials
+  // the same way (dropping them would cost every heartbeat request a query)
+  heartbeats.userRowListeners.push((changes) => {
+    for (const [id, change] of changes) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));
   });
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);

@@ -24,23 +24,70 @@ const COLUMNS = [
  */
 const CHUNKS = [400, 100, 25, 5, 1];
 
-/** The compiled INSERT … ON CONFLICT DO NOTHING for n rows, per dialect (compiled once by Kysely). */
-const insertTemplates = new WeakMap<object, Map<number, string>>();
-function insertSql(db: Tx, n: number): string {
+/**
+ * SQL of the ingest hot path compiled once per dialect and shape (Kysely builds and compiles a
+ * query anew on every call; here only the parameters change). `compile` is given distinct
+ * marker values and must place them in that order, or this throws.
+ */
+const templates = new WeakMap<object, Map<string, string>>();
+function template(db: Tx, shape: string, markerCount: number, compile: (markers: string[]) => CompiledQuery): string {
   const key = db.getExecutor().adapter as object;
-  let byN = insertTemplates.get(key);
-  if (!byN) insertTemplates.set(key, (byN = new Map()));
-  let text = byN.get(n);
-  if (!text) {
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, null])) as unknown as NewHeartbeatRow;
-    text = db
-      .insertInto('heartbeats')
-      .values(Array.from({ length: n }, () => row))
-      .onConflict((oc) => oc.columns(['user_id', 'time', 'hash']).doNothing())
-      .compile().sql;
-    byN.set(n, text);
+  let byShape = templates.get(key);
+  if (!byShape) templates.set(key, (byShape = new Map()));
+  let text = byShape.get(shape);
+  if (text === undefined) {
+    const markers = Array.from({ length: markerCount }, (_, i) => `m${i}`);
+    const compiled = compile(markers);
+    if (compiled.parameters.length !== markers.length || compiled.parameters.some((p, i) => p !== markers[i])) {
+      throw new Error(`query template ${shape}: unexpected parameter order`);
+    }
+    byShape.set(shape, (text = compiled.sql));
   }
   return text;
+}
+
+/** The compiled INSERT … ON CONFLICT DO NOTHING for n rows, per dialect. */
+function insertSql(db: Tx, n: number): string {
+  return template(db, `heartbeats:${n}`, n * COLUMNS.length, (markers) =>
+    db
+      .insertInto('heartbeats')
+      .values(Array.from({ length: n }, (_, r) => Object.fromEntries(COLUMNS.map((c, i) => [c, markers[r * COLUMNS.length + i]])) as unknown as NewHeartbeatRow))
+      .onConflict((oc) => oc.columns(['user_id', 'time', 'hash']).doNothing())
+      .compile(),
+  );
+}
+
+/**
+ * A row's values in COLUMNS order from `k` on: plain property reads (a loop over column names
+ * would make each read a slow keyed lookup).
+ */
+function putRow(p: unknown[], k: number, r: NewHeartbeatRow): void {
+  p[k] = r.user_id;
+  p[k + 1] = r.time;
+  p[k + 2] = r.hash;
+  p[k + 3] = r.entity;
+  p[k + 4] = r.type;
+  p[k + 5] = r.category;
+  p[k + 6] = r.project ?? null;
+  p[k + 7] = r.project_root_count ?? null;
+  p[k + 8] = r.branch ?? null;
+  p[k + 9] = r.language ?? null;
+  p[k + 10] = r.dependencies ?? null;
+  p[k + 11] = r.lines ?? null;
+  p[k + 12] = r.line_additions ?? null;
+  p[k + 13] = r.line_deletions ?? null;
+  p[k + 14] = r.lineno ?? null;
+  p[k + 15] = r.cursorpos ?? null;
+  p[k + 16] = r.is_write;
+  p[k + 17] = r.ai_line_changes ?? null;
+  p[k + 18] = r.human_line_changes ?? null;
+  p[k + 19] = r.user_agent_id ?? null;
+  p[k + 20] = r.editor ?? null;
+  p[k + 21] = r.operating_system ?? null;
+  p[k + 22] = r.machine_name_id ?? null;
+  p[k + 23] = r.machine ?? null;
+  p[k + 24] = r.extra ?? null;
+  p[k + 25] = r.created_at;
 }
 
 /**
@@ -53,11 +100,7 @@ export async function insertHeartbeats(tx: Tx, rows: NewHeartbeatRow[]): Promise
   while (i < rows.length) {
     const n = CHUNKS.find((c) => c <= rows.length - i)!;
     const params: unknown[] = new Array(n * COLUMNS.length);
-    let k = 0;
-    for (let r = i; r < i + n; r++) {
-      const row = rows[r] as Record<string, unknown>;
-      for (const c of COLUMNS) params[k++] = row[c] ?? null;
-    }
+    for (let r = i, k = 0; r < i + n; r++, k += COLUMNS.length) putRow(params, k, rows[r]!);
     const result = await tx.executeQuery(CompiledQuery.raw(insertSql(tx, n), params));
     inserted += Number(result.numAffectedRows ?? 0);
     i += n;
@@ -129,29 +172,46 @@ export interface ProjectSeen extends SeenRange {
 
 /** Creates or widens the first/last heartbeat times of projects: one statement for all of them. */
 export async function upsertProjects(tx: Tx, projects: ProjectSeen[], now: number): Promise<void> {
-  if (projects.length === 0) return;
-  await tx
-    .insertInto('projects')
-    .values(
-      projects.map((p) => ({
-        uuid: randomUUID(),
-        user_id: p.userId,
-        name: p.name,
-        repository: null,
-        badge: null,
-        color: null,
-        first_heartbeat_at: p.first,
-        last_heartbeat_at: p.last,
-        created_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'name']).doUpdateSet({
-        first_heartbeat_at: earlier('projects', 'first_heartbeat_at'),
-        last_heartbeat_at: later('projects', 'last_heartbeat_at'),
-      }),
-    )
-    .execute();
+  let i = 0;
+  while (i < projects.length) {
+    const n = PROJECT_CHUNKS.find((c) => c <= projects.length - i)!;
+    const params: unknown[] = [];
+    for (const p of projects.slice(i, i + n)) params.push(randomUUID(), p.userId, p.name, p.first, p.last, now);
+    await tx.executeQuery(CompiledQuery.raw(upsertProjectsSql(tx, n), params));
+    i += n;
+  }
+}
+
+const PROJECT_CHUNKS = [64, 16, 4, 1];
+
+function upsertProjectsSql(db: Tx, n: number): string {
+  return template(db, `projects:${n}`, n * 6, (markers) =>
+    db
+      .insertInto('projects')
+      .values(
+        Array.from({ length: n }, (_, r) => {
+          const m = markers.slice(r * 6, r * 6 + 6) as [string, unknown, string, unknown, unknown, unknown];
+          return {
+            uuid: m[0],
+            user_id: m[1] as number,
+            name: m[2],
+            repository: sql<null>`null`,
+            badge: sql<null>`null`,
+            color: sql<null>`null`,
+            first_heartbeat_at: m[3] as number,
+            last_heartbeat_at: m[4] as number,
+            created_at: m[5] as number,
+          };
+        }),
+      )
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'name']).doUpdateSet({
+          first_heartbeat_at: earlier('projects', 'first_heartbeat_at'),
+          last_heartbeat_at: later('projects', 'last_heartbeat_at'),
+        }),
+      )
+      .compile(),
+  );
 }
 
 export interface MachineSeen extends SeenRange {
@@ -164,23 +224,47 @@ export interface MachineSeen extends SeenRange {
 /** Creates or widens machines; returns their ids by `${userId}\n${value}`. One statement. */
 export async function upsertMachines(tx: Tx, machines: MachineSeen[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  if (machines.length === 0) return ids;
-  const rows = await tx
-    .insertInto('machines')
-    .values(machines.map((m) => ({ uuid: randomUUID(), user_id: m.userId, value: m.value, ip: m.ip, timezone: m.timezone, first_seen_at: m.first, last_seen_at: m.last })))
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'value']).doUpdateSet({
-        first_seen_at: earlier('machines', 'first_seen_at'),
-        last_seen_at: later('machines', 'last_seen_at'),
-        // the latest address; the timezone of the first heartbeat is kept
-        ip: sql.raw<string | null>('coalesce(excluded.ip, machines.ip)'),
-        timezone: sql.raw<string | null>('coalesce(machines.timezone, excluded.timezone)'),
-      }),
-    )
-    .returning(['id', 'user_id', 'value'])
-    .execute();
-  for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+  for (let i = 0; i < machines.length; ) {
+    const n = SEEN_CHUNKS.find((c) => c <= machines.length - i)!;
+    const params: unknown[] = [];
+    for (const m of machines.slice(i, i + n)) params.push(randomUUID(), m.userId, m.value, m.ip, m.timezone, m.first, m.last);
+    const { rows } = await tx.executeQuery<{ id: number; user_id: number; value: string }>(CompiledQuery.raw(upsertMachinesSql(tx, n), params));
+    for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+    i += n;
+  }
   return ids;
+}
+
+/** Rows per upsert of machines or user agents (a commit has a few per user). */
+const SEEN_CHUNKS = [64, 16, 4, 1];
+
+function upsertMachinesSql(db: Tx, n: number): string {
+  return template(db, `machines:${n}`, n * 7, (m) =>
+    db
+      .insertInto('machines')
+      .values(
+        Array.from({ length: n }, (_, r) => ({
+          uuid: m[r * 7]!,
+          user_id: m[r * 7 + 1] as never,
+          value: m[r * 7 + 2]!,
+          ip: m[r * 7 + 3]!,
+          timezone: m[r * 7 + 4]!,
+          first_seen_at: m[r * 7 + 5] as never,
+          last_seen_at: m[r * 7 + 6] as never,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'value']).doUpdateSet({
+          first_seen_at: earlier('machines', 'first_seen_at'),
+          last_seen_at: later('machines', 'last_seen_at'),
+          // the latest address; the timezone of the first heartbeat is kept
+          ip: sql.raw<string | null>('coalesce(excluded.ip, machines.ip)'),
+          timezone: sql.raw<string | null>('coalesce(machines.timezone, excluded.timezone)'),
+        }),
+      )
+      .returning(['id', 'user_id', 'value'])
+      .compile(),
+  );
 }
 
 export interface UserAgentSeen extends SeenRange {
@@ -196,33 +280,46 @@ export interface UserAgentSeen extends SeenRange {
 /** Creates or widens user agents; returns their ids by `${userId}\n${value}`. One statement. */
 export async function upsertUserAgents(tx: Tx, agents: UserAgentSeen[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  if (agents.length === 0) return ids;
-  const rows = await tx
-    .insertInto('user_agents')
-    .values(
-      agents.map((a) => ({
-        uuid: randomUUID(),
-        user_id: a.userId,
-        value: a.value,
-        editor: a.editor,
-        version: a.version,
-        os: a.os,
-        is_browser_extension: a.isBrowserExtension ? 1 : 0,
-        is_desktop_app: a.isDesktopApp ? 1 : 0,
-        first_seen_at: a.first,
-        last_seen_at: a.last,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'value']).doUpdateSet({
-        first_seen_at: earlier('user_agents', 'first_seen_at'),
-        last_seen_at: later('user_agents', 'last_seen_at'),
-      }),
-    )
-    .returning(['id', 'user_id', 'value'])
-    .execute();
-  for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+  for (let i = 0; i < agents.length; ) {
+    const n = SEEN_CHUNKS.find((c) => c <= agents.length - i)!;
+    const params: unknown[] = [];
+    for (const a of agents.slice(i, i + n)) {
+      params.push(randomUUID(), a.userId, a.value, a.editor, a.version, a.os, a.isBrowserExtension ? 1 : 0, a.isDesktopApp ? 1 : 0, a.first, a.last);
+    }
+    const { rows } = await tx.executeQuery<{ id: number; user_id: number; value: string }>(CompiledQuery.raw(upsertUserAgentsSql(tx, n), params));
+    for (const r of rows) ids.set(`${r.user_id}\n${r.value}`, r.id);
+    i += n;
+  }
   return ids;
+}
+
+function upsertUserAgentsSql(db: Tx, n: number): string {
+  return template(db, `user_agents:${n}`, n * 10, (m) =>
+    db
+      .insertInto('user_agents')
+      .values(
+        Array.from({ length: n }, (_, r) => ({
+          uuid: m[r * 10]!,
+          user_id: m[r * 10 + 1] as never,
+          value: m[r * 10 + 2]!,
+          editor: m[r * 10 + 3]!,
+          version: m[r * 10 + 4]!,
+          os: m[r * 10 + 5]!,
+          is_browser_extension: m[r * 10 + 6] as never,
+          is_desktop_app: m[r * 10 + 7] as never,
+          first_seen_at: m[r * 10 + 8] as never,
+          last_seen_at: m[r * 10 + 9] as never,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'value']).doUpdateSet({
+          first_seen_at: earlier('user_agents', 'first_seen_at'),
+          last_seen_at: later('user_agents', 'last_seen_at'),
+        }),
+      )
+      .returning(['id', 'user_id', 'value'])
+      .compile(),
+  );
 }
 
 /** Moves the user's "last …" fields forward when these heartbeats are the newest seen. */
@@ -231,18 +328,15 @@ export async function advanceUserLastSeen(
   userId: number,
   latest: { time: number; plugin: string | null; editor: string | null; project: string | null; branch: string | null },
 ): Promise<void> {
-  await tx
-    .updateTable('users')
-    .set({
-      last_heartbeat_at: latest.time,
-      last_plugin: latest.plugin,
-      last_plugin_name: latest.editor,
-      last_project: latest.project,
-      last_branch: latest.branch,
-    })
-    .where('id', '=', userId)
-    .where((eb) => eb.or([eb('last_heartbeat_at', 'is', null), eb('last_heartbeat_at', '<', latest.time)]))
-    .execute();
+  const text = template(tx, 'last-seen', 7, (markers) =>
+    tx
+      .updateTable('users')
+      .set({ last_heartbeat_at: markers[0] as never, last_plugin: markers[1], last_plugin_name: markers[2], last_project: markers[3], last_branch: markers[4] })
+      .where('id', '=', markers[5] as never)
+      .where((eb) => eb.or([eb('last_heartbeat_at', 'is', null), eb('last_heartbeat_at', '<', markers[6] as never)]))
+      .compile(),
+  );
+  await tx.executeQuery(CompiledQuery.raw(text, [latest.time, latest.plugin, latest.editor, latest.project, latest.branch, userId, latest.time]));
 }
 
 // ---- what time accounting reads -------------------------------------------------------------
