@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { editorDisplayName, osDisplayName, parseUserAgent, type UserAgentInfo } from '../src/domain/user-agent.js';
+import { editorDisplayName, osDisplayName, parseUserAgent, parseUserAgentOnce, type UserAgentInfo } from '../src/domain/user-agent.js';
 
 const none: UserAgentInfo = {
   editor: null,
@@ -331,5 +331,14 @@ describe('display names', () => {
     expect(osDisplayName('win')).toBe('Windows');
     expect(osDisplayName('MINGW64_NT')).toBe('Windows');
     expect(osDisplayName('beos')).toBeNull();
+  });
+});
+
+describe('parseUserAgentOnce', () => {
+  it('is the one per-process memo: the same answer as parseUserAgent, computed once per string', () => {
+    const ua = 'wakatime/v1.102.1 (linux-6.5.0-1024-oem-x86_64) go1.21.6 vscode/1.86.1 vscode-wakatime/24.4.0';
+    const first = parseUserAgentOnce(ua);
+    expect(first).toEqual(parseUserAgent(ua));
+    expect(parseUserAgentOnce(ua)).toBe(first);
   });
 });
