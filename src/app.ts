@@ -9,7 +9,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
-import { forgetCachedCredentials } from './http/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
 import { routeFamilies } from './routes/index.js';
@@ -55,10 +54,6 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(formbody);
 
   const services = createServices({ config, storage, log: app.log });
-  // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
-  services.heartbeats.commitListeners.push((ids) => {
-    for (const id of ids) forgetCachedCredentials(id);
-  });
   const ctx: AppContext = { config, storage, services };
   (app as unknown as App).ctx = ctx;
   app.addHook('onClose', async () => {

@@ -18,7 +18,7 @@ export async function startServer(config: Config): Promise<App> {
   });
   await app.listen({ port: config.port, host: config.host });
   app.ctx.services.rollups.start();
-  app.ctx.services.housekeeping.start();
+  await app.ctx.services.startBackground();
   app.log.info({ database: `${storage.dialect} ${storage.location}`, baseUrl: config.baseUrl }, 'Metronome is listening');
 
   const shutdown = async (signal: string) => {

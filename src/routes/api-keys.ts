@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { isoOrNull } from '../domain/time.js';
-import { forgetCachedCredentials, requireAccountOwner } from '../http/auth.js';
+import { requireAccountOwner } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../storage/api-keys.js';
 import type { Storage } from '../storage/db.js';
@@ -19,7 +19,7 @@ async function owner(storage: Storage, request: FastifyRequest) {
   return (await requireAccountOwner(storage, request, 'manage API keys')).user;
 }
 
-export const apiKeyRoutes: RouteFamily = async (app, { storage }) => {
+export const apiKeyRoutes: RouteFamily = async (app, { storage, services }) => {
   app.get('/api/v1/users/current/api_keys', { schema: { summary: 'List your API keys', tags: ['api keys'] } }, async (request) => {
     const user = await owner(storage, request);
     return { data: (await listApiKeys(storage.db, user.id)).map(keyResource) };
@@ -41,7 +41,7 @@ export const apiKeyRoutes: RouteFamily = async (app, { storage }) => {
     async (request) => {
       const user = await owner(storage, request);
       if (!(await revokeApiKey(storage.db, user.id, request.params.id))) throw new HttpError(404, 'No such API key.', 'id');
-      forgetCachedCredentials(user.id);
+      await services.events.emit('credentials.changed', { userId: user.id });
       return { data: {} };
     },
   );

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { isValidTimezone } from '../domain/calendar.js';
 import { userResource } from '../domain/user.js';
-import { forgetCachedCredentials, hasScope, requireAccountOwner, resolveTargetUser } from '../http/auth.js';
+import { hasScope, requireAccountOwner, resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
 import { findUserByEmail, updateUser, type UserPatch } from '../storage/users.js';
@@ -80,8 +80,7 @@ export const userRoutes: RouteFamily = async (app, { storage, services }) => {
         if (other && other.id !== auth.user.id) throw new HttpError(409, 'This email address is already used by another account.', 'email');
       }
       const user = await updateUser(storage.db, auth.user.id, patch);
-      forgetCachedCredentials(user.id);
-      await services.preferencesChanged(auth.user, user);
+      await services.events.emit('preferences.changed', { before: auth.user, after: user });
       return { data: userResource(user, { isOwner: true, withPrivateEmail: true }) };
     },
   );

@@ -27,6 +27,7 @@ import {
 import { setTimezoneIfUnset } from '../storage/users.js';
 import { parseUserAgent } from '../domain/user-agent.js';
 import { memoize } from '../domain/memo.js';
+import { EventBus } from './events.js';
 
 const parseAgent = memoize(parseUserAgent);
 
@@ -80,12 +81,12 @@ export class HeartbeatWriter {
   private closed = false;
   private lastFlushEnd = -Infinity;
   readonly hooks: HeartbeatsChangedHook[] = [];
-  /** Told, after the commit, whose heartbeats changed (e.g. to drop cached answers). */
-  readonly commitListeners: ((userIds: ReadonlySet<number>) => void)[] = [];
 
   constructor(
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
+    /** Told, after the commit, whose heartbeats changed (`heartbeats.committed`, e.g. to drop cached answers). */
+    private readonly events: EventBus = new EventBus(log),
   ) {
     // SQLite has one writer; PostgreSQL commits several batches at once on separate connections.
     this.maxConcurrent = storage.dialect === 'postgres' ? 4 : 1;
@@ -270,13 +271,8 @@ export class HeartbeatWriter {
   }
 
   private committed(userIds: Set<number>): void {
-    for (const listener of this.commitListeners) {
-      try {
-        listener(userIds);
-      } catch (err) {
-        this.log.error({ err }, 'commit listener failed');
-      }
-    }
+    // synchronous listeners (cache drops) have run when emit returns: before the requests answer
+    void this.events.emit('heartbeats.committed', { userIds });
   }
 
   /** Commits whatever is pending, then refuses new work. */
