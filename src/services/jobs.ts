@@ -348,17 +348,19 @@ export class PgBossJobRunner<J extends object = JobTypes> implements JobRunner<J
 
   async start(): Promise<void> {
     if (this.started) return;
-    const boss = await this.connect();
     this.started = true;
     this.abort = new AbortController();
+    const boss = await this.connect();
     for (const [name, { handler, options }] of this.queues) {
       for (let i = 0; i < options.concurrency; i++) {
+        if (!this.started) return; // stopped while starting
         await boss.work<unknown>(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
           if (!job) return;
           await handler(job.data, { id: job.id, name, attempt: job.retryCount + 1, signal: this.abort.signal });
         });
       }
     }
+    if (!this.started) return;
     for (const s of this.schedules) this.startSchedule(boss, s);
   }
 
