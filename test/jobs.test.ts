@@ -137,7 +137,7 @@ describe.skipIf(!pgUrl)('pg-boss job runner, two instances on one database [post
   let client: pg.Client;
   const runners: PgBossJobRunner<TestJobs & { 'test.stuck': { n: number } }>[] = [];
   const runner = (name: string) => {
-    const r = new PgBossJobRunner<TestJobs & { 'test.stuck': { n: number } }>({ connectionString: url, log: { ...quiet, error: (o, m) => console.error(name, m, o) }, pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1, poolSize: 2 });
+    const r = new PgBossJobRunner<TestJobs & { 'test.stuck': { n: number } }>({ connectionString: url, log: { ...quiet, error: (o, m) => m !== 'job failed' && console.error(name, m, o) }, pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1, poolSize: 2 });
     runners.push(r);
     return r;
   };
@@ -195,6 +195,35 @@ describe.skipIf(!pgUrl)('pg-boss job runner, two instances on one database [post
     const completed = rows.filter((r) => r.states === 'completed').length;
     expect(runs.length).toBe(completed);
     expect(runs.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('retries a failing job with its attempt number, and stop waits for a running job', async () => {
+    const a = runner('A');
+    const attempts: number[] = [];
+    let finished = false;
+    a.register(
+      'test.flaky',
+      async (_d, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 3) throw new Error('not yet');
+      },
+      { retryLimit: 4, retryDelaySeconds: 0, retryBackoff: false },
+    );
+    a.register('test.slow', async () => {
+      await sleep(700);
+      finished = true;
+    });
+    await a.start();
+    await a.send('test.flaky', { n: 1 });
+    await waitFor(() => attempts.length === 3, 'three attempts');
+    await a.send('test.slow', {});
+    await waitFor(async () => (await client.query(`select 1 from pgboss.job where name = 'test.slow' and state = 'active'`)).rowCount === 1, 'the slow job to start');
+    await a.stop();
+    expect(finished).toBe(true);
+    await sleep(200);
+    expect(attempts).toEqual([1, 2, 3]);
+    const { rows } = await client.query<{ state: string }>(`select state::text from pgboss.job where name in ('test.flaky', 'test.slow') order by name`);
+    expect(rows.map((r) => r.state)).toEqual(['completed', 'completed']);
   });
 
   it("picks up the job of an instance killed mid-run once it expires", async () => {

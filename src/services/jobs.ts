@@ -356,7 +356,13 @@ export class PgBossJobRunner<J extends object = JobTypes> implements JobRunner<J
         if (!this.started) return; // stopped while starting
         await boss.work<unknown>(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
           if (!job) return;
-          await handler(job.data, { id: job.id, name, attempt: job.retryCount + 1, signal: this.abort.signal });
+          const attempt = job.retryCount + 1;
+          try {
+            await handler(job.data, { id: job.id, name, attempt, signal: this.abort.signal });
+          } catch (err) {
+            this.options.log.error({ err, job: name, attempt, retry: attempt <= options.retryLimit }, 'job failed');
+            throw err; // pg-boss records the failure and schedules the retry
+          }
         });
       }
     }
