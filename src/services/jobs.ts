@@ -274,6 +274,8 @@ export class PgBossJobRunner<J extends object = JobTypes> implements JobRunner<J
   private booting: Promise<PgBoss> | undefined;
   private abort = new AbortController();
   private started = false;
+  /** Set by stop(): a send then must not open a new pg-boss connection nobody would close. */
+  private closed = false;
 
   constructor(private readonly options: PgBossRunnerOptions) {}
 
@@ -291,6 +293,7 @@ export class PgBossJobRunner<J extends object = JobTypes> implements JobRunner<J
 
   /** Starts pg-boss (installing or migrating its schema) and creates the queues; no workers yet. */
   private connect(): Promise<PgBoss> {
+    if (this.closed) return Promise.reject(new Error('the job runner is stopped'));
     this.booting ??= (async () => {
       const o = this.options;
       // a throttled slot must not outlive the archiving of its job (pg-boss checks it)
@@ -349,6 +352,7 @@ export class PgBossJobRunner<J extends object = JobTypes> implements JobRunner<J
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.closed = false;
     this.abort = new AbortController();
     const boss = await this.connect();
     for (const [name, { handler, options }] of this.queues) {
@@ -390,6 +394,7 @@ export class PgBossJobRunner<J extends object = JobTypes> implements JobRunner<J
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
     this.started = false;
+    this.closed = true;
     if (!this.booting) return;
     const boss = await this.booting.catch(() => undefined);
     this.booting = undefined;
