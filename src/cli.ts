@@ -1,11 +1,11 @@
 /**
- * The `metronome` command: serve, migrate, user create, user api-key, app create.
+ * The `metronome` command: serve, migrate, user create, user set-password, user api-key, app create.
  * Run it as `metronome …`, `npx metronome …` or `npm run metronome -- …`.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { HttpError } from './http/errors.js';
-import { createAccount } from './services/accounts.js';
+import { createAccount, setPassword } from './services/accounts.js';
 import { openDatabase, type Storage } from './storage/db.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { installJobSchema } from './services/jobs.js';
@@ -22,6 +22,10 @@ Commands:
   migrate                                   apply database migrations and exit
   user create <username> [--email E] [--password-stdin] [--json]
                                             create a user and print their API key
+                                            (--password-stdin: their web password, read from stdin)
+  user set-password <username> --password-stdin
+                                            set or replace a user's web password (read from
+                                            stdin) and log them out of every browser
   user api-key <username> [--rotate] [--name N] [--json]
                                             issue a new API key for the user and print it;
                                             --rotate revokes all their other keys first
@@ -82,7 +86,29 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     const password = values['password-stdin'] ? await readStdin() : null;
     const { user, apiKey } = await withStorage((s) => createAccount(s, { username, email: values.email ?? null, password }));
     if (values.json) out(JSON.stringify({ id: user.uuid, username: user.username, api_key: apiKey }));
-    else out(`created user ${user.username} (${user.uuid})\napi_key = ${apiKey}`);
+    else {
+      out(`created user ${user.username} (${user.uuid})\napi_key = ${apiKey}`);
+      if (!password) {
+        out(`no password: to log in to the web app, set one with`);
+        out(`  echo 'their password' | metronome user set-password ${user.username} --password-stdin`);
+      }
+    }
+    return 0;
+  }
+  if (command === 'user' && sub === 'set-password') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } },
+    });
+    const username = positionals[0];
+    if (!username) throw new HttpError(400, 'user set-password needs a <username>');
+    // never on the command line: it would show in `ps` and the shell history
+    if (!values['password-stdin']) throw new HttpError(400, 'user set-password reads the password from stdin: pass --password-stdin');
+    const password = await readStdin();
+    const user = await withStorage((s) => setPassword(s, username, password));
+    if (values.json) out(JSON.stringify({ id: user.uuid, username: user.username, password_set: true }));
+    else out(`password set for ${user.username}: they can log in to the web app (their browser sessions were ended)`);
     return 0;
   }
   if (command === 'user' && sub === 'api-key') {
@@ -147,7 +173,8 @@ if (isMain || viaBin) {
       if (code >= 0) process.exit(code);
     },
     (err: unknown) => {
-      process.stderr.write(`metronome: ${err instanceof Error ? err.message : String(err)}\n`);
+      const field = err instanceof HttpError && err.field ? `${err.field}: ` : '';
+      process.stderr.write(`metronome: ${field}${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(err instanceof HttpError && err.statusCode < 500 ? 2 : 1);
     },
   );

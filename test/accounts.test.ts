@@ -1,6 +1,7 @@
 /** Accounts on the web: sessions, CSRF, sign-up, throttled login, logout (docs/WEB_AND_OAUTH.md). */
 import { describe, expect, it } from 'vitest';
-import { MAX_FAILURES_PER_LOGIN, stricter, throttle } from '../src/domain/throttle.js';
+import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_LOGIN, stricter, throttle } from '../src/domain/throttle.js';
+import { loadConfig, trustProxySetting } from '../src/config.js';
 import { describeEachDatabase, uniqueName } from './helpers/harness.js';
 import { cookieHeader, setCookies, webLogin, webVisit } from './helpers/web.js';
 
@@ -129,6 +130,52 @@ describeEachDatabase('web accounts', (t) => {
     expect(unknown.statusCode).toBe(401);
   });
 
+  it('counts concurrent wrong passwords atomically: 100 at once for one account, at most 5 are checked, the rest 429', async () => {
+    const { user } = await t.createUser({ password: PASSWORD });
+    const visit = await webVisit(t.app);
+    const headers = { cookie: cookieHeader(visit.cookies), 'x-csrf-token': visit.csrf };
+    const attempt = (login: string, password: string, remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: '/api/web/login', headers, remoteAddress, payload: { login, password } });
+    // from 100 addresses (the per-address limit is not what stops them)
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => attempt(user.username, `wrong ${i}`, `198.51.100.${i + 1}`)));
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBe(MAX_FAILURES_PER_LOGIN);
+    expect(codes.filter((c) => c === 429).length).toBe(100 - MAX_FAILURES_PER_LOGIN);
+    expect((await attempt(user.username, PASSWORD, '198.51.100.200')).statusCode).toBe(429);
+
+    // an unknown name is limited the same way (by its lowercased self)
+    const nobody = uniqueName('Nobody');
+    const unknown = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(i % 2 ? nobody : nobody.toLowerCase(), `wrong ${i}`, `198.51.101.${i + 1}`)));
+    expect(unknown.filter((r) => r.statusCode === 401).length).toBe(MAX_FAILURES_PER_LOGIN);
+  });
+
+  it('counts failures per account whether the login names the username or the e-mail address', async () => {
+    const email = `${uniqueName('both')}@example.com`;
+    const { user } = await t.createUser({ password: PASSWORD, email });
+    const visit = await webVisit(t.app);
+    const headers = { cookie: cookieHeader(visit.cookies), 'x-csrf-token': visit.csrf };
+    const attempt = (login: string, password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/web/login', headers, remoteAddress: '203.0.113.7', payload: { login, password } });
+    for (let i = 0; i < MAX_FAILURES_PER_LOGIN; i++) {
+      const res = await attempt(i % 2 ? user.username : email.toUpperCase(), `wrong ${i}`);
+      expect(res.statusCode).toBe(401);
+    }
+    expect((await attempt(user.username, PASSWORD)).statusCode).toBe(429);
+    expect((await attempt(email, PASSWORD)).statusCode).toBe(429);
+  });
+
+  it('limits one address across names, concurrently too', async () => {
+    const visit = await webVisit(t.app);
+    const headers = { cookie: cookieHeader(visit.cookies), 'x-csrf-token': visit.csrf };
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        t.app.inject({ method: 'POST', url: '/api/web/login', headers, remoteAddress: '203.0.113.99', payload: { login: uniqueName(`n${i}`), password: 'wrong password' } }),
+      ),
+    );
+    expect(results.filter((r) => r.statusCode === 401).length).toBe(MAX_FAILURES_PER_ADDRESS);
+    expect(results.filter((r) => r.statusCode === 429).length).toBe(60 - MAX_FAILURES_PER_ADDRESS);
+  });
+
   it('a user without a password (made by the CLI) cannot log in on the web', async () => {
     const { user } = await t.createUser();
     const visit = await webVisit(t.app);
@@ -150,4 +197,47 @@ describeEachDatabase(
     });
   },
   { env: { ALLOW_SIGNUP: 'false' } },
+);
+
+describe('TRUST_PROXY', () => {
+  it('accepts true/false, a number of hops or proxy addresses, and stops the server on anything else', () => {
+    expect(trustProxySetting(undefined)).toBe(false);
+    expect(trustProxySetting('false')).toBe(false);
+    const one = trustProxySetting('true') as (a: string, i: number) => boolean;
+    expect([one('10.0.0.1', 0), one('10.0.0.2', 1)]).toEqual([true, false]);
+    const two = trustProxySetting('2') as (a: string, i: number) => boolean;
+    expect([two('x', 0), two('x', 1), two('x', 2)]).toEqual([true, true, false]);
+    expect(trustProxySetting(' 10.0.0.1, 192.168.0.0/16 ,loopback,::1')).toBe('10.0.0.1,192.168.0.0/16,loopback,::1');
+    for (const bad of ['maybe', '10.0.0.1/33', '10.0.0.300', '101', 'example.com']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
+});
+
+describeEachDatabase(
+  'login throttling behind a reverse proxy (TRUST_PROXY=true)',
+  (t) => {
+    it('counts the address the proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+      const visit = await webVisit(t.app);
+      const attempt = (forwardedFor: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/web/login',
+          remoteAddress: '10.0.0.1',
+          headers: { cookie: cookieHeader(visit.cookies), 'x-csrf-token': visit.csrf, 'x-forwarded-for': forwardedFor },
+          payload: { login: uniqueName('px'), password: 'wrong password' },
+        });
+      // the proxy appends the real client (192.0.2.10); the client spoofs a new address each time before it
+      const results = [];
+      for (let i = 0; i < MAX_FAILURES_PER_ADDRESS + 3; i++) results.push((await attempt(`203.0.113.${i + 1}, 192.0.2.10`)).statusCode);
+      expect(results.slice(0, MAX_FAILURES_PER_ADDRESS)).toEqual(Array(MAX_FAILURES_PER_ADDRESS).fill(401));
+      expect(results.slice(MAX_FAILURES_PER_ADDRESS)).toEqual([429, 429, 429]);
+      // another client behind the same proxy is not locked out
+      expect((await attempt('203.0.113.1, 192.0.2.11')).statusCode).toBe(401);
+      // failures were recorded under the proxy-seen addresses only
+      const rows = await t.storage.db.selectFrom('login_failures').select('key').where('key', 'like', 'ip:%').execute();
+      expect(new Set(rows.map((r) => r.key))).toEqual(new Set(['ip:192.0.2.10', 'ip:192.0.2.11']));
+    });
+  },
+  { env: { TRUST_PROXY: 'true' } },
 );

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { dialects, freshDatabase, uniqueName } from './helpers/harness.js';
+import { dialects, freshDatabase, testConfig, uniqueName } from './helpers/harness.js';
+import { webLogin } from './helpers/web.js';
+import { buildApp } from '../src/app.js';
 import { runCommand } from './helpers/process.js';
 import { openDatabase } from '../src/storage/db.js';
 import { findUserByUsername } from '../src/storage/users.js';
@@ -56,6 +58,51 @@ for (const dialect of dialects()) {
           expect(await findUserByApiKey(storage.db, second.api_key)).toBeUndefined();
           expect((await findUserByApiKey(storage.db, rotated.api_key))?.user.username).toBe(name);
         } finally {
+          await storage.close();
+        }
+      } finally {
+        await db.drop();
+      }
+    });
+
+    it('gives a user made without a password one with user set-password, so they can log in to the web app', async () => {
+      const db = await freshDatabase(dialect);
+      const env = { DATABASE_URL: db.url };
+      try {
+        const name = uniqueName('pw');
+        const created = await runCommand(['user', 'create', name], env);
+        expect(created.code, created.stderr).toBe(0);
+        // the output says how to get a web password
+        expect(created.stdout).toContain(`metronome user set-password ${name} --password-stdin`);
+
+        const missingFlag = await runCommand(['user', 'set-password', name], env, 'a long enough password\n');
+        expect(missingFlag.code).toBe(2);
+        expect(missingFlag.stderr).toMatch(/--password-stdin/);
+        const short = await runCommand(['user', 'set-password', name, '--password-stdin'], env, 'short\n');
+        expect(short.code).toBe(2);
+        expect(short.stderr).toMatch(/password: Must be 8/);
+        const nobody = await runCommand(['user', 'set-password', 'nobody-here', '--password-stdin'], env, 'a long enough password\n');
+        expect(nobody.code).toBe(2);
+
+        const set = await runCommand(['user', 'set-password', name, '--password-stdin'], env, 'a long enough password\n');
+        expect(set.code, set.stderr).toBe(0);
+        expect(set.stdout).toMatch(/password set/);
+
+        const storage = openDatabase(db.url);
+        const app = await buildApp({ config: testConfig(db.url), storage, logger: false });
+        try {
+          const session = await webLogin(app, name, 'a long enough password');
+          const me = await app.inject({ method: 'GET', url: '/api/v1/users/current', headers: { cookie: session.cookie } });
+          expect(me.json().data.username).toBe(name);
+          // a new password ends the browser sessions made with the old one
+          const again = await runCommand(['user', 'set-password', name, '--password-stdin'], env, 'another long password\n');
+          expect(again.code, again.stderr).toBe(0);
+          const after = await app.inject({ method: 'GET', url: '/api/v1/users/current', headers: { cookie: session.cookie } });
+          expect(after.statusCode).toBe(401);
+          await expect(webLogin(app, name, 'a long enough password')).rejects.toThrow(/401/);
+          await webLogin(app, name, 'another long password');
+        } finally {
+          await app.close();
           await storage.close();
         }
       } finally {

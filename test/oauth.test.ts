@@ -528,18 +528,74 @@ describeEachDatabase('OAuth 2.0 provider', (t: TestContext) => {
     expect(omitted.json().error).toBe('invalid_grant');
   });
 
-  it('redirects later errors back with error= and state: scope, response type, denial', async () => {
+  it('requires redirect_uri at the token step when the authorize request carried one (RFC 6749 §4.1.3)', async () => {
     const { apiKey } = await owner();
     const app = await registerApp(apiKey);
     const b = await browser();
-    const badScope = location(await authorizeGet(b, { client_id: app.client_id, response_type: 'code', scope: 'email,read_everything', state: 'q' }));
-    expect(badScope.searchParams.get('error')).toBe('invalid_scope');
-    expect(badScope.searchParams.get('error_description')).toMatch(/read_everything/);
-    expect(badScope.searchParams.get('state')).toBe('q');
-    const badType = location(await authorizeGet(b, { client_id: app.client_id, response_type: 'id_token', state: 'q' }));
-    expect(badType.searchParams.get('error')).toBe('unsupported_response_type');
-    const missing = location(await authorizeGet(b, { client_id: app.client_id, state: 'q' }));
-    expect(missing.searchParams.get('error')).toBe('invalid_request');
+    // carried at authorize: omitting it at the token step is refused, even with a single registered URI
+    const code = await codeFor(b, app);
+    const omitted = await token({ grant_type: 'authorization_code', code, client_id: app.client_id, client_secret: app.client_secret! });
+    expect(omitted.statusCode).toBe(400);
+    expect(omitted.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/redirect_uri/) });
+    const repeated = await token({ grant_type: 'authorization_code', code, client_id: app.client_id, client_secret: app.client_secret!, redirect_uri: REDIRECT });
+    expect(repeated.statusCode, repeated.body).toBe(200);
+
+    // not carried at authorize (the app's only URI was used): the token step may omit it, or repeat the same one
+    for (const send of [undefined, REDIRECT]) {
+      const back = await approve(b, { client_id: app.client_id, response_type: 'code', scope: 'email', state: 'z' });
+      expect(back.origin + back.pathname).toBe(REDIRECT);
+      const res = await token({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, client_id: app.client_id, client_secret: app.client_secret!, redirect_uri: send });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+  });
+
+  it('serves the consent page with nosniff, a referrer policy, no framing and no caching', async () => {
+    const { apiKey } = await owner();
+    const app = await registerApp(apiKey);
+    const b = await browser();
+    const page = await authorizeGet(b, { client_id: app.client_id, response_type: 'code', redirect_uri: REDIRECT, scope: 'email', state: 'h' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+    });
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    // the login page a visitor is sent to first has them too
+    const login = await t.app.inject({ method: 'GET', url: '/login?next=%2Foauth%2Fauthorize', headers: { accept: 'text/html' } });
+    expect(login.headers['x-content-type-options']).toBe('nosniff');
+    expect(login.headers['referrer-policy']).toBeDefined();
+  });
+
+  it('never redirects an invalid authorize request to the app (no open redirector): a page or JSON; only a denial goes back', async () => {
+    const { apiKey } = await owner();
+    const app = await registerApp(apiKey);
+    const b = await browser();
+    for (const [params, error, pattern] of [
+      [{ client_id: app.client_id, response_type: 'code', scope: 'email,read_everything', state: 'q' }, 'invalid_scope', /read_everything/],
+      [{ client_id: app.client_id, response_type: 'bogus', state: 'q' }, 'unsupported_response_type', /bogus/],
+      [{ client_id: app.client_id, state: 'q' }, 'invalid_request', /response_type/],
+      [{ client_id: app.client_id, response_type: 'code', code_challenge: 'x'.repeat(43), code_challenge_method: 'S512' }, 'invalid_request', /S512|method/],
+    ] as const) {
+      // logged in or not, before anyone saw anything: no redirect
+      for (const who of [b, null]) {
+        const json = await authorizeGet(who, params, { accept: 'application/json' });
+        expect(json.statusCode, json.body).toBe(400);
+        expect(json.headers.location).toBeUndefined();
+        expect(json.json()).toMatchObject({ error, error_description: expect.stringMatching(pattern) });
+        const html = await authorizeGet(who, params, { accept: 'text/html,*/*' });
+        expect(html.statusCode).toBe(400);
+        expect(html.headers.location).toBeUndefined();
+        expect(html.headers['content-type']).toMatch(/text\/html/);
+        expect(html.headers['x-content-type-options']).toBe('nosniff');
+        expect(html.body).toMatch(pattern);
+      }
+      // nor the consent form posted with the same parameters
+      const posted = await consentPost(b, { ...params, csrf_token: b.csrf, decision: 'approve' });
+      expect(posted.statusCode).toBe(400);
+      expect(posted.headers.location).toBeUndefined();
+    }
 
     const page = await authorizeGet(b, { client_id: app.client_id, response_type: 'code', scope: 'email', state: 'd' });
     const denied = location(await consentPost(b, { ...hiddenFields(page.body), decision: 'deny' }));
@@ -569,9 +625,9 @@ describeEachDatabase('OAuth 2.0 provider', (t: TestContext) => {
     const app = await registerApp(apiKey, { is_public: true, name: 'Native' });
     expect(app.client_secret).toBeNull();
     const b = await browser();
-    const noPkce = location(await authorizeGet(b, { client_id: app.client_id, response_type: 'code', state: 'p' }));
-    expect(noPkce.searchParams.get('error')).toBe('invalid_request');
-    expect(noPkce.searchParams.get('error_description')).toMatch(/PKCE/);
+    const noPkce = await authorizeGet(b, { client_id: app.client_id, response_type: 'code', state: 'p' });
+    expect(noPkce.statusCode).toBe(400);
+    expect(noPkce.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/PKCE/) });
 
     const code1 = await codeFor(b, app, { code_challenge: RFC_CHALLENGE, code_challenge_method: 'S256' });
     const wrong = await token({ grant_type: 'authorization_code', code: code1, client_id: app.client_id, redirect_uri: REDIRECT, code_verifier: `${RFC_VERIFIER.slice(0, -3)}abc` });

@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
-import { registeredRoutes } from '../src/http/openapi.js';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { registeredRoutes, renderMarkdown } from '../src/http/openapi.js';
 import { describeEachDatabase } from './helpers/harness.js';
 
 /** Fastify's `/users/:user/x` as @fastify/swagger writes it: `/users/{user}/x` (and a wildcard `*` as `{*}`). */
@@ -58,5 +59,38 @@ describeEachDatabase('OpenAPI document', (t) => {
     // no external assets: no script/link/img pointing anywhere
     expect(res.body).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
     expect(res.body).not.toMatch(/https?:\/\//);
+  });
+
+  it('serves the page with a CSP that allows only its own inline script and style, no framing, nosniff', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs/ui' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['referrer-policy']).toBeDefined();
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    // the hashes are those of the page's one script and one style: nothing else may run
+    const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+    const script = /<script>([\s\S]*)<\/script>/.exec(res.body)![1]!;
+    const style = /<style>([\s\S]*)<\/style>/.exec(res.body)![1]!;
+    expect(csp).toContain(`script-src ${hash(script)}`);
+    expect(csp).toContain(`style-src ${hash(style)}`);
+    expect(csp).not.toContain('unsafe-inline');
+  });
+});
+
+describe('the docs page Markdown', () => {
+  it('renders code, emphasis, links and paragraphs, and never raw HTML', () => {
+    expect(renderMarkdown('Speaks `/api/v1`: **all** of *it*.\n\nSee [the UI](/api/docs/ui).')).toBe(
+      '<p>Speaks <code>/api/v1</code>: <strong>all</strong> of <em>it</em>.</p><p>See <a href="/api/docs/ui">the UI</a>.</p>',
+    );
+    expect(renderMarkdown('a\nb')).toBe('<p>a b</p>');
+    expect(renderMarkdown('<img src=x onerror=alert(1)> `<b>`')).toBe('<p>&lt;img src=x onerror=alert(1)&gt; <code>&lt;b&gt;</code></p>');
+    // only links to this server or http(s)
+    expect(renderMarkdown('[x](javascript:alert(1)) [y](//evil.example/) [z](https://example.com/?a=1&b="2")')).toBe(
+      '<p>[x](javascript:alert(1)) [y](//evil.example/) <a href="https://example.com/?a=1&amp;b=&quot;2&quot;">z</a></p>',
+    );
+    expect(renderMarkdown(null)).toBe('');
   });
 });

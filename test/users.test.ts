@@ -1,6 +1,7 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { describeEachDatabase } from './helpers/harness.js';
 import { cliHeaders } from './helpers/fixtures.js';
+import { settleKeyUses } from '../src/http/auth.js';
 
 describeEachDatabase('authentication and users', (t) => {
   it('accepts the API key in every documented form', async () => {
@@ -124,5 +125,39 @@ describeEachDatabase('API keys', (t) => {
     const bad = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/api_keys', headers: t.auth(apiKey), payload: { name: '' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toHaveProperty('name');
+  });
+
+  it('records when each key was last used, at most once a minute, and lists it', async () => {
+    const { apiKey } = await t.createUser();
+    const created = (await t.app.inject({ method: 'POST', url: '/api/v1/users/current/api_keys', headers: t.auth(apiKey), payload: { name: 'desktop' } })).json().data;
+    const lastUsed = async (name: string): Promise<string | null> => {
+      await settleKeyUses();
+      const list = (await t.app.inject({ method: 'GET', url: '/api/v1/users/current/api_keys', headers: t.auth(apiKey) })).json().data as { name: string; last_used_at: string | null }[];
+      await settleKeyUses();
+      return list.find((k) => k.name === name)!.last_used_at;
+    };
+    // a key nobody used yet
+    expect(await lastUsed('desktop')).toBeNull();
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    try {
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: t.auth(created.api_key) })).statusCode).toBe(200);
+      const first = await lastUsed('desktop');
+      expect(first).not.toBeNull();
+      expect(Math.abs(Date.parse(first!) - start)).toBeLessThan(2000);
+      // the key used by the listing itself shows too
+      expect(await lastUsed('default')).not.toBeNull();
+      // used again 30 s later: no new write
+      vi.setSystemTime(start + 30_000);
+      await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: t.auth(created.api_key) });
+      expect(await lastUsed('desktop')).toBe(first);
+      // a minute later: recorded again
+      vi.setSystemTime(start + 61_000);
+      await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: t.auth(created.api_key) });
+      const later = await lastUsed('desktop');
+      expect(Date.parse(later!) - Date.parse(first!)).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

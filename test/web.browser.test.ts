@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, describeEachDatabase, uniqueName, type TestContext } from './helpers/harness.js';
 import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from './helpers/browser.js';
 import { ensureWebBuilt } from './helpers/web-build.js';
+import { settleKeyUses } from '../src/http/auth.js';
 
 const hasChromium = chromiumAvailable('the web app browser tests');
 
@@ -61,6 +62,25 @@ async function waitForHeading(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }
 
+/** Nothing wider than the screen: not the page, not the config snippet (e.g. at 360 px). */
+async function expectNoSidewaysOverflow(page: Page): Promise<void> {
+  const sizes = await page.evaluate(() => {
+    const root = document.documentElement;
+    const snippet = document.querySelector('[data-testid="wakatime-cfg"]') as HTMLElement | null;
+    const box = snippet?.getBoundingClientRect();
+    return {
+      page: [root.scrollWidth, root.clientWidth],
+      snippet: snippet ? [snippet.scrollWidth, snippet.clientWidth] : null,
+      snippetRight: box ? box.right : 0,
+      viewport: window.innerWidth,
+    };
+  });
+  expect(sizes.page[0], `page scrollWidth ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(sizes.page[1]!);
+  expect(sizes.snippet, 'the config snippet is on the page').not.toBeNull();
+  expect(sizes.snippet![0], `snippet scrollWidth ${JSON.stringify(sizes)}`).toBeLessThanOrEqual(sizes.snippet![1]!);
+  expect(sizes.snippetRight).toBeLessThanOrEqual(sizes.viewport);
+}
+
 /** The session's CSRF token, for API calls made with the browser's cookies. */
 async function csrf(context: BrowserContext, base: string): Promise<string> {
   const res = await context.request.get(`${base}/api/web/session`);
@@ -94,11 +114,16 @@ describeBrowser('web app in a browser', (t) => {
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
     expect(await page.locator('.account-name').textContent()).toBe(`@${username}`);
-    // the config snippet: this server's API and a pointer to create a key
+    // the config snippet: this server's API and a pointer to create a key (once the keys are known)
+    await page.getByTestId('key-hint').waitFor();
     const snippet = await page.getByTestId('wakatime-cfg').textContent();
     expect(snippet).toContain('[settings]');
     expect(snippet).toContain(`api_url = ${t.config.baseUrl}/api/v1`);
     expect(snippet).toMatch(/api_key = <create an API key/);
+    expect(await page.getByTestId('key-hint').textContent()).toMatch(/No key yet\? Create an API key/);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoSidewaysOverflow(page);
+    await page.setViewportSize({ width: 1200, height: 800 });
     const session = await (await s.context.request.get(`${base}/api/web/session`)).json();
     expect(session.data.user.username).toBe(username);
   });
@@ -201,6 +226,11 @@ describeBrowser('web app in a browser', (t) => {
     // for old plugins (the legacy CLI refuses the waka_ prefix): the bare form of the same key
     expect(await page.getByTestId('legacy-api-key').textContent()).toBe(key.replace(/^waka_/, ''));
     await screenshot(t, page, 'api-keys');
+    // on a 360 px phone the snippet (with its long key line) wraps instead of overflowing
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoSidewaysOverflow(page);
+    await screenshot(t, page, 'api-keys-360');
+    await page.setViewportSize({ width: 1200, height: 800 });
 
     // the key works with Basic auth, without the browser's cookies
     const ok = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key) });
@@ -208,6 +238,7 @@ describeBrowser('web app in a browser', (t) => {
     expect(ok.json().data.username).toBe(username);
     const bare = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key.replace(/^waka_/, '')) });
     expect(bare.json().data.username).toBe(username);
+    await settleKeyUses();
 
     // the overview's snippet carries it too, for this visit
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
@@ -219,8 +250,29 @@ describeBrowser('web app in a browser', (t) => {
     // shown once: a reload does not show it again
     await page.goto(`${base}/settings/api-keys`);
     await page.getByRole('row', { name: /laptop/ }).waitFor();
+    // the key was used above: its row says when, not "Never"
+    const lastUsed = page.getByRole('row', { name: /laptop/ }).locator('td').nth(2);
+    expect(await lastUsed.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await lastUsed.textContent()).not.toBe('Never');
     expect(await page.getByTestId('secret-value').count()).toBe(0);
     expect(await page.content()).not.toContain(key);
+    // ... and the snippet says what is true: a key exists, its secret was shown once (not "No key yet?")
+    for (const path of ['/settings/api-keys', '/']) {
+      if (path === '/') await page.goto(`${base}/`);
+      const hint = page.getByTestId('key-hint');
+      await hint.waitFor();
+      expect(await hint.textContent(), path).toMatch(/You have an API key: laptop \(waka_[0-9a-f]{8}…\)\. A key is shown only once/);
+      expect(await page.getByText('No key yet?').count(), path).toBe(0);
+      const snippet = (await page.getByTestId('wakatime-cfg').textContent())!;
+      expect(snippet, path).toMatch(/api_key = <paste your API key waka_[0-9a-f]{8}…>/);
+      expect(snippet, path).not.toContain('create an API key');
+      await page.setViewportSize({ width: 360, height: 740 });
+      await expectNoSidewaysOverflow(page);
+      await page.setViewportSize({ width: 1200, height: 800 });
+    }
+    await screenshot(t, page, 'overview-after-reload');
+    await page.goto(`${base}/settings/api-keys`);
+    await page.getByRole('row', { name: /laptop/ }).waitFor();
 
     await page.getByRole('button', { name: 'Revoke laptop' }).click();
     await page.getByRole('button', { name: 'Revoke key' }).click();
@@ -288,6 +340,36 @@ describeBrowser('web app in a browser', (t) => {
     expect(await page.getByTestId('secret-value').count()).toBe(0);
     await card.getByText('Public (no secret; uses PKCE)').waitFor();
     expect(await page.getByRole('button', { name: 'Rotate the secret of Desktop widget' }).count()).toBe(0);
+  });
+
+  it('renders the API reference at /api/docs/ui: Markdown as formatted text under its CSP, on a phone too', async () => {
+    const { base } = s;
+    const page = await s.context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    try {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.goto(`${base}/api/docs/ui`);
+      // the script ran (its CSP hash matches): the operations are listed
+      await page.locator('#ops details').first().waitFor();
+      const intro = page.locator('#intro');
+      expect(await intro.locator('code').first().textContent()).toBe('/api/v1');
+      expect(await intro.locator('a[href="/api/docs/ui"]').count()).toBe(1);
+      // no raw Markdown left
+      expect(await intro.textContent()).not.toMatch(/`|\]\(/);
+      expect(violations).toEqual([]);
+      const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      expect(width[0]).toBeLessThanOrEqual(width[1]!);
+      await screenshot(t, page, 'api-docs-ui');
+      // and the icon is ours
+      const icon = await page.request.get(`${base}/favicon.ico`);
+      expect(icon.status()).toBe(200);
+      expect(icon.headers()['content-type']).toBe('image/x-icon');
+    } finally {
+      await page.close();
+    }
   });
 
   it('lists an app authorized through the OAuth flow and revokes it', async () => {

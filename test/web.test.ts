@@ -31,6 +31,29 @@ describeEachDatabase('web app serving', (t) => {
     expect(head.body).toBe('');
   });
 
+  it('serves its own favicon, as an ICO at /favicon.ico and as SVG, built or not', async () => {
+    const ico = await t.app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(ico.statusCode).toBe(200);
+    expect(ico.headers['content-type']).toBe('image/x-icon');
+    const bytes = ico.rawPayload;
+    // ICONDIR: reserved 0, type 1 (icon), one 32×32 32-bit image right after the directory
+    expect([bytes.readUInt16LE(0), bytes.readUInt16LE(2), bytes.readUInt16LE(4), bytes[6], bytes[7], bytes.readUInt16LE(12)]).toEqual([0, 1, 1, 32, 32, 32]);
+    expect(bytes.readUInt32LE(18)).toBe(22);
+    expect(bytes.readUInt32LE(14)).toBe(bytes.length - 22);
+    // a picture, not an empty square: opaque pixels of at least two colours
+    const pixels = bytes.subarray(22 + 40, 22 + 40 + 32 * 32 * 4);
+    const opaque = new Set<string>();
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] === 255) opaque.add(pixels.subarray(i, i + 3).toString('hex'));
+    expect(opaque.size).toBeGreaterThanOrEqual(2);
+    const svg = await t.app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/image\/svg\+xml/);
+    expect(svg.body).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // the pages point at it
+    const index = (await t.app.inject({ method: 'GET', url: '/', headers: HTML })).body;
+    expect(index).toContain('href="/favicon.svg"');
+  });
+
   it('serves the hashed assets with a long immutable cache', async () => {
     const index = (await t.app.inject({ method: 'GET', url: '/', headers: HTML })).body;
     const assets = [...index.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);

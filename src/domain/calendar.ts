@@ -15,8 +15,35 @@ export function isValidTimezone(zone: string): boolean {
   return valid;
 }
 
-/** A local day as `YYYY-MM-DD`, or null when the value is not a date we understand. */
+/**
+ * The dates a request may name: from 2000-01-01 (nothing can be stored before it: heartbeats
+ * start there) to a year after today (calendars of this year and the next). Every range built from
+ * them is finite and short, so every loop over their days ends; dates at the end of JavaScript's
+ * range (+275760-09-13) never reach the database or an ISO formatter.
+ */
+export const EARLIEST_DATE = '2000-01-01';
+export const LATEST_DAYS_AHEAD = 366;
+
+/** The latest date a request may name, in the zone. */
+export function latestDate(zone: string, now: number = Date.now() / 1000): string {
+  return DateTime.fromSeconds(now, { zone }).plus({ days: LATEST_DAYS_AHEAD }).toISODate()!;
+}
+
+/** Whether a local date (YYYY-MM-DD) lies within [EARLIEST_DATE, latestDate]. */
+export function isDateInRange(date: string, zone: string, now: number = Date.now() / 1000): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= EARLIEST_DATE && date <= latestDate(zone, now);
+}
+
+/**
+ * A local day as `YYYY-MM-DD`, or null when the value is not a date we understand or lies outside
+ * [EARLIEST_DATE, latestDate].
+ */
 export function parseDateParam(value: string, zone: string, now: number = Date.now() / 1000): string | null {
+  const date = parseAnyDate(value, zone, now);
+  return date !== null && isDateInRange(date, zone, now) ? date : null;
+}
+
+function parseAnyDate(value: string, zone: string, now: number): string | null {
   const v = value.trim().toLowerCase();
   const today = DateTime.fromSeconds(now, { zone });
   if (v === 'today') return today.toISODate();

@@ -126,6 +126,7 @@ export class DayCursor {
   at(t: number): { date: string; start: number; end: number } {
     if (t < this.dayStart || t >= this.dayEnd) {
       const d = DateTime.fromSeconds(t, { zone: this.zone }).startOf('day');
+      if (!d.isValid) throw new RangeError(`no local day for the instant ${t} in ${this.zone}`);
       this.dayStart = d.toSeconds();
       this.dayEnd = d.plus({ days: 1 }).startOf('day').toSeconds();
       this.date = d.toISODate()!;
@@ -134,13 +135,22 @@ export class DayCursor {
   }
 }
 
-/** Calls `emit(date, seconds)` for each local-day piece of [from, from + length). */
+/** No local day is shorter than this (DST days are 23 hours; a zone that skips a whole day skips it outright). */
+const SHORTEST_DAY_SECONDS = 12 * 3600;
+
+/**
+ * Calls `emit(date, seconds)` for each local-day piece of [from, from + length). Bounded by
+ * construction: at most one piece per local day the span can touch, computed before the loop.
+ */
 export function splitByDay(cursor: DayCursor, from: number, length: number, emit: (date: string, seconds: number) => void): void {
-  let t = from;
+  if (!Number.isFinite(from) || !Number.isFinite(length)) throw new RangeError(`cannot split a non-finite span (${from}, ${length}) into days`);
   const stop = from + length;
-  while (t < stop) {
+  const maxPieces = Math.ceil(length / SHORTEST_DAY_SECONDS) + 2;
+  let t = from;
+  for (let piece = 0; piece < maxPieces && t < stop; piece++) {
     const day = cursor.at(t);
     const pieceEnd = Math.min(stop, day.end);
+    if (!(pieceEnd > t)) break;
     emit(day.date, pieceEnd - t);
     t = pieceEnd;
   }
@@ -241,14 +251,20 @@ export function sumDays(days: Iterable<DayTotals>): DayTotals {
   return out;
 }
 
-/** Every local date from `first` to `last` inclusive (YYYY-MM-DD), in order. */
+/**
+ * Most dates one list may hold: every date a request may name (2000-01-01 to a year ahead) fits,
+ * with room to spare; longer lists are a programming error, never a long loop.
+ */
+export const MAX_DATES = 20_000;
+
+/** Every local date from `first` to `last` inclusive (YYYY-MM-DD), in order; a count fixed before the loop. */
 export function datesBetween(first: string, last: string): string[] {
-  const out: string[] = [];
-  let d = DateTime.fromISO(first, { zone: 'UTC' });
+  const start = DateTime.fromISO(first, { zone: 'UTC' });
   const stop = DateTime.fromISO(last, { zone: 'UTC' });
-  while (d <= stop) {
-    out.push(d.toISODate()!);
-    d = d.plus({ days: 1 });
-  }
+  if (!start.isValid || !stop.isValid) throw new RangeError(`not a date range: ${first}..${last}`);
+  const count = Math.round(stop.diff(start, 'days').days) + 1;
+  if (count > MAX_DATES) throw new RangeError(`${first}..${last} holds more than ${MAX_DATES} dates`);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(start.plus({ days: i }).toISODate()!);
   return out;
 }

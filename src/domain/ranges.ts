@@ -3,6 +3,7 @@
  * Weeks start on Monday (ISO).
  */
 import { DateTime } from 'luxon';
+import { EARLIEST_DATE } from './calendar.js';
 
 export const SUMMARY_RANGES = ['Today', 'Yesterday', 'Last 7 Days', 'Last 7 Days from Yesterday', 'Last 14 Days', 'Last 30 Days', 'This Week', 'Last Week', 'This Month', 'Last Month'] as const;
 export const STATS_RANGES = ['last_7_days', 'last_30_days', 'last_6_months', 'last_year', 'all_time'] as const;
@@ -75,20 +76,23 @@ export function statsRange(range: string, zone: string, now: number, allTimeFirs
       return last(today.minus({ months: 6 }), 'last 6 months');
     case 'last_year':
       return last(today.minus({ years: 1 }), 'last year');
-    case 'all_time':
-      return { range: r, human: 'all time', first: allTimeFirst < d(today) ? allTimeFirst : d(today), last: d(today), isIncludingToday: true };
+    case 'all_time': {
+      // never before EARLIEST_DATE, never after today: a bounded range whatever the account holds
+      const first = allTimeFirst < EARLIEST_DATE ? EARLIEST_DATE : allTimeFirst < d(today) ? allTimeFirst : d(today);
+      return { range: r, human: 'all time', first, last: d(today), isIncludingToday: true };
+    }
   }
   const year = /^(\d{4})$/.exec(r);
   if (year) {
     const start = DateTime.fromObject({ year: Number(year[1]), month: 1, day: 1 }, { zone });
-    if (!start.isValid || start > today) return null;
+    if (!start.isValid || start > today || d(start) < EARLIEST_DATE) return null;
     const end = DateTime.min(start.endOf('year').startOf('day'), today);
     return { range: r, human: year[1]!, first: d(start), last: d(end), isIncludingToday: end.hasSame(today, 'day') };
   }
   const month = /^(\d{4})-(\d{2})$/.exec(r);
   if (month) {
     const start = DateTime.fromObject({ year: Number(month[1]), month: Number(month[2]), day: 1 }, { zone });
-    if (!start.isValid || start > today) return null;
+    if (!start.isValid || start > today || d(start) < EARLIEST_DATE) return null;
     const end = DateTime.min(start.endOf('month').startOf('day'), today);
     return { range: r, human: start.toFormat('MMMM yyyy'), first: d(start), last: d(end), isIncludingToday: end.hasSame(today, 'day') };
   }
@@ -115,6 +119,10 @@ export function rangeBounds(first: string, last: string, zone: string): { start:
   };
 }
 
+/** Days from `first` to `last` inclusive (0 when last is before first); throws on a non-date. */
 export function daysBetweenInclusive(first: string, last: string): number {
-  return Math.round(DateTime.fromISO(last, { zone: 'UTC' }).diff(DateTime.fromISO(first, { zone: 'UTC' }), 'days').days) + 1;
+  const a = DateTime.fromISO(first, { zone: 'UTC' });
+  const b = DateTime.fromISO(last, { zone: 'UTC' });
+  if (!a.isValid || !b.isValid) throw new RangeError(`not a date range: ${first}..${last}`);
+  return Math.max(0, Math.round(b.diff(a, 'days').days) + 1);
 }

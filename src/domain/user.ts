@@ -1,5 +1,7 @@
 /** How a user is shown: the `GET /users/:user` resource, in full for its owner, public fields for others. Pure. */
 import type { UserRow } from '../storage/users.js';
+import { isValidTimezone } from './calendar.js';
+import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from './duration.js';
 import { isoOrNull } from './time.js';
 
 export function displayName(user: Pick<UserRow, 'full_name' | 'username'>): string {
@@ -24,9 +26,20 @@ export function cityOf(user: UserRow): { country_code: string | null; name: stri
 
 export const DEFAULT_TIMEZONE = 'UTC';
 
-/** The zone used for a user's days: their choice, else UTC. */
+/** The zone used for a user's days: their choice, else UTC (also for a stored name no longer valid). */
 export function effectiveTimezone(user: Pick<UserRow, 'timezone'>): string {
-  return user.timezone ?? DEFAULT_TIMEZONE;
+  return user.timezone && isValidTimezone(user.timezone) ? user.timezone : DEFAULT_TIMEZONE;
+}
+
+/**
+ * The user's keystroke timeout in minutes, always a whole number from 1 to 240: a row written
+ * before input was checked may hold anything (Infinity, NaN, 0, 1e9), and every loop over time
+ * relies on a finite timeout. Non-numbers fall back to the default, the rest is clamped.
+ */
+export function keystrokeTimeoutMinutes(user: Pick<UserRow, 'keystroke_timeout'>): number {
+  const n = Number(user.keystroke_timeout);
+  if (!Number.isFinite(n)) return DEFAULT_TIMEOUT_MINUTES;
+  return Math.min(MAX_TIMEOUT_MINUTES, Math.max(MIN_TIMEOUT_MINUTES, Math.round(n)));
 }
 
 /**
@@ -70,7 +83,7 @@ export function userResource(user: UserRow, view: { isOwner: boolean; withPrivat
     // Metronome has no subscription plans (see README, "Fields that are null").
     plan: null,
     timezone: effectiveTimezone(user),
-    timeout: user.keystroke_timeout,
+    timeout: keystrokeTimeoutMinutes(user),
     writes_only: !!user.writes_only,
     profile_range: user.profile_range,
     last_heartbeat_at: isoOrNull(user.last_heartbeat_at),

@@ -10,7 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import { isApiKeyFormat } from '../domain/api-key.js';
 import type { Storage } from '../storage/db.js';
-import { findUserByApiKey } from '../storage/api-keys.js';
+import { findUserByApiKey, touchApiKey } from '../storage/api-keys.js';
 import { findUserByHandle, type UserRow } from '../storage/users.js';
 import { HttpError } from './errors.js';
 
@@ -134,6 +134,32 @@ async function apiKeyAuth(storage: Storage, key: string): Promise<Auth | null> {
   return auth;
 }
 
+/**
+ * `api_keys.last_used_at`, written at most once a minute per key and never awaited by the request
+ * (heartbeats must not wait on it): per database, when this instance last recorded each key.
+ */
+const KEY_USE_INTERVAL_MS = 60_000;
+const keyUses = new WeakMap<Storage, Map<number, number>>();
+const pendingKeyUses = new Set<Promise<unknown>>();
+
+function noteKeyUse(storage: Storage, keyId: number, request: FastifyRequest): void {
+  let seen = keyUses.get(storage);
+  if (!seen) keyUses.set(storage, (seen = new Map()));
+  const now = Date.now();
+  if (now - (seen.get(keyId) ?? -Infinity) < KEY_USE_INTERVAL_MS) return;
+  if (seen.size >= 100_000) seen.clear();
+  seen.set(keyId, now);
+  const p = touchApiKey(storage.db, keyId, now / 1000, KEY_USE_INTERVAL_MS / 1000)
+    .catch((err: unknown) => request.log.warn({ err }, 'could not record the API key use'))
+    .finally(() => pendingKeyUses.delete(p));
+  pendingKeyUses.add(p);
+}
+
+/** Resolves once the last-used writes started so far are done (tests, shutdown). */
+export async function settleKeyUses(): Promise<void> {
+  await Promise.all([...pendingKeyUses]);
+}
+
 const AUTH = Symbol('metronome.auth');
 type WithAuth = FastifyRequest & { [AUTH]?: Promise<Auth | null> };
 
@@ -148,7 +174,10 @@ async function resolve(storage: Storage, request: FastifyRequest): Promise<Auth 
   }
   if (credential.source !== 'token_param' && isApiKeyFormat(credential.value)) {
     const auth = await apiKeyAuth(storage, credential.value);
-    if (auth) return auth;
+    if (auth) {
+      noteKeyUse(storage, auth.credentialId!, request);
+      return auth;
+    }
   }
   for (const r of credentialResolvers) {
     const auth = await r(storage, credential, request);

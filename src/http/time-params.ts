@@ -3,11 +3,11 @@
  * branches) and who may see which parts of the answer (owner, OAuth sub-scopes, public profile).
  */
 import { Type } from '@sinclair/typebox';
-import { isValidTimezone } from '../domain/calendar.js';
+import { EARLIEST_DATE, isValidTimezone, latestDate, parseDateParam } from '../domain/calendar.js';
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import { EVERYTHING, type Visibility } from '../domain/summary.js';
-import { effectiveTimezone } from '../domain/user.js';
+import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
 import type { Settings } from '../services/rollups.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
@@ -36,7 +36,7 @@ function parseBool(raw: string | undefined, field: string): boolean | undefined 
 
 /** The settings a request computes with: its parameters, else the user's (public views: timeout 15). */
 export function requestSettings(user: UserRow, q: { timeout?: string; writes_only?: string; timezone?: string }, isPublic: boolean): Settings {
-  let timeoutMinutes = isPublic ? DEFAULT_TIMEOUT_MINUTES : user.keystroke_timeout;
+  let timeoutMinutes = isPublic ? DEFAULT_TIMEOUT_MINUTES : keystrokeTimeoutMinutes(user);
   if (q.timeout !== undefined && q.timeout !== '' && !isPublic) {
     const n = Number(q.timeout);
     if (!Number.isInteger(n) || n < MIN_TIMEOUT_MINUTES || n > MAX_TIMEOUT_MINUTES) {
@@ -48,6 +48,13 @@ export function requestSettings(user: UserRow, q: { timeout?: string; writes_onl
   const zone = q.timezone && q.timezone !== '' ? q.timezone : effectiveTimezone(user);
   if (!isValidTimezone(zone)) throw new HttpError(400, `Unknown time zone "${zone}": use an IANA name such as Europe/Berlin.`, 'timezone');
   return { zone, timeoutSeconds: timeoutMinutes * 60, writesOnly };
+}
+
+/** A date parameter as a local date, or a 400 naming `field` (unknown format, or outside the dates a request may name). */
+export function requireDate(value: string, zone: string, field: string, now: number = Date.now() / 1000): string {
+  const date = parseDateParam(value, zone, now);
+  if (!date) throw new HttpError(400, `Must be a date (YYYY-MM-DD, an ISO 8601 datetime, today or yesterday) from ${EARLIEST_DATE} to ${latestDate(zone, now)}.`, field);
+  return date;
 }
 
 /** A filter for `project` and `branches`; undefined when neither is given. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FAVICON_ICO, FAVICON_SVG } from './favicon.js';
 
 /** web/dist seen from src/http/ and from dist/http/ alike. */
 export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
@@ -117,6 +118,14 @@ export async function registerWeb(app: FastifyInstance, options: WebOptions = {}
     return pageHeaders(reply).sendFile('index.html', { cacheControl: false });
   };
 
+  // our own icon, built or not (browsers ask for /favicon.ico by themselves)
+  const DAY = 24 * 60 * 60;
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', `public, max-age=${DAY}`).header('x-content-type-options', 'nosniff').type('image/x-icon').send(FAVICON_ICO),
+  );
+  app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', `public, max-age=${DAY}`).header('x-content-type-options', 'nosniff').type('image/svg+xml').send(FAVICON_SVG),
+  );
   app.get('/', { schema: { hide: true } }, handler);
   app.get('/*', { schema: { hide: true } }, handler);
 }

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { LOGIN_WINDOW_SECONDS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_LOGIN, stricter, throttle } from '../domain/throttle.js';
+import { LOGIN_WINDOW_SECONDS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_LOGIN } from '../domain/throttle.js';
 import { verifyPassword, PASSWORD_MAX_LENGTH } from '../domain/password.js';
 import { userResource } from '../domain/user.js';
 import { optionalAuth } from '../http/auth.js';
@@ -12,7 +12,7 @@ import { HttpError } from '../http/errors.js';
 import { csrfTokenFor, endSession, startSession, verifyCsrf } from '../http/session.js';
 import { createAccount } from '../services/accounts.js';
 import type { Storage } from '../storage/db.js';
-import { clearLoginFailures, loginFailuresSince, recordLoginFailure } from '../storage/sessions.js';
+import { clearLoginFailures, releaseLoginAttempt, reserveLoginAttempt } from '../storage/sessions.js';
 import { findUserByEmail, findUserByUsername, type UserRow } from '../storage/users.js';
 import type { RouteFamily } from './types.js';
 
@@ -30,8 +30,13 @@ async function findByLogin(storage: Storage, login: string): Promise<UserRow | u
   return login.includes('@') ? findUserByEmail(storage.db, login) : findUserByUsername(storage.db, login);
 }
 
-function throttleKeys(request: FastifyRequest, login: string): { loginKey: string; ipKey: string } {
-  return { loginKey: `user:${login.toLowerCase()}`, ipKey: `ip:${request.ip}` };
+/**
+ * What failed logins are counted under: the account whatever name it was given by (username or
+ * e-mail), an unknown name by its lowercased self, and the client address (request.ip: see
+ * TRUST_PROXY for which X-Forwarded-For hop is believed).
+ */
+function throttleKeys(request: FastifyRequest, login: string, user: UserRow | undefined): { accountKey: string; ipKey: string } {
+  return { accountKey: user ? `account:${user.id}` : `name:${login.toLowerCase()}`, ipKey: `ip:${request.ip}` };
 }
 
 export const accountRoutes: RouteFamily = async (app, { storage, config }) => {
@@ -95,23 +100,27 @@ export const accountRoutes: RouteFamily = async (app, { storage, config }) => {
       verifyCsrf(request);
       const login = request.body.login.trim();
       const now = Date.now() / 1000;
-      const { loginKey, ipKey } = throttleKeys(request, login);
-      const failures = await loginFailuresSince(storage.db, [loginKey, ipKey], now - LOGIN_WINDOW_SECONDS);
-      const decision = stricter(
-        throttle(failures.get(loginKey)!, MAX_FAILURES_PER_LOGIN, now),
-        throttle(failures.get(ipKey)!, MAX_FAILURES_PER_ADDRESS, now),
-      );
-      if (!decision.allowed) {
-        reply.header('retry-after', String(decision.retryAfter));
-        throw new HttpError(429, `Too many failed logins: try again in ${Math.ceil(decision.retryAfter / 60)} minute(s).`);
-      }
       const user = await findByLogin(storage, login);
-      const ok = await verifyPassword(request.body.password, user?.password_hash ?? DUMMY_HASH);
-      if (!user || !user.password_hash || !ok) {
-        await recordLoginFailure(storage.db, [loginKey, ipKey], now);
-        throw new HttpError(401, 'Wrong username, email or password.');
+      const { accountKey, ipKey } = throttleKeys(request, login, user);
+      // the attempt counts (as a failure) before the password is checked: concurrent attempts
+      // cannot all pass the limit; a right password releases it
+      const reservation = await reserveLoginAttempt(
+        storage.db,
+        [
+          { key: accountKey, limit: MAX_FAILURES_PER_LOGIN },
+          { key: ipKey, limit: MAX_FAILURES_PER_ADDRESS },
+        ],
+        now,
+        LOGIN_WINDOW_SECONDS,
+      );
+      if (!reservation.allowed) {
+        reply.header('retry-after', String(reservation.retryAfter));
+        throw new HttpError(429, `Too many failed logins: try again in ${Math.ceil(reservation.retryAfter / 60)} minute(s).`);
       }
-      await clearLoginFailures(storage.db, loginKey);
+      const ok = await verifyPassword(request.body.password, user?.password_hash ?? DUMMY_HASH);
+      if (!user || !user.password_hash || !ok) throw new HttpError(401, 'Wrong username, email or password.');
+      await releaseLoginAttempt(storage.db, reservation.ids);
+      await clearLoginFailures(storage.db, accountKey);
       const csrf = await startSession(storage, config, request, reply, user);
       return { data: { user: ownResource(user), csrf_token: csrf } };
     },

@@ -1,10 +1,10 @@
 /** GET /users/:user/durations: a day's heartbeats joined into durations, sliced by a key. */
 import { Type } from '@sinclair/typebox';
-import { dayRange, isoUtc, parseDateParam } from '../domain/calendar.js';
+import { dayRange, isoUtc } from '../domain/calendar.js';
 import { durations, SLICE_BY, type Duration, type SliceBy } from '../domain/duration.js';
 import { HttpError } from '../http/errors.js';
 import { DateParam, UserParams } from '../http/schemas.js';
-import { FilterQuerystring, heartbeatFilter, requestSettings, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
+import { FilterQuerystring, heartbeatFilter, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
 import { loadActivity } from '../storage/heartbeats.js';
 import type { RouteFamily } from './types.js';
 
@@ -48,8 +48,7 @@ export const durationRoutes: RouteFamily = async (app, { storage }) => {
       const { target } = await resolveTimeTarget(storage, request, { scope: 'read_heartbeats', family: 'summaries' });
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
-      const date = parseDateParam(q.date, settings.zone);
-      if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD, an ISO 8601 datetime, today or yesterday.', 'date');
+      const date = requireDate(q.date, settings.zone, 'date');
       const by = (q.slice_by && q.slice_by !== '' ? q.slice_by : 'entity') as SliceBy;
       if (!SLICE_BY.includes(by)) throw new HttpError(400, `Must be one of ${SLICE_BY.join(', ')}.`, 'slice_by');
       const { start, end } = dayRange(date, settings.zone);

@@ -212,7 +212,8 @@ function formFields(p: AuthorizeParams, r: AuthorizeRequest): Record<string, str
   return {
     client_id: p.client_id,
     response_type: r.responseType,
-    redirect_uri: r.redirectUri,
+    // as the app sent it: whether it sent one decides whether the token request must repeat it
+    redirect_uri: p.redirect_uri || undefined,
     scope: r.scopes.join(' '),
     state: r.state,
     force_approve: r.forceApprove ? 'true' : undefined,
@@ -224,6 +225,19 @@ function formFields(p: AuthorizeParams, r: AuthorizeRequest): Record<string, str
 function authorizeUrl(p: AuthorizeParams): string {
   const pairs = Object.entries(p).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
   return `/oauth/authorize?${new URLSearchParams(pairs).toString()}`;
+}
+
+/**
+ * Headers of the server-rendered pages (consent, errors): no framing (clickjacking of the Approve
+ * button), no sniffing, no Referer (the URL carries state and code challenges), no caching.
+ */
+function pageHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
 }
 
 function loginRedirect(reply: FastifyReply, next: string) {
@@ -245,17 +259,23 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       return sendOauth(request, reply, 500, { error: 'server_error', error_description: 'Internal server error' });
     }
     if (err instanceof HttpError && wantsHtml(request)) {
-      return reply.code(err.statusCode).type('text/html; charset=utf-8').send(errorPage('Request refused', err.message));
+      return pageHeaders(reply).code(err.statusCode).type('text/html; charset=utf-8').send(errorPage('Request refused', err.message));
     }
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.message, err.field));
     throw err;
   });
 
-  /** 400 before the redirect URI is trusted: JSON for API clients, a page for browsers. */
-  function fatal(request: FastifyRequest, reply: FastifyReply, message: string) {
+  /**
+   * 400 for an authorize request that is not valid: JSON for API clients, a page for browsers.
+   * Never a redirect to the app's redirect URI: anyone can register an app with any redirect URI,
+   * so sending the browser there before the user saw anything would make this server an open
+   * redirector (RFC 9700 §4.11.2). The only error sent back to the app is access_denied, after
+   * the user chose to deny.
+   */
+  function fatal(request: FastifyRequest, reply: FastifyReply, message: string, error = 'invalid_request') {
     reply.code(400).header('cache-control', 'no-store');
-    if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(errorPage('This authorization request is not valid', message));
-    return reply.send({ error: 'invalid_request', error_description: message });
+    if (wantsHtml(request)) return pageHeaders(reply).type('text/html; charset=utf-8').send(errorPage('This authorization request is not valid', message));
+    return reply.send({ error, error_description: message });
   }
 
   /** Validates an authorize request; sends the error answer itself and returns null on failure. */
@@ -267,19 +287,28 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       return null;
     }
     if (checked.kind === 'redirect_error') {
-      await reply.code(302).redirect(redirectWith(checked.redirectUri, { error: checked.error, error_description: checked.description, state: checked.state }, checked.where));
+      await fatal(request, reply, checked.description, checked.error);
       return null;
     }
     return { oauthApp: oauthApp!, req: checked.request };
   }
 
   /** Issues what the app asked for (a code, or a token for the token flow) and sends the browser back. */
-  async function complete(reply: FastifyReply, oauthApp: OauthAppRow, user: UserRow, r: AuthorizeRequest) {
+  async function complete(reply: FastifyReply, oauthApp: OauthAppRow, user: UserRow, r: AuthorizeRequest, redirectUriGiven: boolean) {
     const now = Date.now() / 1000;
     if (r.responseType === 'code') {
       const code = await createAuthorizationCode(
         storage.db,
-        { appId: oauthApp.id, userId: user.id, redirectUri: r.redirectUri, scopes: r.scopes, codeChallenge: r.codeChallenge, codeChallengeMethod: r.codeChallengeMethod, ttl: CODE_TTL_S },
+        {
+          appId: oauthApp.id,
+          userId: user.id,
+          redirectUri: r.redirectUri,
+          redirectUriRequired: redirectUriGiven,
+          scopes: r.scopes,
+          codeChallenge: r.codeChallenge,
+          codeChallengeMethod: r.codeChallengeMethod,
+          ttl: CODE_TTL_S,
+        },
         now,
       );
       return reply.code(302).header('cache-control', 'no-store').redirect(redirectWith(r.redirectUri, { code, state: r.state }, 'query'));
@@ -319,7 +348,7 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       if (!auth) return loginRedirect(reply, request.url);
       const grant = await findGrant(storage.db, ok.oauthApp.id, auth.user.id);
       if (grant && !ok.req.forceApprove && scopesCover(loadScopes(grant.scopes), ok.req.scopes)) {
-        return complete(reply, ok.oauthApp, auth.user, ok.req);
+        return complete(reply, ok.oauthApp, auth.user, ok.req, !!p.redirect_uri);
       }
       const owner = await findUserById(storage.db, ok.oauthApp.user_id);
       const html = consentPage({
@@ -331,12 +360,7 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
         csrfToken: csrfTokenFor(request, reply, config),
         fields: formFields(p, ok.req),
       });
-      return reply
-        .header('cache-control', 'no-store')
-        .header('x-frame-options', 'DENY')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-        .type('text/html; charset=utf-8')
-        .send(html);
+      return pageHeaders(reply).type('text/html; charset=utf-8').send(html);
     },
   );
 
@@ -365,7 +389,7 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       }
       const grant = await findGrant(storage.db, ok.oauthApp.id, auth.user.id);
       await saveGrant(storage.db, ok.oauthApp.id, auth.user.id, sortScopes([...(grant ? loadScopes(grant.scopes) : []), ...ok.req.scopes]));
-      return complete(reply, ok.oauthApp, auth.user, ok.req);
+      return complete(reply, ok.oauthApp, auth.user, ok.req, !!params.redirect_uri);
     },
   );
 
@@ -402,10 +426,9 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
           throw invalidGrant('the authorization code was already used: the tokens issued from it are revoked');
         }
         if (code.expires_at <= now) throw invalidGrant('the authorization code expired');
-        const registered = appRedirectUris(oauthApp);
-        if (body.redirect_uri ? body.redirect_uri !== code.redirect_uri : !(registered.length === 1 && registered[0] === code.redirect_uri)) {
-          throw invalidGrant('redirect_uri must be the one of the authorize step');
-        }
+        // RFC 6749 §4.1.3: required, and identical, when the authorize request carried one
+        if (code.redirect_uri_required && !body.redirect_uri) throw invalidGrant('redirect_uri is missing: the authorize request carried one, so it must be repeated');
+        if (body.redirect_uri && body.redirect_uri !== code.redirect_uri) throw invalidGrant('redirect_uri must be the one of the authorize step');
         if (code.code_challenge) {
           if (!body.code_verifier) throw invalidGrant('code_verifier is missing (PKCE)');
           if (!verifyPkce(body.code_verifier, code.code_challenge, code.code_challenge_method ?? 'plain')) throw invalidGrant('code_verifier does not match the code_challenge');

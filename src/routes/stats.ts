@@ -5,10 +5,10 @@
  */
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
-import { isoUtc } from '../domain/calendar.js';
+import { EARLIEST_DATE, isoUtc } from '../domain/calendar.js';
 import { datesBetween } from '../domain/duration.js';
 import { decimal, digital, humanText, round2 } from '../domain/format.js';
-import { dayText, rangeBounds, statsRange, STATS_RANGES, type StatsRange } from '../domain/ranges.js';
+import { dayText, daysBetweenInclusive, rangeBounds, statsRange, STATS_RANGES, type StatsRange } from '../domain/ranges.js';
 import { statsNumbers } from '../domain/summary.js';
 import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
@@ -23,7 +23,9 @@ import type { RouteFamily } from './types.js';
 export async function allTimeFirst(ctx: AppContext, user: UserRow, zone: string): Promise<string> {
   const span = await activitySpan(ctx.storage.db, user.id);
   const first = Math.min(user.created_at, span?.first ?? Infinity);
-  return DateTime.fromSeconds(first, { zone }).toISODate()!;
+  const date = Number.isFinite(first) ? DateTime.fromSeconds(first, { zone }).toISODate() : null;
+  // a bounded range whatever the rows hold: never before EARLIEST_DATE
+  return date && date > EARLIEST_DATE ? date : EARLIEST_DATE;
 }
 
 export const statsRoutes: RouteFamily = async (app, ctx) => {
@@ -34,7 +36,9 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
     const user = target.user;
     const settings = requestSettings(user, request.query, !target.isOwner);
     const now = Date.now() / 1000;
-    const name = request.params.range ?? user.profile_range;
+    // a stored profile_range that no longer names a range reads as the default one
+    const stored = user.profile_range && (STATS_RANGES as readonly string[]).includes(user.profile_range) ? user.profile_range : 'last_7_days';
+    const name = request.params.range ?? stored;
     const range: StatsRange | null = statsRange(name, settings.zone, now, await allTimeFirst(ctx, user, settings.zone));
     if (!range) throw new HttpError(400, `Unknown range "${name}": use ${STATS_RANGES.join(', ')}, YYYY or YYYY-MM.`, 'range');
     const answer = await services.time.rangeSums({ user, settings, first: range.first, last: range.last });
@@ -121,7 +125,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
       // a project's time is its share of the full stream: the rollups' projects dimension
       const answer = await services.time.rangeSums({ user, settings, first, last: today });
       const total = project ? answer.value.sum.dims.projects.get(project) ?? 0 : answer.value.sum.total;
-      const days = datesBetween(first, today).length;
+      const days = daysBetweenInclusive(first, today);
       const bounds = rangeBounds(first, today, settings.zone);
       return reply.code(answer.upToDate ? 200 : 202).send({
         data: {

@@ -1,15 +1,15 @@
 /** GET /users/:user/summaries: per-day summaries of a date range, and the status bar (today). */
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
-import { isoUtc, parseDateParam } from '../domain/calendar.js';
+import { isoUtc } from '../domain/calendar.js';
 import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS, sumDays, type DayTotals } from '../domain/duration.js';
 import { cumulativeTotal, dailyAverage, summaryDay } from '../domain/summary.js';
 import { OTHER_LANGUAGE } from '../domain/duration.js';
-import { rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
+import { daysBetweenInclusive, rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
 import { resolveTargetUser } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { FilterQuerystring, heartbeatFilter, machineIdsOf, readScopes, requestSettings, resolveTimeTarget, TimeQuerystring, visibilityFor } from '../http/time-params.js';
+import { FilterQuerystring, heartbeatFilter, machineIdsOf, readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring, visibilityFor } from '../http/time-params.js';
 import type { Visibility } from '../domain/summary.js';
 import type { RouteFamily } from './types.js';
 
@@ -60,14 +60,13 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       } else {
         if (!q.start) throw new HttpError(400, 'This field is required (or give range).', 'start');
         if (!q.end) throw new HttpError(400, 'This field is required (or give range).', 'end');
-        first = parseDateParam(q.start, settings.zone, now);
-        if (!first) throw new HttpError(400, 'Must be a date as YYYY-MM-DD.', 'start');
-        last = parseDateParam(q.end, settings.zone, now);
-        if (!last) throw new HttpError(400, 'Must be a date as YYYY-MM-DD.', 'end');
+        first = requireDate(q.start, settings.zone, 'start', now);
+        last = requireDate(q.end, settings.zone, 'end', now);
         if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');
       }
+      // the span is checked before any list of its days is built
+      if (daysBetweenInclusive(first, last) > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'end');
       const dates = datesBetween(first, last);
-      if (dates.length > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'end');
 
       const include = heartbeatFilter(q);
       const withProjectDetail = !!(q.project && q.project !== '');

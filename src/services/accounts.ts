@@ -40,3 +40,27 @@ export async function createAccount(storage: Storage, input: NewAccount): Promis
     return { user, apiKey: key };
   });
 }
+
+/**
+ * Sets (or replaces) a user's password: the way an administrator gives a user made with
+ * `metronome user create` (no password) access to the web app. Ends the user's browser sessions.
+ */
+export async function setPassword(storage: Storage, login: string, password: string): Promise<UserRow> {
+  const name = login.trim();
+  const user = name.includes('@') ? await findUserByEmail(storage.db, name) : await findUserByUsername(storage.db, name);
+  if (!user) throw new HttpError(404, `no user named "${name}"`, 'username');
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    throw new HttpError(400, `Must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`, 'password');
+  }
+  const passwordHash = await hashPassword(password);
+  return storage.db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, modified_at: Date.now() / 1000 })
+      .where('id', '=', user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    return updated;
+  });
+}

@@ -13,7 +13,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
 import { dailyTotals, DayCursor, ROLLUP_DIMENSIONS } from '../domain/duration.js';
-import { effectiveTimezone } from '../domain/user.js';
+import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
 import {
@@ -39,7 +39,7 @@ export interface Settings {
 }
 
 export function userSettings(user: UserRow): Settings {
-  return { zone: effectiveTimezone(user), timeoutSeconds: user.keystroke_timeout * 60, writesOnly: !!user.writes_only };
+  return { zone: effectiveTimezone(user), timeoutSeconds: keystrokeTimeoutMinutes(user) * 60, writesOnly: !!user.writes_only };
 }
 
 function matches(state: RollupState | undefined, s: Settings): boolean {

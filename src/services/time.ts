@@ -3,7 +3,7 @@
  * own zone, timeout and writes_only, no per-request filter — and from raw heartbeats otherwise.
  */
 import { DateTime } from 'luxon';
-import { dailyTotals, emptyDay, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
+import { dailyTotals, emptyDay, MAX_DATES, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import { rangeBounds, daysBetweenInclusive } from '../domain/ranges.js';
 import type { Storage } from '../storage/db.js';
@@ -32,11 +32,16 @@ export interface Answer<T> {
 /** Days per slice of a computation from raw heartbeats. */
 const RAW_SLICE_DAYS = 31;
 
-/** [first, last] cut into consecutive date ranges of at most `size` days. */
+/** [first, last] cut into consecutive date ranges of at most `size` days; the slice count is fixed before the loop. */
 function daySlices(first: string, last: string, size: number): [string, string][] {
   const out: [string, string][] = [];
+  const start = DateTime.fromISO(first, { zone: 'UTC' });
   const stop = DateTime.fromISO(last, { zone: 'UTC' });
-  for (let d = DateTime.fromISO(first, { zone: 'UTC' }); d <= stop; d = d.plus({ days: size })) {
+  const days = daysBetweenInclusive(first, last);
+  if (days > MAX_DATES) throw new RangeError(`${first}..${last} holds more than ${MAX_DATES} dates`);
+  const count = Math.ceil(days / size);
+  for (let i = 0; i < count; i++) {
+    const d = start.plus({ days: i * size });
     const end = d.plus({ days: size - 1 });
     out.push([d.toISODate()!, (end < stop ? end : stop).toISODate()!]);
   }

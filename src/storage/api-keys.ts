@@ -62,3 +62,17 @@ export async function findUserByApiKey(db: DB, key: string): Promise<{ user: Sel
   const { api_key_id, ...user } = row;
   return { user, keyId: api_key_id };
 }
+
+/**
+ * Records that a key was used: sets `last_used_at` unless it was set less than `minInterval`
+ * seconds ago (so several instances never write more than that either). True when it wrote.
+ */
+export async function touchApiKey(db: DB, keyId: number, now = Date.now() / 1000, minInterval = 60): Promise<boolean> {
+  const r = await db
+    .updateTable('api_keys')
+    .set({ last_used_at: now })
+    .where('id', '=', keyId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', now - minInterval)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -199,7 +199,17 @@ export async function revokeGrant(db: DB, userId: number, grantUuid: string, now
 
 export async function createAuthorizationCode(
   db: DB,
-  input: { appId: number; userId: number; redirectUri: string; scopes: readonly string[]; codeChallenge?: string | null; codeChallengeMethod?: string | null; ttl: number },
+  input: {
+    appId: number;
+    userId: number;
+    redirectUri: string;
+    /** Whether the authorize request carried redirect_uri (then the token request must repeat it); default true. */
+    redirectUriRequired?: boolean;
+    scopes: readonly string[];
+    codeChallenge?: string | null;
+    codeChallengeMethod?: string | null;
+    ttl: number;
+  },
   now = nowS(),
 ): Promise<string> {
   const code = generateAuthorizationCode();
@@ -210,6 +220,7 @@ export async function createAuthorizationCode(
       app_id: input.appId,
       user_id: input.userId,
       redirect_uri: input.redirectUri,
+      redirect_uri_required: input.redirectUriRequired === false ? 0 : 1,
       scopes: storeScopes(input.scopes),
       code_challenge: input.codeChallenge ?? null,
       code_challenge_method: input.codeChallenge ? (input.codeChallengeMethod ?? 'plain') : null,

@@ -178,6 +178,12 @@ export interface SessionsTable {
 }
 
 /** A failed login, for throttling: key is 'user:<lower login>' or 'ip:<address>'. */
+/** One row per throttled key: the lock a login attempt takes while it counts and records itself. */
+export interface LoginThrottleTable {
+  key: string;
+  touched_at: number;
+}
+
 export interface LoginFailuresTable {
   id: Generated<number>;
   key: string;
@@ -225,6 +231,8 @@ export interface OauthCodesTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** 1 when the authorize request carried redirect_uri: the token request must repeat it (RFC 6749 §4.1.3). */
+  redirect_uri_required: number;
 }
 
 export interface OauthTokensTable {
@@ -248,6 +256,7 @@ export interface OauthTokensTable {
 export interface Database {
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  login_throttle: LoginThrottleTable;
   oauth_apps: OauthAppsTable;
   oauth_grants: OauthGrantsTable;
   oauth_codes: OauthCodesTable;

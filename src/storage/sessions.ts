@@ -1,6 +1,7 @@
 /** Browser sessions (the cookie holds the id, the table its sha256) and failed logins for throttling. */
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { stricter, throttle, type ThrottleDecision } from '../domain/throttle.js';
 import type { DB } from './db.js';
 import type { SessionsTable } from './schema.js';
 import type { UserRow } from './users.js';
@@ -73,10 +74,56 @@ export async function loginFailuresSince(db: DB, keys: readonly string[], since:
   return out;
 }
 
+export type LoginReservation = { allowed: true; ids: number[] } | (ThrottleDecision & { allowed: false });
+
+/**
+ * Counts and records a login attempt as one atomic step, BEFORE its password is checked: each
+ * key's `login_throttle` row is upserted first (in sorted order), which on PostgreSQL holds a row
+ * lock until commit, so concurrent attempts on the same key queue here and each sees the ones
+ * before it (SQLite has a single writer). Over a limit: nothing is recorded and the decision says
+ * when to retry. Otherwise the attempt is recorded as a failure under every key, and the ids
+ * returned: release them with `releaseLoginAttempt` if the password turns out right.
+ */
+export async function reserveLoginAttempt(
+  db: DB,
+  limits: readonly { key: string; limit: number }[],
+  now: number,
+  window: number,
+): Promise<LoginReservation> {
+  const keys = [...new Set(limits.map((l) => l.key))].sort();
+  return db.transaction().execute(async (tx) => {
+    for (const key of keys) {
+      await tx
+        .insertInto('login_throttle')
+        .values({ key, touched_at: now })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ touched_at: now }))
+        .execute();
+    }
+    const failures = await loginFailuresSince(tx, keys, now - window);
+    const decision = limits
+      // an attempt that started a moment after this one may have been recorded first: it counts
+      .map((l) => throttle((failures.get(l.key) ?? []).map((t) => Math.min(t, now)), l.limit, now, window))
+      .reduce((a, b) => stricter(a, b), { allowed: true, retryAfter: 0 } as ThrottleDecision);
+    if (!decision.allowed) return { allowed: false, retryAfter: decision.retryAfter };
+    const rows = await tx
+      .insertInto('login_failures')
+      .values(keys.map((key) => ({ key, at: now })))
+      .returning('id')
+      .execute();
+    return { allowed: true, ids: rows.map((r) => r.id) };
+  });
+}
+
+/** Forgets a reserved attempt (its password was right). */
+export async function releaseLoginAttempt(db: DB, ids: readonly number[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('login_failures').where('id', 'in', ids).execute();
+}
+
 export async function clearLoginFailures(db: DB, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
 
 export async function pruneLoginFailures(db: DB, before: number): Promise<void> {
   await db.deleteFrom('login_failures').where('at', '<=', before).execute();
+  await db.deleteFrom('login_throttle').where('touched_at', '<=', before).execute();
 }

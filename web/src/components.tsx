@@ -102,10 +102,47 @@ export function SecretBox({ label, value, children }: { label: string; value: st
   );
 }
 
-/** The `~/.wakatime.cfg` for this server, with the key just created or a pointer to create one. */
-export function ConfigSnippet({ apiUrl, apiKey, baseUrl }: { apiUrl: string; apiKey: string | null; baseUrl: string }) {
+/**
+ * The `~/.wakatime.cfg` for this server. With the key created in this visit, the snippet carries it.
+ * Otherwise it says what is true: no key yet (create one), or keys exist but their secrets were
+ * shown only once, when created (paste the one you saved, or create one for this machine).
+ * `keys` is the user's active keys, null while they load.
+ */
+export function ConfigSnippet({
+  apiUrl,
+  apiKey,
+  baseUrl,
+  keys,
+}: {
+  apiUrl: string;
+  apiKey: string | null;
+  baseUrl: string;
+  keys: readonly { name: string; prefix: string }[] | null;
+}) {
   const id = useId();
-  const keyLine = apiKey ?? `<create an API key at ${baseUrl}/settings/api-keys and paste it here>`;
+  let keyLine: string;
+  let hint: ReactNode = null;
+  if (apiKey) {
+    keyLine = apiKey;
+  } else if (keys === null) {
+    keyLine = '<your API key>';
+  } else if (keys.length === 0) {
+    keyLine = `<create an API key at ${baseUrl}/settings/api-keys and paste it here>`;
+    hint = (
+      <>
+        No key yet? <Link to="/settings/api-keys">Create an API key</Link> and it will appear here.
+      </>
+    );
+  } else {
+    keyLine = keys.length === 1 ? `<paste your API key ${keys[0]!.prefix}>` : '<paste one of your API keys>';
+    const names = keys.map((k) => `${k.name} (${k.prefix})`).join(', ');
+    hint = (
+      <>
+        You have {keys.length === 1 ? 'an API key' : `${keys.length} API keys`}: {names}. A key is shown only once, when it is created, so
+        paste the one you saved, or <Link to="/settings/api-keys">create a new key</Link> for this machine.
+      </>
+    );
+  }
   const text = `[settings]\napi_url = ${apiUrl}\napi_key = ${keyLine}\n`;
   return (
     <section className="card" aria-labelledby={id}>
@@ -119,11 +156,11 @@ export function ConfigSnippet({ apiUrl, apiKey, baseUrl }: { apiUrl: string; api
       </pre>
       <div className="actions">
         <CopyButton text={text} label="Copy configuration" />
-        {apiKey ? null : (
-          <span className="hint">
-            No key yet? <Link to="/settings/api-keys">Create an API key</Link> and it will appear here.
+        {hint ? (
+          <span className="hint" data-testid="key-hint">
+            {hint}
           </span>
-        )}
+        ) : null}
       </div>
     </section>
   );

@@ -129,7 +129,7 @@ export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState
         )}
       </section>
 
-      <ConfigSnippet apiUrl={session.api_url} baseUrl={session.base_url} apiKey={newApiKey?.key ?? null} />
+      <ConfigSnippet apiUrl={session.api_url} baseUrl={session.base_url} apiKey={newApiKey?.key ?? null} keys={keys} />
 
       <LegacyPluginsHint apiUrl={session.api_url} apiKey={newApiKey?.key ?? null} />
     </Page>

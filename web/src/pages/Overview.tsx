@@ -1,4 +1,5 @@
 import type { AppState } from '../App.js';
+import { useList, type ApiKey } from '../api.js';
 import { ConfigSnippet, Page, TimeText } from '../components.js';
 import { Link } from '../router.js';
 
@@ -11,6 +12,8 @@ const RANGE_WORDS: Record<string, string> = {
 };
 
 export function OverviewPage({ session, user, newApiKey }: AppState) {
+  // what the config snippet can truthfully say: no key yet, or keys whose secrets were shown once
+  const { items: keys } = useList<ApiKey>('/api/v1/users/current/api_keys', 'Could not load your API keys.');
   const publicThings = [
     user.logged_time_public && 'coding time',
     user.languages_used_public && 'languages',
@@ -60,7 +63,7 @@ export function OverviewPage({ session, user, newApiKey }: AppState) {
           <Link to="/settings">Change settings</Link>
         </p>
       </section>
-      <ConfigSnippet apiUrl={session.api_url} baseUrl={session.base_url} apiKey={newApiKey?.key ?? null} />
+      <ConfigSnippet apiUrl={session.api_url} baseUrl={session.base_url} apiKey={newApiKey?.key ?? null} keys={keys} />
     </Page>
   );
 }
