@@ -38,7 +38,7 @@ export async function benchDatabase(dialect: Dialect, name: string): Promise<{ u
 }
 
 const LANGS = ['TypeScript', 'Python', 'Go', 'Rust', 'Markdown', 'JSON', 'SQL', 'Other'];
-const PROJECTS = ['metronome', 'website', 'infra', 'notes', 'api-gateway', 'mobile-app'];
+export const PROJECTS = ['metronome', 'website', 'infra', 'notes', 'api-gateway', 'mobile-app'];
 const BRANCHES = ['main', 'develop', 'feature/login', 'fix/timeouts'];
 const DEPS = [['react', 'react-dom'], ['fastify', 'kysely'], [], ['numpy'], ['tokio', 'serde']];
 

@@ -10,7 +10,9 @@ import { trustProxySetting, type Config } from './config.js';
 import type { Storage } from './storage/db.js';
 import { installErrorHandlers } from './http/errors.js';
 import { installInputGuard } from './http/input-guard.js';
-import { settleKeyUses } from './http/auth.js';
+import { authPlugin } from './http/auth.js';
+import { oauthTokenResolver } from './http/oauth-auth.js';
+import { sessionResolver } from './http/session.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createServices, type Services } from './services/index.js';
 import { routeFamilies } from './routes/index.js';
@@ -83,8 +85,14 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const ctx: AppContext = { config, storage, services };
   (app as unknown as App).ctx = ctx;
   app.addHook('onClose', async () => {
-    await settleKeyUses();
     await services.close();
+  });
+  // request.authenticate() / request.viewer, and each route's declared `config.auth`: before any route
+  await app.register(authPlugin, {
+    storage,
+    apiKeys: (key) => services.apiKeys.authenticate(key),
+    tokenResolvers: [oauthTokenResolver(services.oauth)],
+    ambientResolvers: [sessionResolver(storage)],
   });
 
   for (const family of routeFamilies) {

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { HttpError } from './http/errors.js';
+import { DomainError } from './domain/errors.js';
 import { createAccount, setPassword } from './services/accounts.js';
 import { openDatabase, type Storage } from './storage/db.js';
 import { migrateToLatest } from './storage/migrate.js';
@@ -173,9 +174,9 @@ if (isMain || viaBin) {
       if (code >= 0) process.exit(code);
     },
     (err: unknown) => {
-      const field = err instanceof HttpError && err.field ? `${err.field}: ` : '';
+      const field = (err instanceof HttpError || err instanceof DomainError) && err.field ? `${err.field}: ` : '';
       process.stderr.write(`metronome: ${field}${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(err instanceof HttpError && err.statusCode < 500 ? 2 : 1);
+      process.exit((err instanceof HttpError && err.statusCode < 500) || err instanceof DomainError ? 2 : 1);
     },
   );
 }

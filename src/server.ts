@@ -17,7 +17,6 @@ export async function startServer(config: Config): Promise<App> {
     if (closing) reply.header('connection', 'close');
   });
   await app.listen({ port: config.port, host: config.host });
-  app.ctx.services.rollups.start();
   app.log.info({ database: `${storage.dialect} ${storage.location}`, baseUrl: config.baseUrl }, 'Metronome is listening');
 
   const shutdown = async (signal: string) => {

@@ -9,26 +9,27 @@ describe('EventBus', () => {
     const errors: unknown[] = [];
     const bus = new EventBus({ error: (o: object) => void errors.push(o) });
     const seen: string[] = [];
-    bus.on('credentials.changed', ({ userId }) => void seen.push(`a${userId}`));
-    bus.on('credentials.changed', () => {
+    const ids = (p: { userIds: ReadonlySet<number> }) => [...p.userIds].join();
+    bus.on('heartbeats.committed', (p) => void seen.push(`a${ids(p)}`));
+    bus.on('heartbeats.committed', () => {
       throw new Error('boom');
     });
-    const off = bus.on('credentials.changed', async ({ userId }) => {
+    const off = bus.on('heartbeats.committed', async (p) => {
       await new Promise((r) => setTimeout(r, 10));
-      seen.push(`c${userId}`);
+      seen.push(`c${ids(p)}`);
     });
-    bus.on('credentials.changed', async () => {
+    bus.on('heartbeats.committed', async () => {
       throw new Error('async boom');
     });
-    const done = bus.emit('credentials.changed', { userId: 7 });
+    const done = bus.emit('heartbeats.committed', { userIds: new Set([7]) });
     expect(seen).toEqual(['a7']);
     await done;
     expect(seen).toEqual(['a7', 'c7']);
     expect(errors).toHaveLength(2);
     off();
-    await bus.emit('credentials.changed', { userId: 8 });
+    await bus.emit('heartbeats.committed', { userIds: new Set([8]) });
     expect(seen).toEqual(['a7', 'c7', 'a8']);
-    await bus.emit('heartbeats.committed', { userIds: new Set([1]) }); // no listener: fine
+    await new EventBus().emit('preferences.changed', {} as never); // no listener: fine
   });
 });
 

@@ -2,7 +2,8 @@
 import { expect, it } from 'vitest';
 import { CODE_KEPT_AFTER_EXPIRY_S, Housekeeping, TOKEN_KEPT_AFTER_END_S } from '../src/services/housekeeping.js';
 import { LOGIN_WINDOW_SECONDS } from '../src/domain/throttle.js';
-import { createAuthorizationCode, createOauthApp, issueTokens } from '../src/storage/oauth.js';
+import { createAuthorizationCode, createOauthApp } from '../src/storage/oauth.js';
+import { issueTokens } from '../src/services/oauth.js';
 import { insertSession, recordLoginFailure } from '../src/storage/sessions.js';
 import { describeEachDatabase } from './helpers/harness.js';
 

@@ -300,6 +300,33 @@ describe('the app runs its periodic jobs through the runner', () => {
           }
         }
       });
+
+      it('rollup upkeep keeps rollups current without any read', async () => {
+        const storage = storages[0]!;
+        const { user, apiKey } = await createAccount(storage, { username: uniqueName(), email: null, password: null, keyName: 'k' });
+        const t0 = Math.floor(Date.now() / 1000) - 3 * 86400;
+        const res = await apps[apps.length - 1]!.inject({
+          method: 'POST',
+          url: '/api/v1/users/current/heartbeats.bulk',
+          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(apiKey).toString('base64')}` },
+          payload: [{ entity: 'a.ts', type: 'file', time: t0 }, { entity: 'a.ts', type: 'file', time: t0 + 60 }],
+        });
+        expect(res.statusCode).toBe(201);
+        // nothing reads this user's time: only the upkeep job can build their rollups and clear the marks
+        const dirty = async () => (await storage.db.selectFrom('rollup_dirty').select('hour').where('user_id', '=', user.id).execute()).length;
+        const days = async () => (await storage.db.selectFrom('rollup_days').selectAll().where('user_id', '=', user.id).execute()).length;
+        await waitFor(async () => (await dirty()) === 0 && (await days()) > 0, 'upkeep to build the rollups', 30_000);
+        if (dialect === 'postgres') {
+          const c = new pg.Client({ connectionString: fresh.url });
+          await c.connect();
+          try {
+            const { rows } = await c.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'rollups.upkeep' group by singleton_on having count(*) > 1`);
+            expect(rows).toEqual([]); // one round per 2-second slot, whatever the number of instances
+          } finally {
+            await c.end();
+          }
+        }
+      });
     });
   }
 });

@@ -7,7 +7,8 @@
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { SCOPES } from '../src/domain/oauth.js';
-import { createOauthApp, issueTokens } from '../src/storage/oauth.js';
+import { createOauthApp } from '../src/storage/oauth.js';
+import { issueTokens } from '../src/services/oauth.js';
 import { describeEachDatabase } from './helpers/harness.js';
 import { cliHeaders } from './helpers/fixtures.js';
 

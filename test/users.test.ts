@@ -1,7 +1,7 @@
 import { expect, it, vi } from 'vitest';
 import { describeEachDatabase } from './helpers/harness.js';
 import { cliHeaders } from './helpers/fixtures.js';
-import { settleKeyUses } from '../src/http/auth.js';
+
 
 describeEachDatabase('authentication and users', (t) => {
   it('accepts the API key in every documented form', async () => {
@@ -131,9 +131,9 @@ describeEachDatabase('API keys', (t) => {
     const { apiKey } = await t.createUser();
     const created = (await t.app.inject({ method: 'POST', url: '/api/v1/users/current/api_keys', headers: t.auth(apiKey), payload: { name: 'desktop' } })).json().data;
     const lastUsed = async (name: string): Promise<string | null> => {
-      await settleKeyUses();
+      await t.app.ctx.services.apiKeys.settle();
       const list = (await t.app.inject({ method: 'GET', url: '/api/v1/users/current/api_keys', headers: t.auth(apiKey) })).json().data as { name: string; last_used_at: string | null }[];
-      await settleKeyUses();
+      await t.app.ctx.services.apiKeys.settle();
       return list.find((k) => k.name === name)!.last_used_at;
     };
     // a key nobody used yet

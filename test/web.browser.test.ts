@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, describeEachDatabase, uniqueName, type TestContext } from './helpers/harness.js';
 import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from './helpers/browser.js';
 import { ensureWebBuilt } from './helpers/web-build.js';
-import { settleKeyUses } from '../src/http/auth.js';
+
 
 const hasChromium = chromiumAvailable('the web app browser tests');
 
@@ -238,7 +238,7 @@ describeBrowser('web app in a browser', (t) => {
     expect(ok.json().data.username).toBe(username);
     const bare = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: basicAuth(key.replace(/^waka_/, '')) });
     expect(bare.json().data.username).toBe(username);
-    await settleKeyUses();
+    await t.app.ctx.services.apiKeys.settle();
 
     // the overview's snippet carries it too, for this visit
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();

@@ -241,6 +241,39 @@ export function dailyTotals(heartbeats: readonly ActivityHeartbeat[], options: T
   return days;
 }
 
+/**
+ * Partial totals per UTC hour of the heartbeats' own time (epoch/3600), for the heartbeats of hours
+ * [fromHour, toHour]: each credited gap goes to the hour of the heartbeat it is credited to, split
+ * by the local day it falls on. Summing every hour's pieces of a day gives `dailyTotals` of that
+ * day. The list must hold every accountable heartbeat from fromHour to toHour + 1 plus the timeout.
+ */
+export function hourlyTotals(
+  heartbeats: readonly ActivityHeartbeat[],
+  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; dimensions?: readonly Dimension[] },
+): Map<number, Map<string, DayTotals>> {
+  const dims = options.dimensions ?? DIMENSIONS;
+  const c = credits(heartbeats, options.timeoutSeconds);
+  const cursor = new DayCursor(options.zone);
+  const hours = new Map<number, Map<string, DayTotals>>();
+  for (let i = 0; i < heartbeats.length; i++) {
+    const credit = c[i]!;
+    if (credit <= 0) continue;
+    const h = heartbeats[i]!;
+    const hour = Math.floor(h.time / 3600);
+    if (hour < options.fromHour || hour > options.toHour) continue;
+    let days = hours.get(hour);
+    if (!days) hours.set(hour, (days = new Map()));
+    const names = dims.map((d) => [d, namesOf(h, d)] as const);
+    splitByDay(cursor, h.time, credit, (date, seconds) => {
+      let day = days.get(date);
+      if (!day) days.set(date, (day = emptyDay()));
+      day.total += seconds;
+      for (const [d, list] of names) for (const n of list) add(day.dims[d], n, seconds);
+    });
+  }
+  return hours;
+}
+
 /** Sums days into one DayTotals. */
 export function sumDays(days: Iterable<DayTotals>): DayTotals {
   const out = emptyDay();

@@ -96,6 +96,22 @@ export function rateLimitWait(createdInWindow: readonly number[], now: number): 
   return Math.max(1, Math.ceil(oldest + TOKEN_RATE_WINDOW_S - now));
 }
 
+export const TOKEN_RATE_LIMIT_MESSAGE = `Too many new OAuth tokens for this user: at most ${MAX_NEW_TOKENS_PER_USER_PER_HOUR} per hour`;
+
+/** What issuing one more token means, given the user's recent tokens and the app's active ones. */
+export type TokenIssuePlan<Id> = { kind: 'rate_limited'; retryAfter: number } | { kind: 'issue'; revoke: Id[] };
+
+/**
+ * The issuing policy: refused while the user got MAX_NEW_TOKENS_PER_USER_PER_HOUR new tokens
+ * within the hour (across apps); otherwise the oldest active tokens of this app for the user beyond
+ * MAX_ACTIVE_TOKENS_PER_APP_USER are revoked. `activeOldestFirst`: the app's active tokens for the user.
+ */
+export function planTokenIssue<Id>(createdInWindow: readonly number[], activeOldestFirst: readonly Id[], now: number): TokenIssuePlan<Id> {
+  const wait = rateLimitWait(createdInWindow, now);
+  if (wait > 0) return { kind: 'rate_limited', retryAfter: wait };
+  return { kind: 'issue', revoke: activeOldestFirst.slice(0, tokensToEvict(activeOldestFirst.length)) };
+}
+
 // ---- secrets ----
 
 const RANDOM_BYTES = 32;
@@ -300,4 +316,18 @@ export function checkAuthorizeRequest(app: { redirectUris: readonly string[]; is
     kind: 'ok',
     request: { responseType, redirectUri, scopes: parsed.scopes, state, forceApprove: isTruthy(p.force_approve), codeChallenge, codeChallengeMethod },
   };
+}
+
+/** The RFC 6749 §5.2 error codes the provider answers with. */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type' | 'access_denied';
+
+/** A failure of the OAuth protocol, with its RFC 6749 code (routes/oauth.ts: invalid_client → 401, the rest → 400). */
+export class OAuthProtocolError extends Error {
+  constructor(
+    readonly code: OAuthErrorCode,
+    description: string,
+  ) {
+    super(description);
+    this.name = 'OAuthProtocolError';
+  }
 }

@@ -1,8 +1,16 @@
-/** Shapes of summaries, stats and the status bar, from day totals. Pure. */
-import { emptyDay, OTHER_LANGUAGE, type DayTotals, type Dimension } from './duration.js';
+/**
+ * The numbers of summaries, stats, insights and the status bar, from day totals: items with
+ * WakaTime's time fields, best day, daily averages and holidays, and the envelope every ranged
+ * answer carries. Computed once here; src/wire/ maps them to the wire resources. Pure.
+ */
+import { DateTime } from 'luxon';
+import { canSee, type Visibility } from './access.js';
+import { OTHER_LANGUAGE, type DayTotals } from './duration.js';
 import { humanText, decimal, digital, percent, round2, timeFields } from './format.js';
-import { dayText, rangeBounds } from './ranges.js';
+import { rangeBounds, type StatsRange } from './ranges.js';
 import { isoUtc } from './calendar.js';
+
+export { EVERYTHING, type Visibility } from './access.js';
 
 export interface Item {
   name: string;
@@ -35,41 +43,25 @@ export function grandTotal(total: number) {
   return { total_seconds: t.total_seconds, digital: t.digital, decimal: t.decimal, text: t.text, hours: t.hours, minutes: t.minutes };
 }
 
-export interface DayShapeOptions {
-  zone: string;
-  now: number;
-  machineIds: Map<string, string>;
-  /** With `project`: also branches and entities. */
-  withProjectDetail: boolean;
-}
-
-/** One day of GET summaries (and the status bar). */
-export function summaryDay(date: string, day: DayTotals | undefined, o: DayShapeOptions) {
-  const d = day ?? emptyDay();
-  const { start, end } = rangeBounds(date, date, o.zone);
-  const out: Record<string, unknown> = {
-    grand_total: grandTotal(d.total),
-    categories: items(d.dims.categories, d.total),
-    projects: items(d.dims.projects, d.total),
-    languages: items(d.dims.languages, d.total),
-    editors: items(d.dims.editors, d.total),
-    operating_systems: items(d.dims.operating_systems, d.total),
-    dependencies: items(d.dims.dependencies, d.total),
-    machines: items(d.dims.machines, d.total, o.machineIds),
-  };
-  if (o.withProjectDetail) {
-    out.branches = items(d.dims.branches, d.total);
-    out.entities = items(d.dims.entities, d.total);
-  }
-  out.range = { date, start: isoUtc(start), end: isoUtc(end - 1), text: dayText(date, o.zone, o.now), timezone: o.zone };
-  return out;
-}
-
 export function cumulativeTotal(total: number) {
   return { seconds: round2(total), text: humanText(total), decimal: decimal(total), digital: digital(total) };
 }
 
-/** Averages over days with activity; Other language excluded from `seconds`, included in the *_including_* fields. */
+/** The range of one local day, as summaries show it. */
+export function dayRange(date: string, zone: string, dayText: string) {
+  const { start, end } = rangeBounds(date, date, zone);
+  return { date, start: isoUtc(start), end: isoUtc(end - 1), text: dayText, timezone: zone };
+}
+
+/** Seconds of "Other" (unknown language): excluded from the headline totals and averages. */
+export function otherLanguageSeconds(sum: DayTotals): number {
+  return sum.dims.languages.get(OTHER_LANGUAGE) ?? 0;
+}
+
+/**
+ * Averages over days with activity ("holidays" are the days without); Other language excluded from
+ * `seconds`, included in the *_including_* fields.
+ */
 export function dailyAverage(dayTotals: number[], otherSeconds: number) {
   const daysIncludingHolidays = dayTotals.length;
   const active = dayTotals.filter((s) => s > 0).length;
@@ -87,63 +79,121 @@ export function dailyAverage(dayTotals: number[], otherSeconds: number) {
   };
 }
 
-/** Which parts of stats a viewer may see. */
-export interface Visibility {
-  time: boolean;
-  projects: boolean;
-  languages: boolean;
-  editors: boolean;
-  operating_systems: boolean;
-  categories: boolean;
-  dependencies: boolean;
-  machines: boolean;
-  best_day: boolean;
-}
-
-export const EVERYTHING: Visibility = { time: true, projects: true, languages: true, editors: true, operating_systems: true, categories: true, dependencies: true, machines: true, best_day: true };
-
-export interface StatsInput {
-  sum: DayTotals;
-  /** Total per local date of the range (absent dates had no activity). */
-  dayTotals: Map<string, number>;
-  dates: string[];
-  zone: string;
-  machineIds: Map<string, string>;
-  visibility: Visibility;
-}
-
-/** The numbers of GET stats (without the envelope fields about the range and the cache). */
-export function statsNumbers(s: StatsInput) {
-  const total = s.sum.total;
-  const other = s.sum.dims.languages.get(OTHER_LANGUAGE) ?? 0;
-  const perDay = s.dates.map((d) => s.dayTotals.get(d) ?? 0);
-  const avg = dailyAverage(perDay, other);
+/** The day with the most time (the earliest on a tie); null when no day has any. */
+export function bestDay(dates: readonly string[], totalOf: (date: string) => number): { date: string; seconds: number } | null {
   let best: { date: string; seconds: number } | null = null;
-  for (const d of s.dates) {
-    const secs = s.dayTotals.get(d) ?? 0;
+  for (const d of dates) {
+    const secs = totalOf(d);
     if (secs > 0 && (!best || secs > best.seconds)) best = { date: d, seconds: secs };
   }
-  const v = s.visibility;
-  const dim = (name: Dimension, visible: boolean, machineIds?: Map<string, string>) => (visible ? items(s.sum.dims[name], total, machineIds) : null);
+  return best;
+}
+
+export function bestDayResource(best: { date: string; seconds: number } | null) {
+  return best ? { date: best.date, text: humanText(best.seconds), total_seconds: round2(best.seconds) } : null;
+}
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** 0 (Monday) … 6 (Sunday) of a local date. */
+export function weekdayOf(date: string): number {
+  return DateTime.fromISO(date, { zone: 'UTC' }).weekday - 1;
+}
+
+/** Per weekday (Monday first): the seconds, the number of such days in the range, their average. */
+export function weekdayTotals(dates: readonly string[], totalOf: (date: string) => number) {
+  const byDay = WEEKDAYS.map(() => ({ seconds: 0, days: 0 }));
+  for (const d of dates) {
+    const w = byDay[weekdayOf(d)]!;
+    w.seconds += totalOf(d);
+    w.days += 1;
+  }
+  return byDay.map((b, i) => ({
+    name: WEEKDAYS[i]!.charAt(0).toUpperCase() + WEEKDAYS[i]!.slice(1),
+    total_seconds: round2(b.seconds),
+    text: humanText(b.seconds),
+    days: b.days,
+    average: round2(b.days ? b.seconds / b.days : 0),
+    human_readable_average: humanText(b.days ? b.seconds / b.days : 0),
+  }));
+}
+
+/** The headline numbers of a range: totals with and without Other, averages, holidays, best day. */
+export interface RangeNumbers {
+  total: number;
+  other: number;
+  average: ReturnType<typeof dailyAverage>;
+  best: { date: string; seconds: number } | null;
+}
+
+export function rangeNumbers(dates: readonly string[], totalOf: (date: string) => number, sum: DayTotals): RangeNumbers {
+  const other = otherLanguageSeconds(sum);
+  return { total: sum.total, other, average: dailyAverage(dates.map(totalOf), other), best: bestDay(dates, totalOf) };
+}
+
+/** The time fields of GET stats, null where the viewer may not see time (or the best day). */
+export function statsTotals(n: RangeNumbers, v: Visibility) {
+  const time = canSee(v, 'time');
   return {
-    total_seconds: v.time ? round2(total - other) : null,
-    total_seconds_including_other_language: v.time ? round2(total) : null,
-    human_readable_total: v.time ? humanText(total - other) : null,
-    human_readable_total_including_other_language: v.time ? humanText(total) : null,
-    daily_average: v.time ? avg.seconds : null,
-    daily_average_including_other_language: v.time ? avg.seconds_including_other_language : null,
-    human_readable_daily_average: v.time ? avg.text : null,
-    human_readable_daily_average_including_other_language: v.time ? avg.text_including_other_language : null,
-    categories: dim('categories', v.categories),
-    projects: dim('projects', v.projects),
-    languages: dim('languages', v.languages),
-    editors: dim('editors', v.editors),
-    operating_systems: dim('operating_systems', v.operating_systems),
-    dependencies: dim('dependencies', v.dependencies),
-    machines: dim('machines', v.machines, s.machineIds),
-    best_day: v.best_day && best ? { date: best.date, text: humanText(best.seconds), total_seconds: round2(best.seconds) } : null,
-    holidays: avg.holidays,
-    days_including_holidays: avg.days_including_holidays,
-    days_minus_holidays: avg.days_minus_holidays,
+    total_seconds: time ? round2(n.total - n.other) : null,
+    total_seconds_including_other_language: time ? round2(n.total) : null,
+    human_readable_total: time ? humanText(n.total - n.other) : null,
+    human_readable_total_including_other_language: time ? humanText(n.total) : null,
+    daily_average: time ? n.average.seconds : null,
+    daily_average_including_other_language: time ? n.average.seconds_including_other_language : null,
+    human_readable_daily_average: time ? n.average.text : null,
+    human_readable_daily_average_including_other_language: time ? n.average.text_including_other_language : null,
+    best_day: canSee(v, 'best_day') ? bestDayResource(n.best) : null,
+    holidays: n.average.holidays,
+    days_including_holidays: n.average.days_including_holidays,
+    days_minus_holidays: n.average.days_minus_holidays,
+  };
+}
+
+/** The daily_average insight. */
+export function dailyAverageInsight(n: RangeNumbers) {
+  const a = n.average;
+  return {
+    daily_average: a.seconds,
+    human_readable_daily_average: a.text,
+    daily_average_including_other_language: a.seconds_including_other_language,
+    human_readable_daily_average_including_other_language: a.text_including_other_language,
+    days_including_holidays: a.days_including_holidays,
+    days_minus_holidays: a.days_minus_holidays,
+    holidays: a.holidays,
+  };
+}
+
+/** What a ranged answer (stats, insights) says about its range, its settings and its freshness. */
+export interface EnvelopeInput {
+  range: StatsRange;
+  zone: string;
+  timeoutSeconds: number;
+  writesOnly: boolean;
+  upToDate: boolean;
+  percent: number;
+  userId: string;
+  now: number;
+}
+
+/** The envelope fields stats and insights share. */
+export function rangeEnvelope(e: EnvelopeInput) {
+  const bounds = rangeBounds(e.range.first, e.range.last, e.zone);
+  const stamp = new Date(e.now * 1000).toISOString();
+  return {
+    range: e.range.range,
+    human_readable_range: e.range.human,
+    status: e.upToDate ? 'ok' : 'pending_update',
+    is_including_today: e.range.isIncludingToday,
+    is_up_to_date: e.upToDate,
+    percent_calculated: e.percent,
+    start: isoUtc(bounds.start),
+    end: isoUtc(bounds.end - 1),
+    timezone: e.zone,
+    timeout: e.timeoutSeconds / 60,
+    writes_only: e.writesOnly,
+    user_id: e.userId,
+    created_at: stamp,
+    modified_at: stamp,
   };
 }

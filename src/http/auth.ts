@@ -1,16 +1,25 @@
 /**
- * Authentication and authorization for /api/v1.
+ * Authentication and authorization: a Fastify plugin (`authPlugin`, registered by src/app.ts
+ * before the routes) that decorates every request with
+ *
+ * - `request.authenticate()`: the request's credentials resolved once (memoized), null when it
+ *   carries none, 401 when it carries unknown, revoked or expired ones;
+ * - `request.viewer`: that Auth, set before the handler on routes that declare `config.auth`;
+ * - `request.subject`: the `:user` the route is about, on routes that declare `config.auth.subject`.
+ *
+ * A route declares what it needs in its options (`RouteAuth`), and the plugin's preHandler
+ * enforces it: 401 without credentials, 403 when authenticated without the scope (or, for account
+ * management, as an OAuth app). Nothing is registered at module load: the resolvers of the other
+ * credential kinds (OAuth tokens, browser sessions) are passed to the plugin by src/app.ts.
  *
  * Accepted credentials (../shared/spec/README.md): `Authorization: Basic base64(api_key)`,
  * `Basic base64(api_key:)`, `Basic <raw api_key>`, `Bearer <api_key or OAuth token>`,
  * `Bearer base64(api_key)` (Wakapi's clients), `?api_key=`,
- * and OAuth tokens as `?access_token=` / `?token=`. An API key has every scope; other kinds of
- * credentials (OAuth tokens, web sessions) come from resolvers registered by their modules.
+ * and OAuth tokens as `?access_token=` / `?token=`. An API key has every scope.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { isApiKeyFormat } from '../domain/api-key.js';
 import type { Storage } from '../storage/db.js';
-import { findUserByApiKey, touchApiKey } from '../storage/api-keys.js';
 import { findUserByHandle, type UserRow } from '../storage/users.js';
 import { HttpError } from './errors.js';
 
@@ -32,19 +41,11 @@ export interface Credential {
 }
 
 /** A resolver recognizes a credential it owns (e.g. an OAuth access token) and returns its Auth. */
-export type CredentialResolver = (storage: Storage, credential: Credential, request: FastifyRequest) => Promise<Auth | null>;
+export type CredentialResolver = (credential: Credential, request: FastifyRequest) => Promise<Auth | null>;
 /** A resolver for requests without an explicit credential (e.g. a web session cookie). */
-export type AmbientResolver = (storage: Storage, request: FastifyRequest) => Promise<Auth | null>;
-
-const credentialResolvers: CredentialResolver[] = [];
-const ambientResolvers: AmbientResolver[] = [];
-
-export function registerTokenResolver(resolver: CredentialResolver): void {
-  credentialResolvers.push(resolver);
-}
-export function registerAmbientResolver(resolver: AmbientResolver): void {
-  ambientResolvers.push(resolver);
-}
+export type AmbientResolver = (request: FastifyRequest) => Promise<Auth | null>;
+/** Authenticates an API key (cached, with its use recorded): services/api-keys.ts. */
+export type ApiKeyAuthenticator = (key: string) => Promise<{ user: UserRow; keyId: number } | null>;
 
 function firstQuery(request: FastifyRequest, name: string): string | undefined {
   const q = request.query as Record<string, unknown> | undefined;
@@ -95,113 +96,137 @@ export function extractCredential(request: FastifyRequest): Credential | null {
   return null;
 }
 
-/**
- * API key → user lookups are cached for a few seconds: every heartbeat and status-bar request
- * authenticates, and the status bar must answer in a few milliseconds. Changes made through this
- * instance (revoked keys, new preferences) drop the cache at once; another instance's changes
- * show within CREDENTIAL_TTL_MS.
- */
-const CREDENTIAL_TTL_MS = 5000;
-const credentialCache = new Map<string, { auth: Auth; expires: number }>();
-const keysOfUser = new Map<number, Set<string>>();
+/** What a route needs, declared in its options: `{ config: { auth: { scope: 'read_stats' } } }`. */
+export interface RouteAuth {
+  /** One of these scopes is needed (of the owner, when `subject` is set). */
+  scope?: string | readonly string[];
+  /**
+   * Account management: only the user's API key or browser session, never an OAuth app acting for
+   * them. The words complete "OAuth apps cannot …" (e.g. 'manage API keys').
+   */
+  owner?: string;
+  /** No credentials are fine: `request.viewer` is then null (unknown credentials are still a 401). */
+  optional?: boolean;
+  /**
+   * The route is about the user named by this path parameter (`current`, a username or an id):
+   * resolved into `request.subject`, 404 when unknown; `scope` applies when the viewer is that user.
+   */
+  subject?: string;
+  /** With `subject`: whether someone else (or nobody) may see this user's data here. */
+  allowPublic?: (user: UserRow) => boolean;
+}
 
-/** Forget cached credentials (all of them, or one user's: their row changed or a key was revoked). */
-export function forgetCachedCredentials(userId?: number): void {
-  if (userId === undefined) {
-    credentialCache.clear();
-    keysOfUser.clear();
-    return;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
   }
-  for (const k of keysOfUser.get(userId) ?? []) credentialCache.delete(k);
-  keysOfUser.delete(userId);
-}
-
-async function apiKeyAuth(storage: Storage, key: string): Promise<Auth | null> {
-  const now = Date.now();
-  const hit = credentialCache.get(key);
-  if (hit && hit.expires > now) return hit.auth;
-  const found = await findUserByApiKey(storage.db, key);
-  if (!found) {
-    credentialCache.delete(key);
-    return null;
+  interface FastifyRequest {
+    /** The request's credentials, resolved once; null when it carries none (401 for bad ones). */
+    authenticate(): Promise<Auth | null>;
+    /** The authenticated requester: set before the handler on routes that declare `config.auth`. */
+    viewer: Auth | null;
+    /** The user a route with `config.auth.subject` is about, and whether the viewer is them. */
+    subject: TargetUser | null;
   }
-  const auth: Auth = { user: found.user, scopes: 'all', via: 'api_key', credentialId: found.keyId };
-  if (credentialCache.size >= 10_000) forgetCachedCredentials();
-  credentialCache.set(key, { auth, expires: now + CREDENTIAL_TTL_MS });
-  let keys = keysOfUser.get(found.user.id);
-  if (!keys) keysOfUser.set(found.user.id, (keys = new Set()));
-  keys.add(key);
-  return auth;
 }
 
-/**
- * `api_keys.last_used_at`, written at most once a minute per key and never awaited by the request
- * (heartbeats must not wait on it): per database, when this instance last recorded each key.
- */
-const KEY_USE_INTERVAL_MS = 60_000;
-const keyUses = new WeakMap<Storage, Map<number, number>>();
-const pendingKeyUses = new Set<Promise<unknown>>();
-
-function noteKeyUse(storage: Storage, keyId: number, request: FastifyRequest): void {
-  let seen = keyUses.get(storage);
-  if (!seen) keyUses.set(storage, (seen = new Map()));
-  const now = Date.now();
-  if (now - (seen.get(keyId) ?? -Infinity) < KEY_USE_INTERVAL_MS) return;
-  if (seen.size >= 100_000) seen.clear();
-  seen.set(keyId, now);
-  const p = touchApiKey(storage.db, keyId, now / 1000, KEY_USE_INTERVAL_MS / 1000)
-    .catch((err: unknown) => request.log.warn({ err }, 'could not record the API key use'))
-    .finally(() => pendingKeyUses.delete(p));
-  pendingKeyUses.add(p);
+export interface AuthPluginOptions {
+  storage: Storage;
+  apiKeys: ApiKeyAuthenticator;
+  /** Other credential kinds, tried in order after API keys (OAuth access tokens). */
+  tokenResolvers?: readonly CredentialResolver[];
+  /** Requests without an explicit credential, tried in order (the browser session cookie). */
+  ambientResolvers?: readonly AmbientResolver[];
 }
 
-/** Resolves once the last-used writes started so far are done (tests, shutdown). */
-export async function settleKeyUses(): Promise<void> {
-  await Promise.all([...pendingKeyUses]);
-}
+const AUTH_REQUIRED = 'Authentication required: send your API key (Authorization: Basic base64(api_key)) or an OAuth token';
 
-const AUTH = Symbol('metronome.auth');
-type WithAuth = FastifyRequest & { [AUTH]?: Promise<Auth | null> };
-
-async function resolve(storage: Storage, request: FastifyRequest): Promise<Auth | null> {
-  const credential = extractCredential(request);
-  if (!credential) {
-    for (const r of ambientResolvers) {
-      const auth = await r(storage, request);
+function authenticator(options: AuthPluginOptions): (request: FastifyRequest) => Promise<Auth | null> {
+  const tokenResolvers = [...(options.tokenResolvers ?? [])];
+  const ambientResolvers = [...(options.ambientResolvers ?? [])];
+  return async (request) => {
+    const credential = extractCredential(request);
+    if (!credential) {
+      for (const r of ambientResolvers) {
+        const auth = await r(request);
+        if (auth) return auth;
+      }
+      return null;
+    }
+    if (credential.source !== 'token_param' && isApiKeyFormat(credential.value)) {
+      const found = await options.apiKeys(credential.value);
+      if (found) return { user: found.user, scopes: 'all', via: 'api_key', credentialId: found.keyId };
+    }
+    for (const r of tokenResolvers) {
+      const auth = await r(credential, request);
       if (auth) return auth;
     }
-    return null;
+    throw new HttpError(401, 'Invalid credentials: the API key or token is unknown, revoked or expired');
+  };
+}
+
+/** Enforces a route's RouteAuth for the request; sets request.viewer (and request.subject). */
+async function enforce(storage: Storage, request: FastifyRequest, rule: RouteAuth): Promise<void> {
+  if (rule.subject !== undefined) {
+    const handle = (request.params as Record<string, unknown> | undefined)?.[rule.subject];
+    const target = await resolveTargetUser(storage, request, typeof handle === 'string' ? handle : 'current', { scope: rule.scope, allowPublic: rule.allowPublic });
+    request.subject = target;
+    request.viewer = target.auth;
+    return;
   }
-  if (credential.source !== 'token_param' && isApiKeyFormat(credential.value)) {
-    const auth = await apiKeyAuth(storage, credential.value);
-    if (auth) {
-      noteKeyUse(storage, auth.credentialId!, request);
-      return auth;
-    }
+  const auth = await request.authenticate();
+  request.viewer = auth;
+  if (!auth) {
+    if (rule.optional) return;
+    throw new HttpError(401, AUTH_REQUIRED);
   }
-  for (const r of credentialResolvers) {
-    const auth = await r(storage, credential, request);
-    if (auth) return auth;
-  }
-  throw new HttpError(401, 'Invalid credentials: the API key or token is unknown, revoked or expired');
+  if (rule.owner !== undefined && auth.via === 'oauth') throw new HttpError(403, `OAuth apps cannot ${rule.owner}: use your API key or the web app.`);
+  if (rule.scope !== undefined) requireScope(auth, rule.scope);
+}
+
+const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app: FastifyInstance, options) => {
+  const resolve = authenticator(options);
+  const memo = new WeakMap<FastifyRequest, Promise<Auth | null>>();
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('subject', null);
+  app.decorateRequest('authenticate', function (this: FastifyRequest) {
+    let p = memo.get(this);
+    if (!p) memo.set(this, (p = resolve(this)));
+    return p;
+  });
+  app.addHook('preHandler', async (request) => {
+    const rule = request.routeOptions.config.auth;
+    if (rule) await enforce(options.storage, request, rule);
+  });
+};
+// applies to the whole app (what fastify-plugin does): the decorators and the hook reach every route
+(plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+(plugin as unknown as Record<symbol, string>)[Symbol.for('fastify.display-name')] = 'metronome-auth';
+
+/** The authentication plugin: register it before the routes (src/app.ts). */
+export const authPlugin = plugin;
+
+/** The viewer of a route that declared `config.auth` without `optional`: never null there. */
+export function viewerOf(request: FastifyRequest): Auth {
+  if (!request.viewer) throw new HttpError(401, AUTH_REQUIRED);
+  return request.viewer;
 }
 
 /** The request's authentication, resolved once per request; null when it carries none. */
-export function optionalAuth(storage: Storage, request: FastifyRequest): Promise<Auth | null> {
-  const r = request as WithAuth;
-  r[AUTH] ??= resolve(storage, request);
-  return r[AUTH];
+export function optionalAuth(_storage: Storage, request: FastifyRequest): Promise<Auth | null> {
+  return request.authenticate();
 }
 
 export async function requireAuth(storage: Storage, request: FastifyRequest): Promise<Auth> {
   const auth = await optionalAuth(storage, request);
-  if (!auth) throw new HttpError(401, 'Authentication required: send your API key (Authorization: Basic base64(api_key)) or an OAuth token');
+  if (!auth) throw new HttpError(401, AUTH_REQUIRED);
   return auth;
 }
 
 /**
  * The user managing their own account (API keys, OAuth apps and grants, preferences): their API
  * key or browser session, never an OAuth app acting for them. `what` completes "OAuth apps cannot …".
+ * Routes may declare `config: { auth: { owner: what } }` instead.
  */
 export async function requireAccountOwner(storage: Storage, request: FastifyRequest, what: string): Promise<Auth> {
   const auth = await requireAuth(storage, request);

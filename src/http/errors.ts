@@ -3,6 +3,7 @@
  * `{"errors": {"field": ["message"]}}` with a 4xx code. Never an HTML or empty body.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, RateLimitedError, type DomainErrorKind } from '../domain/errors.js';
 
 export class HttpError extends Error {
   constructor(
@@ -13,6 +14,22 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The status code of each kind of domain error (src/domain/errors.ts). */
+export const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+};
+
+/** Answers a domain error: its status, Retry-After for rate limits, the usual envelope. */
+export function sendDomainError(reply: FastifyReply, err: DomainError): FastifyReply {
+  if (err instanceof RateLimitedError) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+  return reply.code(DOMAIN_ERROR_STATUS[err.kind]).send(errorBody(err.message, err.field));
 }
 
 export function errorBody(message: string, field?: string): { error: string; errors?: Record<string, string[]> } {
@@ -34,10 +51,11 @@ function validationField(err: FastifyError): string | undefined {
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((err: FastifyError | DomainError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send(errorBody(err.message, err.field));
     }
+    if (err instanceof DomainError) return sendDomainError(reply, err);
     if (err.validation) {
       const field = validationField(err);
       const v = err.validation[0];

@@ -2,7 +2,7 @@
  * Browser sessions and CSRF protection (docs/WEB_AND_OAUTH.md).
  *
  * - `metronome_session`: an opaque random id (stored as sha256), HttpOnly, SameSite=Lax, Secure on
- *   https, 30 days sliding. Registered as an ambient resolver in http/auth.ts, so a logged-in
+ *   https, 30 days sliding. `sessionResolver` is given to the auth plugin by src/app.ts, so a logged-in
  *   browser authenticates every /api/v1 route with every scope (`via: 'session'`).
  * - `metronome_csrf`: a random token, HttpOnly; the page learns it from GET /api/web/session and
  *   sends it back as `X-CSRF-Token` (or a `csrf_token` form field). Every state-changing request
@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
 import type { Storage } from '../storage/db.js';
 import { deleteSession, findSession, insertSession, touchSession } from '../storage/sessions.js';
 import type { UserRow } from '../storage/users.js';
-import { registerAmbientResolver, type Auth } from './auth.js';
+import type { AmbientResolver, Auth } from './auth.js';
 import { HttpError } from './errors.js';
 
 export const SESSION_COOKIE = 'metronome_session';
@@ -112,4 +112,5 @@ async function sessionAuth(storage: Storage, request: FastifyRequest): Promise<A
   return { user: found.user, scopes: 'all', via: 'session', credentialId: found.session.id };
 }
 
-registerAmbientResolver(sessionAuth);
+/** The browser session cookie as a credential (for the auth plugin). */
+export const sessionResolver = (storage: Storage): AmbientResolver => (request) => sessionAuth(storage, request);

@@ -3,45 +3,45 @@
  * revoke. Not for OAuth apps: an app's token must never mint or revoke keys.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { isoOrNull } from '../domain/time.js';
-import { requireAccountOwner } from '../http/auth.js';
-import { HttpError } from '../http/errors.js';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../storage/api-keys.js';
-import type { Storage } from '../storage/db.js';
+import { viewerOf, type RouteAuth } from '../http/auth.js';
+import { ApiKeyCreated, ApiKeyList, apiKeyResource } from '../wire/api-key.js';
 import type { RouteFamily } from './types.js';
 
-function keyResource(k: ApiKeyRow) {
-  return { id: k.uuid, name: k.name, prefix: k.key_prefix, created_at: isoOrNull(k.created_at), last_used_at: isoOrNull(k.last_used_at) };
-}
+const tags = ['api keys'];
+const auth: RouteAuth = { owner: 'manage API keys' };
 
-async function owner(storage: Storage, request: FastifyRequest) {
-  return (await requireAccountOwner(storage, request, 'manage API keys')).user;
-}
-
-export const apiKeyRoutes: RouteFamily = async (app, { storage, services }) => {
-  app.get('/api/v1/users/current/api_keys', { schema: { summary: 'List your API keys', tags: ['api keys'] } }, async (request) => {
-    const user = await owner(storage, request);
-    return { data: (await listApiKeys(storage.db, user.id)).map(keyResource) };
-  });
+export const apiKeyRoutes: RouteFamily = async (app, { services }) => {
+  app.get(
+    '/api/v1/users/current/api_keys',
+    { config: { auth }, schema: { summary: 'List your API keys', tags, response: { 200: ApiKeyList } } },
+    async (request) => {
+      const { user } = viewerOf(request);
+      return { data: (await services.apiKeys.list(user.id)).map(apiKeyResource) };
+    },
+  );
 
   app.post(
     '/api/v1/users/current/api_keys',
-    { schema: { summary: 'Create an API key (shown once)', tags: ['api keys'], body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }) } },
+    {
+      config: { auth },
+      schema: { summary: 'Create an API key (shown once)', tags, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 201: ApiKeyCreated } },
+    },
     async (request, reply) => {
-      const user = await owner(storage, request);
-      const { key, row } = await createApiKey(storage.db, user.id, request.body.name.trim());
-      return reply.code(201).send({ data: { ...keyResource(row), api_key: key } });
+      const { user } = viewerOf(request);
+      const { key, row } = await services.apiKeys.create(user.id, request.body.name);
+      return reply.code(201).send({ data: { ...apiKeyResource(row), api_key: key } });
     },
   );
 
   app.delete(
     '/api/v1/users/current/api_keys/:id',
-    { schema: { summary: 'Revoke an API key', tags: ['api keys'], params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    {
+      config: { auth },
+      schema: { summary: 'Revoke an API key', tags, params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Type.Object({ data: Type.Object({}) }) } },
+    },
     async (request) => {
-      const user = await owner(storage, request);
-      if (!(await revokeApiKey(storage.db, user.id, request.params.id))) throw new HttpError(404, 'No such API key.', 'id');
-      await services.events.emit('credentials.changed', { userId: user.id });
+      const { user } = viewerOf(request);
+      await services.apiKeys.revoke(user.id, request.params.id);
       return { data: {} };
     },
   );

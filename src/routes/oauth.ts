@@ -1,54 +1,18 @@
 /**
  * The OAuth 2.0 provider (RFC 6749, 7009, 7636; the WakaTime reference): /oauth/authorize (consent
- * page and its form), /oauth/token (authorization_code, refresh_token), /oauth/revoke. Rules live in
- * domain/oauth.ts, SQL in storage/oauth.ts; access tokens authenticate API calls through
- * http/oauth-auth.ts.
+ * page and its form), /oauth/token (authorization_code, refresh_token), /oauth/revoke. This file
+ * parses HTTP and shapes answers; the protocol (and its transactions) is services/oauth.ts, the rules
+ * domain/oauth.ts. Access tokens authenticate API calls through http/oauth-auth.ts (a resolver the
+ * auth plugin is given by src/app.ts).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  checkAuthorizeRequest,
-  CODE_TTL_S,
-  formatScopes,
-  isTruthy,
-  loadScopes,
-  parseScopes,
-  redirectWith,
-  scopesCover,
-  secretMatches,
-  sortScopes,
-  tokenLifetime,
-  verifyPkce,
-  type AuthorizeParams,
-  type AuthorizeRequest,
-} from '../domain/oauth.js';
-import { isoOrNull } from '../domain/time.js';
-import { optionalAuth, type Auth } from '../http/auth.js';
-import { errorBody, HttpError } from '../http/errors.js';
-import '../http/oauth-auth.js';
+import { DomainError, RateLimitedError } from '../domain/errors.js';
+import { OAuthProtocolError, type AuthorizeParams, type AuthorizeRequest } from '../domain/oauth.js';
+import { errorBody, HttpError, DOMAIN_ERROR_STATUS } from '../http/errors.js';
 import { consentPage, errorPage } from '../http/oauth-pages.js';
 import { csrfTokenFor, verifyCsrf } from '../http/session.js';
-import type { Storage } from '../storage/db.js';
-import {
-  appRedirectUris,
-  createAuthorizationCode,
-  findAppToken,
-  findAuthorizationCode,
-  findByRefreshToken,
-  findGrant,
-  findOauthAppByClientId,
-  issueTokens,
-  markCodeUsed,
-  revokeAppTokens,
-  revokeCodeTokens,
-  revokeToken,
-  revokeUserAppTokens,
-  saveGrant,
-  TokenRateLimited,
-  type IssuedTokens,
-  type OauthAppRow,
-} from '../storage/oauth.js';
-import { findUserByHandle, findUserById, type UserRow } from '../storage/users.js';
+import { TokenAnswer, tokenAnswer } from '../wire/oauth.js';
 import type { RouteFamily } from './types.js';
 
 const tags = ['oauth'];
@@ -115,8 +79,8 @@ class OAuthError extends Error {
   }
 }
 
-const invalidGrant = (d: string) => new OAuthError(400, 'invalid_grant', d);
 const invalidRequest = (d: string) => new OAuthError(400, 'invalid_request', d);
+const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="metronome"' };
 
 function wantsForm(request: FastifyRequest): boolean {
   const accept = String(request.headers.accept ?? '').toLowerCase();
@@ -164,47 +128,27 @@ function basicCredentials(request: FastifyRequest): { clientId: string; secret: 
 }
 
 /**
- * Authenticates the app: client_id + secret in the body or HTTP Basic. Public apps identify with
- * client_id alone (they have no secret). Failures are 401 invalid_client.
+ * The app's credentials: client_id + secret in the body, or HTTP Basic (which wins for the secret;
+ * a different client_id in the body is refused). `basic`: failures then carry a Basic challenge.
  */
-async function authenticateClient(storage: Storage, request: FastifyRequest, body: { client_id?: string; client_secret?: string; app_secret?: string; secret?: string }): Promise<OauthAppRow> {
+function clientCredentials(request: FastifyRequest, body: { client_id?: string; client_secret?: string; app_secret?: string; secret?: string }) {
   const basic = basicCredentials(request);
-  const challenge = basic ? { 'www-authenticate': 'Basic realm="metronome"' } : undefined;
-  const fail = (d: string) => new OAuthError(401, 'invalid_client', d, challenge);
   let clientId = body.client_id || undefined;
   let secret = clientSecretOf(body);
   if (basic) {
-    if (clientId && clientId !== basic.clientId) throw fail('client_id in the body differs from the Authorization header');
+    if (clientId && clientId !== basic.clientId) throw new OAuthError(401, 'invalid_client', 'client_id in the body differs from the Authorization header', BASIC_CHALLENGE);
     clientId = basic.clientId;
     secret = basic.secret || secret;
   }
-  if (!clientId) throw fail('client_id is missing');
-  const app = await findOauthAppByClientId(storage.db, clientId);
-  if (!app) throw fail('no app has this client_id');
-  if (app.is_public) {
-    if (secret) throw fail('this app is public: it has no client secret (send client_id alone)');
-    return app;
-  }
-  if (!secret) throw fail('client_secret is missing');
-  if (!secretMatches(secret, app.client_secret_hash)) throw fail('client_secret is wrong');
-  return app;
+  return { clientId, secret, basic: !!basic };
 }
 
-function tokenAnswer(issued: IssuedTokens, user: UserRow, now: number): Record<string, string | number> {
-  const body: Record<string, string | number> = {
-    access_token: issued.accessToken,
-    token_type: 'bearer',
-    expires_in: Math.max(0, Math.round(issued.row.expires_at - now)),
-    expires_at: isoOrNull(issued.row.expires_at)!,
-    scope: formatScopes(loadScopes(issued.row.scopes)),
-    uid: user.uuid,
-  };
-  if (issued.refreshToken) body.refresh_token = issued.refreshToken;
-  return body;
-}
-
-function rateLimited(reply: FastifyReply, err: TokenRateLimited) {
-  return reply.code(429).header('retry-after', String(err.retryAfter)).header('cache-control', 'no-store').send({ error: err.message, error_description: err.message });
+function rateLimited(reply: FastifyReply, err: RateLimitedError) {
+  return reply
+    .code(429)
+    .header('retry-after', String(err.retryAfterSeconds))
+    .header('cache-control', 'no-store')
+    .send({ error: err.message, error_description: err.message });
 }
 
 /** The authorize request as the consent form carries it back. */
@@ -244,14 +188,18 @@ function loginRedirect(reply: FastifyReply, next: string) {
   return reply.code(302).header('cache-control', 'no-store').redirect(`/login?next=${encodeURIComponent(next)}`);
 }
 
-export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
-  app.setErrorHandler((err: FastifyError | OAuthError | HttpError, request, reply) => {
+export const oauthRoutes: RouteFamily = async (app, { services, config }) => {
+  const oauth = services.oauth;
+
+  app.setErrorHandler((err: FastifyError | OAuthError | OAuthProtocolError | DomainError | HttpError, request, reply) => {
     const isTokenEndpoint = request.url.startsWith('/oauth/token') || request.url.startsWith('/oauth/revoke');
+    if (err instanceof OAuthProtocolError) err = new OAuthError(err.code === 'invalid_client' ? 401 : 400, err.code, err.message);
     if (err instanceof OAuthError) {
       reply.headers(err.headers);
       return sendOauth(request, reply, err.statusCode, { error: err.error, error_description: err.message });
     }
-    if (err instanceof TokenRateLimited) return rateLimited(reply, err);
+    if (err instanceof RateLimitedError) return rateLimited(reply, err);
+    if (err instanceof DomainError) err = new HttpError(DOMAIN_ERROR_STATUS[err.kind], err.message, err.field);
     if (isTokenEndpoint && !(err instanceof HttpError)) {
       const status = (err as FastifyError).statusCode ?? 500;
       if (status < 500) return sendOauth(request, reply, 400, { error: 'invalid_request', error_description: err.message });
@@ -278,60 +226,30 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
     return reply.send({ error, error_description: message });
   }
 
-  /** Validates an authorize request; sends the error answer itself and returns null on failure. */
-  async function check(request: FastifyRequest, reply: FastifyReply, p: AuthorizeParams) {
-    const oauthApp = p.client_id ? await findOauthAppByClientId(storage.db, p.client_id) : undefined;
-    const checked = checkAuthorizeRequest(oauthApp ? { redirectUris: appRedirectUris(oauthApp), isPublic: !!oauthApp.is_public } : null, p);
-    if (checked.kind === 'fatal') {
-      await fatal(request, reply, checked.message);
-      return null;
-    }
-    if (checked.kind === 'redirect_error') {
-      await fatal(request, reply, checked.description, checked.error);
-      return null;
-    }
-    return { oauthApp: oauthApp!, req: checked.request };
+  /** The logged-in browser's user (only a session counts here: never an API key or a token). */
+  function sessionUser(request: FastifyRequest) {
+    return request.viewer?.via === 'session' ? request.viewer.user : null;
   }
 
-  /** Issues what the app asked for (a code, or a token for the token flow) and sends the browser back. */
-  async function complete(reply: FastifyReply, oauthApp: OauthAppRow, user: UserRow, r: AuthorizeRequest, redirectUriGiven: boolean) {
-    const now = Date.now() / 1000;
-    if (r.responseType === 'code') {
-      const code = await createAuthorizationCode(
-        storage.db,
-        {
-          appId: oauthApp.id,
-          userId: user.id,
-          redirectUri: r.redirectUri,
-          redirectUriRequired: redirectUriGiven,
-          scopes: r.scopes,
-          codeChallenge: r.codeChallenge,
-          codeChallengeMethod: r.codeChallengeMethod,
-          ttl: CODE_TTL_S,
-        },
-        now,
-      );
-      return reply.code(302).header('cache-control', 'no-store').redirect(redirectWith(r.redirectUri, { code, state: r.state }, 'query'));
+  /** The app's credentials checked by the service; over HTTP Basic, a failure carries the challenge. */
+  async function authenticateClient(request: FastifyRequest, body: Parameters<typeof clientCredentials>[1]) {
+    const client = clientCredentials(request, body);
+    try {
+      return await oauth.authenticateClient(client);
+    } catch (err) {
+      if (client.basic && err instanceof OAuthProtocolError) throw new OAuthError(401, err.code, err.message, BASIC_CHALLENGE);
+      throw err;
     }
-    const issued = await storage.db.transaction().execute((tx) => issueTokens(tx, { appId: oauthApp.id, userId: user.id, scopes: r.scopes, flow: 'token' }, now));
-    const fragment = {
-      access_token: issued.accessToken,
-      token_type: 'bearer',
-      expires_in: String(tokenLifetime('token')),
-      scope: formatScopes(r.scopes),
-      state: r.state,
-    };
-    return reply.code(302).header('cache-control', 'no-store').redirect(redirectWith(r.redirectUri, fragment, 'fragment'));
   }
 
-  async function sessionUser(request: FastifyRequest): Promise<Auth | null> {
-    const auth = await optionalAuth(storage, request);
-    return auth?.via === 'session' ? auth : null;
-  }
+  const redirect = (reply: FastifyReply, url: string) => reply.code(302).header('cache-control', 'no-store').redirect(url);
+  // the session (if any) is read before the handler; a bad credential is a 401 as anywhere else
+  const sessionOptional = { auth: { optional: true } };
 
   app.get(
     '/oauth/authorize',
     {
+      config: sessionOptional,
       schema: {
         summary: 'Ask the logged-in user to authorize an app (consent page), or redirect at once when already granted',
         description: 'Not logged in: 302 to /login?next=…. Errors before the redirect URI is validated: 400; after: a redirect with error= and state.',
@@ -342,23 +260,21 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
     },
     async (request, reply) => {
       const p = request.query;
-      const ok = await check(request, reply, p);
-      if (!ok) return reply;
-      const auth = await sessionUser(request);
-      if (!auth) return loginRedirect(reply, request.url);
-      const grant = await findGrant(storage.db, ok.oauthApp.id, auth.user.id);
-      if (grant && !ok.req.forceApprove && scopesCover(loadScopes(grant.scopes), ok.req.scopes)) {
-        return complete(reply, ok.oauthApp, auth.user, ok.req, !!p.redirect_uri);
+      const ok = await oauth.checkAuthorize(p);
+      if (!ok.ok) return fatal(request, reply, ok.message, ok.error);
+      const user = sessionUser(request);
+      if (!user) return loginRedirect(reply, request.url);
+      if (await oauth.alreadyGranted(ok.app, user, ok.request)) {
+        return redirect(reply, await oauth.complete(ok.app, user, ok.request, !!p.redirect_uri));
       }
-      const owner = await findUserById(storage.db, ok.oauthApp.user_id);
       const html = consentPage({
-        appName: ok.oauthApp.name,
-        appOwner: owner?.username ?? null,
-        username: auth.user.username,
-        scopes: ok.req.scopes,
-        redirectUri: ok.req.redirectUri,
+        appName: ok.app.name,
+        appOwner: await oauth.appOwnerName(ok.app),
+        username: user.username,
+        scopes: ok.request.scopes,
+        redirectUri: ok.request.redirectUri,
         csrfToken: csrfTokenFor(request, reply, config),
-        fields: formFields(p, ok.req),
+        fields: formFields(p, ok.request),
       });
       return pageHeaders(reply).type('text/html; charset=utf-8').send(html);
     },
@@ -367,6 +283,7 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
   app.post(
     '/oauth/authorize',
     {
+      config: sessionOptional,
       schema: {
         summary: 'The consent form: approve (issue a code or token) or deny, then redirect back to the app',
         tags,
@@ -379,17 +296,13 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       const body = request.body;
       verifyCsrf(request);
       const { csrf_token: _csrf, decision, ...params } = body;
-      const ok = await check(request, reply, params);
-      if (!ok) return reply;
-      const auth = await sessionUser(request);
-      if (!auth) return loginRedirect(reply, authorizeUrl(params));
-      if (decision !== 'approve') {
-        const where = ok.req.responseType === 'token' ? 'fragment' : 'query';
-        return reply.code(302).redirect(redirectWith(ok.req.redirectUri, { error: 'access_denied', error_description: 'The user denied access', state: ok.req.state }, where));
-      }
-      const grant = await findGrant(storage.db, ok.oauthApp.id, auth.user.id);
-      await saveGrant(storage.db, ok.oauthApp.id, auth.user.id, sortScopes([...(grant ? loadScopes(grant.scopes) : []), ...ok.req.scopes]));
-      return complete(reply, ok.oauthApp, auth.user, ok.req, !!params.redirect_uri);
+      const ok = await oauth.checkAuthorize(params);
+      if (!ok.ok) return fatal(request, reply, ok.message, ok.error);
+      const user = sessionUser(request);
+      if (!user) return loginRedirect(reply, authorizeUrl(params));
+      if (decision !== 'approve') return reply.code(302).redirect(oauth.denied(ok.request));
+      await oauth.approve(ok.app, user, ok.request);
+      return redirect(reply, await oauth.complete(ok.app, user, ok.request, !!params.redirect_uri));
     },
   );
 
@@ -404,6 +317,7 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
         security,
         consumes,
         body: TokenBody,
+        response: { 200: TokenAnswer },
       },
     },
     async (request, reply) => {
@@ -413,73 +327,9 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
       if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
         throw new OAuthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported: use authorization_code or refresh_token`);
       }
-      const oauthApp = await authenticateClient(storage, request, body);
-      const now = Date.now() / 1000;
-
-      if (grantType === 'authorization_code') {
-        if (!body.code) throw invalidRequest('code is missing');
-        const code = await findAuthorizationCode(storage.db, body.code);
-        if (!code || code.app_id !== oauthApp.id) throw invalidGrant('the authorization code is unknown');
-        if (code.used_at !== null) {
-          // RFC 6749 §4.1.2: a replayed code revokes what it issued
-          await revokeCodeTokens(storage.db, code.id, now);
-          throw invalidGrant('the authorization code was already used: the tokens issued from it are revoked');
-        }
-        if (code.expires_at <= now) throw invalidGrant('the authorization code expired');
-        // RFC 6749 §4.1.3: required, and identical, when the authorize request carried one
-        if (code.redirect_uri_required && !body.redirect_uri) throw invalidGrant('redirect_uri is missing: the authorize request carried one, so it must be repeated');
-        if (body.redirect_uri && body.redirect_uri !== code.redirect_uri) throw invalidGrant('redirect_uri must be the one of the authorize step');
-        if (code.code_challenge) {
-          if (!body.code_verifier) throw invalidGrant('code_verifier is missing (PKCE)');
-          if (!verifyPkce(body.code_verifier, code.code_challenge, code.code_challenge_method ?? 'plain')) throw invalidGrant('code_verifier does not match the code_challenge');
-        } else if (body.code_verifier) {
-          throw invalidGrant('code_verifier sent, but the authorize step had no code_challenge');
-        } else if (oauthApp.is_public) {
-          throw invalidGrant('PKCE is required for this app');
-        }
-        const user = await findUserById(storage.db, code.user_id);
-        if (!user) throw invalidGrant('the user no longer exists');
-        let replayed = false;
-        const issued = await storage.db.transaction().execute(async (tx) => {
-          if (!(await markCodeUsed(tx, code.id, now))) {
-            replayed = true;
-            return null;
-          }
-          return issueTokens(tx, { appId: oauthApp.id, userId: user.id, scopes: loadScopes(code.scopes), flow: 'code', codeId: code.id }, now);
-        });
-        if (replayed || !issued) {
-          await revokeCodeTokens(storage.db, code.id, now);
-          throw invalidGrant('the authorization code was already used: the tokens issued from it are revoked');
-        }
-        return sendOauth(request, reply, 200, tokenAnswer(issued, user, now));
-      }
-
-      // refresh_token: rotate the pair
-      if (!body.refresh_token) throw invalidRequest('refresh_token is missing');
-      const old = await findByRefreshToken(storage.db, oauthApp.id, body.refresh_token);
-      if (old && old.revoked_at !== null && old.code_id !== null) {
-        // A spent refresh token presented again: someone holds a copy (RFC 6819 §5.2.2.3). End the
-        // whole chain issued from that authorization, the current pair included.
-        await revokeCodeTokens(storage.db, old.code_id, now);
-        throw invalidGrant('the refresh token was already used or revoked: every token of this authorization is now revoked');
-      }
-      if (!old || old.revoked_at !== null || old.expires_at <= now) throw invalidGrant('the refresh token is unknown, revoked or expired');
-      if (body.redirect_uri && !appRedirectUris(oauthApp).includes(body.redirect_uri)) throw invalidGrant('redirect_uri is not registered for this app');
-      let scopes = loadScopes(old.scopes);
-      if (body.scope) {
-        const parsed = parseScopes(body.scope);
-        if (!parsed.ok) throw new OAuthError(400, 'invalid_scope', `unknown scope: ${parsed.unknown.join(', ')}`);
-        if (!scopesCover(scopes, parsed.scopes)) throw new OAuthError(400, 'invalid_scope', 'a refresh may only keep or narrow the scopes of the original grant');
-        scopes = parsed.scopes;
-      }
-      const user = await findUserById(storage.db, old.user_id);
-      if (!user) throw invalidGrant('the user no longer exists');
-      const issued = await storage.db.transaction().execute(async (tx) => {
-        if (!(await revokeToken(tx, old.id, now))) return null;
-        return issueTokens(tx, { appId: oauthApp.id, userId: user.id, scopes, flow: 'code', codeId: old.code_id }, now);
-      });
-      if (!issued) throw invalidGrant('the refresh token was just used');
-      return sendOauth(request, reply, 200, tokenAnswer(issued, user, now));
+      const oauthApp = await authenticateClient(request, body);
+      const exchanged = grantType === 'authorization_code' ? await oauth.exchangeCode(oauthApp, body) : await oauth.refresh(oauthApp, body);
+      return sendOauth(request, reply, 200, tokenAnswer(exchanged.issued, exchanged.user, exchanged.now));
     },
   );
 
@@ -498,25 +348,8 @@ export const oauthRoutes: RouteFamily = async (app, { storage, config }) => {
     },
     async (request, reply) => {
       const body = request.body;
-      const oauthApp = await authenticateClient(storage, request, body);
-      const all = isTruthy(body.all);
-      const now = Date.now() / 1000;
-      if (body.token) {
-        const row = await findAppToken(storage.db, oauthApp.id, body.token);
-        if (row && all) await revokeUserAppTokens(storage.db, oauthApp.id, row.user_id, now);
-        else if (row) await revokeToken(storage.db, row.id, now);
-      } else if (body.user_id || all) {
-        // client_id alone must not be able to log every user of a public app out
-        if (oauthApp.is_public) throw new OAuthError(401, 'invalid_client', 'public apps revoke with a token (send token, optionally with all=true)');
-        if (body.user_id) {
-          const user = await findUserByHandle(storage.db, body.user_id);
-          if (user) await revokeUserAppTokens(storage.db, oauthApp.id, user.id, now);
-        } else {
-          await revokeAppTokens(storage.db, oauthApp.id, now);
-        }
-      } else {
-        throw invalidRequest('send token, user_id or all=true');
-      }
+      const oauthApp = await authenticateClient(request, body);
+      await oauth.revoke(oauthApp, body);
       return sendOauth(request, reply, 200, {});
     },
   );

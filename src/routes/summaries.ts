@@ -2,31 +2,16 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { isoUtc } from '../domain/calendar.js';
-import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS, sumDays, type DayTotals } from '../domain/duration.js';
-import { cumulativeTotal, dailyAverage, summaryDay } from '../domain/summary.js';
-import { OTHER_LANGUAGE } from '../domain/duration.js';
-import { daysBetweenInclusive, rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
-import { resolveTargetUser } from '../http/auth.js';
+import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { dayText, daysBetweenInclusive, rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { FilterQuerystring, heartbeatFilter, machineIdsOf, readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring, visibilityFor } from '../http/time-params.js';
-import type { Visibility } from '../domain/summary.js';
+import { FilterQuerystring, readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
+import { StatusBar, statusBarResource, Summaries, summariesResource, summaryDayResource } from '../wire/summary.js';
 import type { RouteFamily } from './types.js';
 
 /** At most this many days in one summaries request. */
 const MAX_DAYS = 366 * 2;
-
-/** Blanks what the viewer may not see (narrowed OAuth scopes). */
-function narrow(day: Record<string, unknown>, v: Visibility): Record<string, unknown> {
-  for (const key of ['categories', 'projects', 'languages', 'editors', 'operating_systems', 'dependencies', 'machines'] as const) {
-    if (!v[key]) day[key] = null;
-  }
-  if (!v.projects) {
-    if ('branches' in day) day.branches = null;
-    if ('entities' in day) day.entities = null;
-  }
-  return day;
-}
 
 export const summaryRoutes: RouteFamily = async (app, { storage, services }) => {
   app.get(
@@ -43,13 +28,14 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
           ...FilterQuerystring,
           ...TimeQuerystring,
         }),
+        response: { 200: Summaries, 202: Summaries },
       },
     },
     async (request, reply) => {
-      const { target, visibility } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
+      const { target, viewer, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
-      const now = Date.now() / 1000;
+      const now = services.stats.now();
       let first: string | null;
       let last: string | null;
       if (q.range) {
@@ -68,31 +54,38 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       if (daysBetweenInclusive(first, last) > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'end');
       const dates = datesBetween(first, last);
 
-      const include = heartbeatFilter(q);
-      const withProjectDetail = !!(q.project && q.project !== '');
-      const answer = await services.time.days({
-        user: target.user,
-        settings,
-        first,
-        last,
-        include,
-        dimensions: withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS,
-      });
-      const machineIds = await machineIdsOf(storage, target.user.id);
-      const data = dates.map((d) => narrow(summaryDay(d, answer.value.get(d), { zone: settings.zone, now, machineIds, withProjectDetail }), visibility));
-      const all: DayTotals[] = dates.map((d) => answer.value.get(d)).filter((d): d is DayTotals => !!d);
-      const total = sumDays(all);
+      // a project filter also shows that project's branches and files
+      const withProjectDetail = !!filters.projects;
+      const answer = await services.stats.answer(
+        {
+          subjects: [target.user.id],
+          range: { first, last },
+          zone: settings.zone,
+          settings,
+          filters,
+          dimensions: withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS,
+          granularity: 'day',
+          viewer,
+          family: 'summaries',
+        },
+        [target.user],
+      );
+      const machineIds = await services.stats.machineIds(target.user.id);
+      const days = dates.map((date) =>
+        summaryDayResource({ date, day: answer.days.get(date), zone: settings.zone, dayText: dayText(date, settings.zone, now), machineIds, withProjectDetail, visibility: answer.visibility }),
+      );
       const bounds = rangeBounds(first, last, settings.zone);
-      const body = {
-        data,
-        cumulative_total: cumulativeTotal(total.total),
-        daily_average: dailyAverage(dates.map((d) => answer.value.get(d)?.total ?? 0), total.dims.languages.get(OTHER_LANGUAGE) ?? 0),
+      const body = summariesResource({
+        days,
+        dates,
+        dayTotals: answer.dayTotals,
+        sum: answer.sum,
         start: isoUtc(bounds.start),
         end: isoUtc(bounds.end - 1),
-        timezone: settings.zone,
-        is_up_to_date: answer.upToDate,
-        percent_calculated: answer.percent,
-      };
+        zone: settings.zone,
+        upToDate: answer.upToDate,
+        percent: answer.percent,
+      });
       return reply.code(answer.upToDate ? 200 : 202).send(body);
     },
   );
@@ -100,28 +93,33 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
   for (const path of ['/api/v1/users/:user/status_bar/today', '/api/v1/users/:user/statusbar/today']) {
     app.get(
       path,
-      { schema: { summary: "Today's coding activity for editor status bars (wakatime-cli --today)", tags: ['summaries'], params: UserParams } },
+      {
+        schema: {
+          summary: "Today's coding activity for editor status bars (wakatime-cli --today)",
+          tags: ['summaries'],
+          params: UserParams,
+          querystring: Type.Object({ ...FilterQuerystring }),
+          response: { 200: StatusBar },
+        },
+      },
       async (request, reply) => {
-        const target = await resolveTargetUser(storage, request, request.params.user, { scope: readScopes('summaries') });
+        const { target, viewer, visibility, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
         const settings = requestSettings(target.user, {}, false);
-        const now = Date.now() / 1000;
+        const now = services.stats.now();
         const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
-        const visibility = visibilityFor(target, 'summaries');
-        const key = `${today}|${settings.zone}|${settings.timeoutSeconds}|${settings.writesOnly}|${JSON.stringify(visibility)}`;
-        let body = services.statusBar.get(target.user.id, key, now);
-        if (!body) {
-          const answer = await services.time.days({ user: target.user, settings, first: today, last: today });
-          const machineIds = await machineIdsOf(storage, target.user.id);
-          const day = summaryDay(today, answer.value.get(today), { zone: settings.zone, now, machineIds, withProjectDetail: false });
-          body = JSON.stringify({
-            cached_at: new Date(now * 1000).toISOString(),
-            // Metronome has no paid tier: team features are available to everyone.
-            has_team_features: true,
-            data: narrow(day, visibility),
-          });
-          services.statusBar.set(target.user.id, key, body, now);
-        }
-        return reply.type('application/json; charset=utf-8').send(body);
+        const key = `${today}|${settings.zone}|${settings.timeoutSeconds}|${settings.writesOnly}|${JSON.stringify(visibility)}|${JSON.stringify(filters)}`;
+        // concurrent misses share one computation; never cached across a change of the heartbeats
+        const body = await services.statusBar.getOrCompute(target.user.id, key, async () => {
+          const answer = await services.stats.answer(
+            { subjects: [target.user.id], range: { first: today, last: today }, zone: settings.zone, settings, filters, dimensions: ROLLUP_DIMENSIONS, granularity: 'day', viewer, family: 'summaries' },
+            [target.user],
+          );
+          const machineIds = await services.stats.machineIds(target.user.id);
+          const day = summaryDayResource({ date: today, day: answer.days.get(today), zone: settings.zone, dayText: dayText(today, settings.zone, now), machineIds, withProjectDetail: false, visibility: answer.visibility });
+          return JSON.stringify(statusBarResource(day, now));
+        }, now);
+        // the cached body is already JSON of the StatusBar resource: Fastify sends strings as they are
+        return reply.type('application/json; charset=utf-8').send(body as unknown as StatusBar);
       },
     );
   }

@@ -80,7 +80,7 @@ export const userRoutes: RouteFamily = async (app, { storage, services }) => {
         if (other && other.id !== auth.user.id) throw new HttpError(409, 'This email address is already used by another account.', 'email');
       }
       const user = await updateUser(storage.db, auth.user.id, patch);
-      await services.events.emit('preferences.changed', { before: auth.user, after: user });
+      await services.preferencesChanged(auth.user, user);
       return { data: userResource(user, { isOwner: true, withPrivateEmail: true }) };
     },
   );

@@ -1,6 +1,6 @@
 /**
  * The typed event bus of an app instance: what happened after a commit (heartbeats stored or
- * deleted, preferences or credentials changed), for the caches and workers that react to it.
+ * deleted, preferences changed), for the caches and workers that react to it.
  * Subscriptions are made in ONE place, createServices (src/services/index.ts).
  *
  * Events are in-process and after the fact: the change is already committed when they are emitted.
@@ -16,8 +16,6 @@ export interface EventMap {
   'heartbeats.committed': { userIds: ReadonlySet<number> };
   /** A user's profile or preferences changed (row before and after the committed update). */
   'preferences.changed': { before: UserRow; after: UserRow };
-  /** A user's credentials changed (an API key revoked or rotated): cached authentications must go. */
-  'credentials.changed': { userId: number };
 }
 
 export type EventName = keyof EventMap;

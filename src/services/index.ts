@@ -2,7 +2,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
-import { forgetCachedCredentials } from '../http/auth.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
 import { EventBus } from './events.js';
@@ -10,15 +9,32 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
+import { StatsService } from './stats.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping, HOUSEKEEPING_EVERY_S } from './housekeeping.js';
+import { ApiKeyService } from './api-keys.js';
+import { AccountService } from './accounts.js';
+import { OAuthService } from './oauth.js';
+import { OAuthAppService } from './oauth-apps.js';
+
+/** How often rollup upkeep runs (once per period across instances). */
+export const ROLLUP_UPKEEP_EVERY_S = 2;
 
 export interface Services {
   heartbeats: HeartbeatWriter;
   rollups: RollupService;
   time: TimeService;
+  /** The read path of every time question (domain/stats-query.ts). */
+  stats: StatsService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
+  /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
+  apiKeys: ApiKeyService;
+  accounts: AccountService;
+  /** The OAuth provider's protocol (authorize, token, revoke) and access tokens as credentials. */
+  oauth: OAuthService;
+  /** The OAuth apps a user registered and the apps they authorized. */
+  oauthApps: OAuthAppService;
   /** What happened after a commit; every subscription is made below, in createServices. */
   events: EventBus;
   /** Background jobs (pg-boss on PostgreSQL, in-process on SQLite); started by startBackground(). */
@@ -39,33 +55,42 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   // in the write transaction, not an event: dirty marks commit with the heartbeats or not at all
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
   const statusBar = new StatusBarCache();
+  const apiKeys = new ApiKeyService(deps.storage, deps.log);
   const housekeeping = new Housekeeping(deps.storage, clock);
+  const time = new TimeService(deps.storage, rollups);
   const jobs = deps.jobs ?? createJobRunner({ dialect: deps.storage.dialect, databaseUrl: deps.config.databaseUrl, log: deps.log, clock });
 
   // Events: every reaction to a committed change, in one place.
   events.on('heartbeats.committed', ({ userIds }) => {
     statusBar.forget(userIds);
     // ingest changes the user row (last_* fields, a first timezone): drop its cached credentials
-    for (const id of userIds) forgetCachedCredentials(id);
+    for (const id of userIds) apiKeys.forget(id);
   });
   events.on('preferences.changed', ({ after }) => {
     statusBar.forget([after.id]);
-    forgetCachedCredentials(after.id);
+    apiKeys.forget(after.id);
   });
   events.on('preferences.changed', ({ before, after }) => rollups.preferencesChanged(before, after));
-  events.on('credentials.changed', ({ userId }) => forgetCachedCredentials(userId));
 
   // Jobs: periodic upkeep, once per period across instances.
   jobs.register('housekeeping.sweep', () => housekeeping.sweep(), { retryLimit: 1 });
   jobs.schedule('housekeeping.sweep', HOUSEKEEPING_EVERY_S);
+  // a missed round is covered by the next one: no retries; a round of a dead instance expires soon
+  jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
+  jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
   let background = false;
   return {
     heartbeats,
     rollups,
-    time: new TimeService(deps.storage, rollups),
+    time,
+    stats: new StatsService(deps.storage, time),
     statusBar,
     housekeeping,
+    apiKeys,
+    accounts: new AccountService(deps.storage),
+    oauth: new OAuthService(deps.storage),
+    oauthApps: new OAuthAppService(deps.storage),
     events,
     jobs,
     preferencesChanged: (before, after) => events.emit('preferences.changed', { before, after }),
@@ -75,9 +100,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
       await jobs.start();
     },
     async close() {
-      await jobs.stop();
+      // rollups.stop() ends a running upkeep round early, so the runner's wait for it is short
+      await Promise.all([jobs.stop(), rollups.stop()]);
       await heartbeats.close();
-      await rollups.stop();
+      await apiKeys.settle();
     },
   };
 }

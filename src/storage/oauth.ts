@@ -13,11 +13,8 @@ import {
   generateRefreshToken,
   hashSecret,
   LAST_USED_RESOLUTION_S,
-  rateLimitWait,
   storeScopes,
   tokenLifetime,
-  tokensToEvict,
-  TOKEN_RATE_WINDOW_S,
   type TokenFlow,
 } from '../domain/oauth.js';
 import type { DB } from './db.js';
@@ -255,53 +252,48 @@ export interface IssuedTokens {
   refreshToken: string | null;
 }
 
-export class TokenRateLimited extends Error {
-  constructor(readonly retryAfter: number) {
-    super('Too many new OAuth tokens for this user: at most 10 per hour');
-  }
+/**
+ * Serializes token issues for one user on both databases: writes the user's row (a no-op update),
+ * which holds its row lock until the transaction ends. Call first in the issuing transaction.
+ */
+export async function lockUserForTokenIssue(tx: DB, userId: number): Promise<void> {
+  await tx.updateTable('users').set((eb) => ({ keystroke_timeout: eb.ref('keystroke_timeout') })).where('id', '=', userId).execute();
 }
 
-/**
- * Issues a token (and, for the code flow, its refresh token) inside the caller's transaction:
- * throws TokenRateLimited when the user got 10 new tokens within the hour (nothing else changes),
- * otherwise revokes the oldest active tokens of this app for the user beyond the limit of 8.
- * Before counting, it writes the user's row (a no-op update) so that concurrent issues for one
- * user serialize on both databases.
- */
-export async function issueTokens(
-  tx: DB,
-  input: { appId: number; userId: number; scopes: readonly string[]; flow: TokenFlow; codeId?: number | null },
-  now = nowS(),
-): Promise<IssuedTokens> {
-  await tx.updateTable('users').set((eb) => ({ keystroke_timeout: eb.ref('keystroke_timeout') })).where('id', '=', input.userId).execute();
-  const recent = await tx
-    .selectFrom('oauth_tokens')
-    .select('created_at')
-    .where('user_id', '=', input.userId)
-    .where('created_at', '>', now - TOKEN_RATE_WINDOW_S)
-    .execute();
-  const wait = rateLimitWait(
-    recent.map((r) => r.created_at),
-    now,
-  );
-  if (wait > 0) throw new TokenRateLimited(wait);
+/** When the user's tokens created after `since` were created (any app, any state). */
+export async function tokenCreationTimesSince(db: DB, userId: number, since: number): Promise<number[]> {
+  const rows = await db.selectFrom('oauth_tokens').select('created_at').where('user_id', '=', userId).where('created_at', '>', since).execute();
+  return rows.map((r) => r.created_at);
+}
 
-  const active = await tx
+/** The ids of the user's active tokens for an app, oldest first. */
+export async function activeAppTokenIds(db: DB, appId: number, userId: number, now: number): Promise<number[]> {
+  const rows = await db
     .selectFrom('oauth_tokens')
     .select('id')
-    .where('app_id', '=', input.appId)
-    .where('user_id', '=', input.userId)
+    .where('app_id', '=', appId)
+    .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  const evict = active.slice(0, tokensToEvict(active.length)).map((r) => r.id);
-  if (evict.length) await tx.updateTable('oauth_tokens').set({ revoked_at: now }).where('id', 'in', evict).execute();
+  return rows.map((r) => r.id);
+}
 
+export async function revokeTokenIds(db: DB, ids: readonly number[], now: number): Promise<void> {
+  if (ids.length) await db.updateTable('oauth_tokens').set({ revoked_at: now }).where('id', 'in', ids).execute();
+}
+
+/** Stores a new token (and, for the code flow, its refresh token); returns them in clear text, once. */
+export async function insertToken(
+  db: DB,
+  input: { appId: number; userId: number; scopes: readonly string[]; flow: TokenFlow; codeId?: number | null },
+  now = nowS(),
+): Promise<IssuedTokens> {
   const accessToken = generateAccessToken();
   const refreshToken = input.flow === 'code' ? generateRefreshToken() : null;
-  const row = await tx
+  const row = await db
     .insertInto('oauth_tokens')
     .values({
       uuid: randomUUID(),

@@ -158,11 +158,26 @@ export interface RollupStateTable {
   updated_at: number;
 }
 
+/**
+ * Partial rollups per UTC hour (epoch/3600) of the heartbeats' time: the seconds they are credited,
+ * per local day the credit falls on (`day`), dimension and name. A day is the sum of its rows.
+ */
+export interface RollupHoursTable {
+  user_id: number;
+  hour: number;
+  day: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
   user_id: number;
   hour: number;
+  /** Seconds into the hour of the earliest change (null: anywhere in the hour). */
+  since: number | null;
 }
 
 /** A browser session (web app): the cookie holds the id, the table its sha256. */
@@ -264,6 +279,7 @@ export interface Database {
   rollup_days: RollupDaysTable;
   rollup_state: RollupStateTable;
   rollup_dirty: RollupDirtyTable;
+  rollup_hours: RollupHoursTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;

@@ -1,6 +1,7 @@
 /**
  * Every migration, in order. Keys sort lexicographically: 001 foundation, 010 time engine,
- * 020 accounts and OAuth, 030 atomic login throttling and codes' redirect_uri rule. Add yours with a new key; never edit one that has shipped.
+ * 020 accounts and OAuth, 030 atomic login throttling and codes' redirect_uri rule, 031 hourly
+ * partial rollups. Add yours with a new key; never edit one that has shipped.
  */
 import type { Migration } from 'kysely';
 import type { Dialect } from '../db.js';
@@ -8,6 +9,7 @@ import { foundation } from './001_foundation.js';
 import { rollups } from './010_rollups.js';
 import { accountsOauth } from './020_accounts_oauth.js';
 import { loginThrottleCodeRedirect } from './030_login_throttle_code_redirect.js';
+import { rollupHours } from './031_rollup_hours.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -15,5 +17,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '010_rollups': rollups(dialect),
     '020_accounts_oauth': accountsOauth(dialect),
     '030_login_throttle_code_redirect': loginThrottleCodeRedirect(dialect),
+    '031_rollup_hours': rollupHours(dialect),
   };
 }

@@ -1,0 +1,10 @@
+/**
+ * Wire resources: what the API returns, one TypeBox schema per resource (a route's `response`
+ * schema, so /api/docs documents it) and one mapping function from the domain shape. One file per
+ * resource family; the web app imports the same types.
+ */
+export * from './common.js';
+export * from './summary.js';
+export * from './stats.js';
+export * from './insight.js';
+export * from './duration.js';
