@@ -31,7 +31,7 @@ export interface BuildOptions {
   storage: Storage;
   /** pino options, or false for no logs (tests). */
   logger?: boolean | Record<string, unknown>;
-  /** "Now" for the services (UNIX seconds); the system clock unless a test fixes it. */
+  /** "Now" for the services; the system clock unless a test fixes it. */
   clock?: Clock;
 }
 

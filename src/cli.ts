@@ -9,6 +9,7 @@ import { DomainError } from './domain/errors.js';
 import { createAccount, setPassword } from './services/accounts.js';
 import { openDatabase, type Storage } from './storage/db.js';
 import { migrateToLatest } from './storage/migrate.js';
+import { installJobSchema } from './services/jobs.js';
 import { createApiKey, revokeAllApiKeys } from './storage/api-keys.js';
 import { findUserByUsername } from './storage/users.js';
 import { appRedirectUris, createOauthApp } from './storage/oauth.js';
@@ -67,7 +68,11 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     return -1; // keeps running
   }
   if (command === 'migrate') {
-    const applied = await withStorage(async (_s, applied) => applied);
+    const applied = await withStorage(async (s, applied) => {
+      // the job queue's own schema (`pgboss`), which the server would otherwise create at start
+      if (s.dialect === 'postgres') await installJobSchema(loadConfig().databaseUrl);
+      return applied;
+    });
     out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     return 0;
   }

@@ -17,8 +17,6 @@ export async function startServer(config: Config): Promise<App> {
     if (closing) reply.header('connection', 'close');
   });
   await app.listen({ port: config.port, host: config.host });
-  app.ctx.services.rollups.start();
-  app.ctx.services.housekeeping.start();
   app.log.info({ database: `${storage.dialect} ${storage.location}`, baseUrl: config.baseUrl }, 'Metronome is listening');
 
   const shutdown = async (signal: string) => {
@@ -36,7 +34,7 @@ export async function startServer(config: Config): Promise<App> {
     timer.unref();
     try {
       await app.close();
-      process.exit(0);
+      process.exit(process.exitCode ?? 0);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');
       process.exit(1);
@@ -44,5 +42,13 @@ export async function startServer(config: Config): Promise<App> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // background jobs (pg-boss installs or migrates its `pgboss` schema first), once signals are handled
+  try {
+    await app.ctx.services.startBackground();
+  } catch (err) {
+    app.log.fatal({ err }, 'background jobs could not start');
+    process.exitCode = 1;
+    void shutdown('startup failure');
+  }
   return app;
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { dialects, freshDatabase, testConfig, uniqueName } from './helpers/harness.js';
 import { webLogin } from './helpers/web.js';
@@ -17,6 +18,14 @@ for (const dialect of dialects()) {
         const migrate = await runCommand(['migrate'], env);
         expect(migrate.code, migrate.stderr).toBe(0);
         expect(migrate.stdout).toMatch(/001_foundation/);
+        if (dialect === 'postgres') {
+          // the job queue's schema too, so a deploy may migrate with a role the server lacks
+          const c = new pg.Client({ connectionString: db.url });
+          await c.connect();
+          const { rows } = await c.query<{ t: string | null }>(`select to_regclass('pgboss.job')::text as t`);
+          await c.end();
+          expect(rows[0]!.t).toBe('pgboss.job');
+        }
         expect((await runCommand(['migrate'], env)).stdout).toMatch(/up to date/);
 
         const name = uniqueName('cli');

@@ -86,7 +86,7 @@ describeEachDatabase('authentication and users', (t) => {
   it('reads "now" from the injected clock: today/yesterday, the future check and human-readable times', async () => {
     const { apiKey } = await t.createUser();
     const now = Date.UTC(2024, 0, 3, 12) / 1000;
-    const app = await buildApp({ config: t.config, storage: t.storage, logger: false, clock: () => now });
+    const app = await buildApp({ config: t.config, storage: t.storage, logger: false, clock: { now: () => now * 1000 } });
     try {
       const time = now - 86_400 - 3600; // yesterday 11:00 UTC
       const sent = await app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: [{ entity: 'a.ts', time, project: 'clocked' }, { entity: 'b.ts', time: now + 7 * 86_400 }] });

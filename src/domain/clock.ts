@@ -1,6 +1,15 @@
-/** The clock services read "now" from: injected, so tests and jobs can fix it. Pure. */
+/**
+ * The time source, injected where code decides by "now" (tests pass a fixed or manual clock
+ * instead of reaching for Date.now()).
+ */
+export interface Clock {
+  /** Milliseconds since the epoch, like Date.now(). */
+  now(): number;
+}
 
-/** Now, as UNIX epoch seconds (with fractions). */
-export type Clock = () => number;
+export const systemClock: Clock = { now: () => Date.now() };
 
-export const systemClock: Clock = () => Date.now() / 1000;
+/** Epoch seconds of a clock (the unit storage uses). */
+export function epochSeconds(clock: Clock): number {
+  return clock.now() / 1000;
+}

@@ -4,6 +4,7 @@
  * heartbeat in order in bulk answers, so one bad heartbeat never sinks the batch; retries are
  * idempotent (the canonical hash under a unique key).
  */
+import { epochSeconds } from '../domain/clock.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -69,7 +70,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
     if (body.length > config.maxBulkHeartbeats) {
       throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
     }
-    const ctx = contextOf(request, services.clock());
+    const ctx = contextOf(request, epochSeconds(services.clock));
     const responses: [Record<string, unknown>, number][] = [];
     const items: IngestItem[] = [];
     const responseOf: number[] = [];
@@ -106,7 +107,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
       // An array here is a bulk request (the legacy CLI posts arrays to whatever api_url it has)
       if (Array.isArray(request.body)) return bulk(request, reply, request.params.user);
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
-      const r = normalizeHeartbeat(request.body, contextOf(request, services.clock()));
+      const r = normalizeHeartbeat(request.body, contextOf(request, epochSeconds(services.clock)));
       if (!r.ok) return reply.code(400).send(itemError(r));
       const hash = heartbeatHash(user.id, r.heartbeat);
       const [failed] = await services.heartbeats.submit({ userId: user.id, items: [{ heartbeat: r.heartbeat, hash }], ip: request.ip, timezone: timezoneToSet(request, user) });
@@ -150,7 +151,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
     async (request) => {
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: 'read_heartbeats' });
       const zone = requireTimezone(request.query.timezone ?? effectiveTimezone(user));
-      const date = parseDateParam(request.query.date, zone, services.clock());
+      const date = parseDateParam(request.query.date, zone, epochSeconds(services.clock));
       if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD, an ISO 8601 datetime, today or yesterday.', 'date');
       const { rows, start, end } = await services.heartbeatReader.day(user.id, date, zone);
       return { data: rows.map((h) => toHeartbeatResource(h, user.uuid)), start: isoUtc(start), end: isoUtc(end - 1), timezone: zone };
@@ -171,7 +172,7 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
     async (request) => {
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: writeScope });
       const zone = effectiveTimezone(user);
-      const date = parseDateParam(request.body.date, zone, services.clock());
+      const date = parseDateParam(request.body.date, zone, epochSeconds(services.clock));
       if (!date) throw new HttpError(400, 'Must be a date as YYYY-MM-DD.', 'date');
       const hashes: number[] = [];
       for (const id of request.body.ids) {

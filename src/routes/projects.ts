@@ -1,4 +1,5 @@
 /** GET /users/:user/projects: the projects heartbeats created, with first/last heartbeat times. */
+import { epochSeconds } from '../domain/clock.js';
 import { Type } from '@sinclair/typebox';
 import { resolveTargetUser } from '../http/auth.js';
 import { ErrorBody, UserParams } from '../http/schemas.js';
@@ -20,7 +21,7 @@ export const projectRoutes: RouteFamily = async (app, { storage, services }) => 
     async (request) => {
       const { user } = await resolveTargetUser(storage, request, request.params.user, { scope: ['read_heartbeats', 'read_summaries', 'read_summaries.projects', 'read_stats', 'read_stats.projects'] });
       const rows = await services.projects.list(user.id, request.query.q);
-      const now = services.clock();
+      const now = epochSeconds(services.clock);
       return { data: rows.map((p) => toProjectResource(p, now)) };
     },
   );

@@ -1,15 +1,17 @@
 /** The long-lived services an app instance owns (writers, background workers). */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
+import { epochSeconds, systemClock, type Clock } from '../domain/clock.js';
 import type { Storage } from '../storage/db.js';
 import type { UserRow } from '../storage/users.js';
+import { EventBus } from './events.js';
+import { createJobRunner, type JobRunner } from './jobs.js';
 import { applyUserRowChange, HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { StatsService } from './stats.js';
 import { StatusBarCache } from './status-bar-cache.js';
-import { Housekeeping } from './housekeeping.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import { Housekeeping, HOUSEKEEPING_EVERY_S } from './housekeeping.js';
 import { UserService } from './users.js';
 import { ProjectService } from './projects.js';
 import { MachineNameService } from './machine-names.js';
@@ -21,8 +23,8 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 
-/** Told when a user's preferences change (e.g. the time engine rebuilds rollups on a new zone or timeout). */
-export type PreferencesChangedHook = (before: UserRow, after: UserRow) => Promise<void>;
+/** How often rollup upkeep runs (once per period across instances). */
+export const ROLLUP_UPKEEP_EVERY_S = 2;
 
 export interface Services {
   heartbeats: HeartbeatWriter;
@@ -39,7 +41,6 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
-  preferencesHooks: PreferencesChangedHook[];
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -49,40 +50,63 @@ export interface Services {
   health: HealthService;
   /** Reading heartbeats back (`heartbeats` is the writer). */
   heartbeatReader: HeartbeatReader;
-  /** Runs the preference hooks; call after every change of a user's preferences. */
+  /** What happened after a commit; every subscription is made below, in createServices. */
+  events: EventBus;
+  /** Background jobs (pg-boss on PostgreSQL, in-process on SQLite); started by startBackground(). */
+  jobs: JobRunner;
+  /** Emits `preferences.changed`; call after every change of a user's preferences. */
   preferencesChanged(before: UserRow, after: UserRow): Promise<void>;
+  /** Starts the background jobs (the server does, once listening; tests that need them too). */
+  startBackground(): Promise<void>;
   /** Stops background work and commits what is pending. */
   close(): Promise<void>;
 }
 
-export function createServices(deps: { config: Config; storage: Storage; log: FastifyBaseLogger; clock?: Clock }): Services {
+export function createServices(deps: { config: Config; storage: Storage; log: FastifyBaseLogger; clock?: Clock; jobs?: JobRunner }): Services {
   const clock = deps.clock ?? systemClock;
-  const heartbeats = new HeartbeatWriter(deps.storage, deps.log);
+  const events = new EventBus(deps.log);
+  const heartbeats = new HeartbeatWriter(deps.storage, deps.log, events);
   const rollups = new RollupService(deps.storage, deps.log);
+  // in the write transaction, not an event: dirty marks commit with the heartbeats or not at all
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
   const statusBar = new StatusBarCache();
-  heartbeats.commitListeners.push((ids) => statusBar.forget(ids));
   const apiKeys = new ApiKeyService(deps.storage, deps.log);
-  // ingest changes the user row (last_* fields, a first timezone): update its cached credentials
-  // the same way (dropping them would cost every heartbeat request a query)
-  heartbeats.userRowListeners.push((changes) => {
-    for (const [id, change] of changes) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));
-  });
-  const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
-  const housekeeping = new Housekeeping(deps.storage, deps.log);
+  const housekeeping = new Housekeeping(deps.storage, clock);
   const time = new TimeService(deps.storage, rollups);
+  const jobs = deps.jobs ?? createJobRunner({ dialect: deps.storage.dialect, databaseUrl: deps.config.databaseUrl, log: deps.log, clock });
+
+  // Events: every reaction to a committed change, in one place.
+  events.on('heartbeats.committed', ({ userIds, userRows }) => {
+    statusBar.forget(userIds);
+    // ingest changes the user row (last_* fields, a first timezone): update its cached credentials
+    // the same way (dropping them would cost every heartbeat request a query)
+    for (const [id, change] of userRows) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));
+  });
+  events.on('preferences.changed', ({ after }) => {
+    statusBar.forget([after.id]);
+    apiKeys.forget(after.id);
+  });
+  events.on('preferences.changed', ({ before, after }) => rollups.preferencesChanged(before, after));
+
+  // Jobs: periodic upkeep, once per period across instances.
+  jobs.register('housekeeping.sweep', () => housekeeping.sweep(), { retryLimit: 1 });
+  jobs.schedule('housekeeping.sweep', HOUSEKEEPING_EVERY_S);
+  // a missed round is covered by the next one: no retries; a round of a dead instance expires soon
+  jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
+  jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
+
+  let background = false;
   const services: Services = {
     heartbeats,
     rollups,
     time,
-    stats: new StatsService(deps.storage, time, clock),
+    stats: new StatsService(deps.storage, time, () => epochSeconds(clock)),
     statusBar,
     housekeeping,
     apiKeys,
     accounts: new AccountService(deps.storage),
     oauth: new OAuthService(deps.storage),
     oauthApps: new OAuthAppService(deps.storage),
-    preferencesHooks,
     clock,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
@@ -90,15 +114,18 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
-    async preferencesChanged(before, after) {
-      statusBar.forget([after.id]);
-      apiKeys.forget(after.id);
-      for (const hook of preferencesHooks) await hook(before, after);
+    events,
+    jobs,
+    preferencesChanged: (before, after) => events.emit('preferences.changed', { before, after }),
+    async startBackground() {
+      if (background) return;
+      background = true;
+      await jobs.start();
     },
     async close() {
+      // rollups.stop() ends a running upkeep round early, so the runner's wait for it is short
+      await Promise.all([jobs.stop(), rollups.stop()]);
       await heartbeats.close();
-      await rollups.stop();
-      await housekeeping.stop();
       await apiKeys.settle();
     },
   };

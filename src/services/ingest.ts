@@ -34,6 +34,7 @@ import {
 import { setTimezoneIfUnset, type UserRow } from '../storage/users.js';
 import { parseUserAgent } from '../domain/user-agent.js';
 import { memoize } from '../domain/memo.js';
+import { EventBus } from './events.js';
 
 const parseAgent = memoize(parseUserAgent);
 
@@ -162,14 +163,12 @@ export class HeartbeatWriter {
   /** The commit waiting for more requests to join (run it early when enough came). */
   private lingering: { timer: NodeJS.Timeout; run: () => void; arrived: boolean; since: number } | null = null;
   readonly hooks: HeartbeatsChangedHook[] = [];
-  /** Told, after the commit, whose heartbeats changed (e.g. to drop cached answers). */
-  readonly commitListeners: ((userIds: ReadonlySet<number>) => void)[] = [];
-  /** Told, after the commit, what it wrote to users' rows (e.g. to update cached credentials). */
-  readonly userRowListeners: ((changes: ReadonlyMap<number, UserRowChange>) => void)[] = [];
 
   constructor(
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
+    /** Told, after the commit, whose heartbeats changed (`heartbeats.committed`, e.g. to drop cached answers). */
+    private readonly events: EventBus = new EventBus(log),
   ) {
     // SQLite has one writer; PostgreSQL commits several batches at once on separate connections.
     this.maxConcurrent = storage.dialect === 'postgres' ? 4 : 1;
@@ -480,22 +479,9 @@ export class HeartbeatWriter {
     return n;
   }
 
-  private committed(rows: Map<number, UserRowChange>): void {
-    const userIds = new Set(rows.keys());
-    for (const listener of this.commitListeners) {
-      try {
-        listener(userIds);
-      } catch (err) {
-        this.log.error({ err }, 'commit listener failed');
-      }
-    }
-    for (const listener of this.userRowListeners) {
-      try {
-        listener(rows);
-      } catch (err) {
-        this.log.error({ err }, 'commit listener failed');
-      }
-    }
+  private committed(userRows: Map<number, UserRowChange>): void {
+    // synchronous listeners (cache updates) have run when emit returns: before the requests answer
+    void this.events.emit('heartbeats.committed', { userIds: new Set(userRows.keys()), userRows });
   }
 
   /** Commits whatever is pending, then refuses new work. */

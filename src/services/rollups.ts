@@ -4,7 +4,8 @@
  *
  * - Ingest (and deletes) mark the changed UTC hours dirty, in the same transaction as the change.
  * - Before a read is answered from rollups, the user's dirty hours are recomputed (synchronously,
- *   just for that user); a background loop does the same for everyone, so reads rarely wait.
+ *   just for that user); the `rollups.upkeep` job (services/index.ts) calls
+ *   runUpkeep for everyone, so reads rarely wait.
  * - A change of timezone, timeout or writes_only (or no rollups yet) rebuilds everything: at once
  *   for small histories, in the background for large ones (reads answer 202 with partial data).
  * - Safe with several instances on PostgreSQL: recomputation is idempotent, a per-user row lock
@@ -133,7 +134,6 @@ const SPAN_DAYS = 31;
 const STALE_BUILD_SECONDS = 60;
 
 export class RollupService {
-  private timer: NodeJS.Timeout | null = null;
   private readonly building = new Map<number, Promise<void>>();
   private readonly refreshing = new Map<number, { running: Promise<void>; next?: Promise<void> }>();
   /** Days whose recomputation failed, by `user|date`: retried with backoff by the upkeep loop. */
@@ -445,26 +445,8 @@ export class RollupService {
     return [...this.retries.values()].filter((r) => r.userId === userId).map((r) => unitKey(r.unit)).sort();
   }
 
-  /** Background upkeep: recompute dirty days of everyone every `intervalMs`. */
-  start(intervalMs = 2000): void {
-    const tick = async () => {
-      try {
-        await this.runUpkeep();
-      } catch (err) {
-        this.log.error({ err }, 'rollup upkeep failed');
-      }
-      if (!this.stopped) {
-        this.timer = setTimeout(tick, intervalMs);
-        this.timer.unref();
-      }
-    };
-    this.timer = setTimeout(tick, intervalMs);
-    this.timer.unref();
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.building.values(), ...[...this.refreshing.values()].flatMap((r) => (r.next ? [r.running, r.next] : [r.running]))]);
   }
 }

@@ -12,7 +12,6 @@
  * takes `filters` (the typed Filters, not a predicate) serves them, and cross-breakdowns, from
  * rollups without any change to the routes or to this class's callers.
  */
-import { systemClock, type Clock } from '../domain/clock.js';
 import { canSee, intersect, NOTHING, visibilityFor, type Visibility } from '../domain/access.js';
 import { DateTime } from 'luxon';
 import { dayRange as localDayBounds, EARLIEST_DATE } from '../domain/calendar.js';
@@ -45,8 +44,9 @@ function merge(answers: Iterable<SubjectAnswer>): SubjectAnswer {
   return out;
 }
 
-/** Epoch seconds now: injected, so "today", named ranges and stamps are testable (the one Clock, in domain). */
-export { systemClock, type Clock };
+/** Epoch seconds now: injected, so "today", named ranges and stamps are testable. */
+export type Clock = () => number;
+export const systemClock: Clock = () => Date.now() / 1000;
 
 export class StatsService {
   constructor(

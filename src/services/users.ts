@@ -1,5 +1,5 @@
 /** Users: read a profile, change preferences. Owns the transaction; never throws HTTP errors. */
-import type { Clock } from '../domain/clock.js';
+import { epochSeconds, type Clock } from '../domain/clock.js';
 import { ConflictError } from '../domain/errors.js';
 import type { Storage } from '../storage/db.js';
 import { findUserByEmail, updateUser, type UserPatch, type UserRow } from '../storage/users.js';
@@ -43,7 +43,7 @@ export class UserService {
         const other = await findUserByEmail(tx, patch.email);
         if (other && other.id !== user.id) throw new EmailTakenError();
       }
-      return updateUser(tx, user.id, patch, this.clock());
+      return updateUser(tx, user.id, patch, epochSeconds(this.clock));
     });
     await this.changed(user, updated);
     return updated;
