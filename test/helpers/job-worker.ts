@@ -1,5 +1,5 @@
 /**
- * A job-runner instance in its own process, for test/jobs.test.ts: it takes `test.stuck` jobs and
+ * A job-runner instance in its own process, for test/integration/jobs.test.ts: it takes `test.stuck` jobs and
  * never finishes them (it prints `started <id> <attempt>`), so the test can SIGKILL it mid-job.
  * Usage: node --import tsx test/helpers/job-worker.ts <postgres-url>
  */

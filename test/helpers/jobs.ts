@@ -1,4 +1,4 @@
-/** Shared by test/jobs.test.ts and its child process (test/helpers/job-worker.ts). */
+/** Shared by test/integration/jobs.test.ts and its child process (test/helpers/job-worker.ts). */
 import type { QueueOptions } from '../../src/services/jobs.js';
 
 /** A short expiry, so a job of a killed instance is retried within seconds. */
