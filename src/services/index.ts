@@ -6,6 +6,7 @@ import type { UserRow } from '../storage/users.js';
 import { HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
+import { inProcess } from './background.js';
 import { StatsService } from './stats.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping } from './housekeeping.js';
@@ -52,7 +53,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   });
   const preferencesHooks: PreferencesChangedHook[] = [(before, after) => rollups.preferencesChanged(before, after)];
   const housekeeping = new Housekeeping(deps.storage, deps.log);
-  const time = new TimeService(deps.storage, rollups);
+  const time = new TimeService(deps.storage, rollups, inProcess(deps.log));
+  heartbeats.commitListeners.push((ids) => time.forget(ids));
   return {
     heartbeats,
     rollups,

@@ -18,7 +18,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
-import { dailyTotals, DayCursor, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { dailyTotals, DayCursor, hourlyCube, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan } from '../storage/heartbeats.js';
@@ -32,8 +32,10 @@ import {
   markDirty,
   putState,
   readDirty,
+  replaceCubeHours,
   replaceDays,
   replaceHours,
+  resumCube,
   sumHours,
   usersWithDirty,
   type RollupState,
@@ -280,6 +282,7 @@ export class RollupService {
       if (days.size) {
         const dates = [...days].sort();
         await replaceDays(tx, userId, dates, await sumHours(tx, userId, dates));
+        await resumCube(tx, userId, dates);
       }
     };
     let failure: unknown;
@@ -334,6 +337,9 @@ export class RollupService {
     const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
+    const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to });
+    for (const d of await replaceCubeHours(tx, userId, from, to, cube)) days.add(d);
+    for (const byDay of cube.values()) for (const date of byDay.keys()) days.add(date);
     return days;
   }
 
@@ -354,6 +360,12 @@ export class RollupService {
       await replaceDays(tx, userId, span, totals);
       const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS });
       await replaceHours(tx, userId, fromHour, toHour, hours);
+      // the cube: its hours' partial rows, then the days they touch re-summed from them
+      const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour });
+      const touched = await replaceCubeHours(tx, userId, fromHour, toHour, cube);
+      for (const d of span) touched.add(d);
+      for (const byDay of cube.values()) for (const date of byDay.keys()) touched.add(date);
+      await resumCube(tx, userId, [...touched].sort());
       i = j + 1;
     }
   }

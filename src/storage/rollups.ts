@@ -1,6 +1,7 @@
 /** Rollup rows: seconds per user, local day, dimension and name. */
 import type { Selectable, Transaction } from 'kysely';
-import { emptyDay, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
+import { sql } from 'kysely';
+import { CUBE_DIMENSIONS, emptyDay, ROLLUP_DIMENSIONS, type CubeDimension, type CubePart, type DayTotals, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import type { DB } from './db.js';
 import type { Database, RollupStateTable } from './schema.js';
@@ -75,14 +76,14 @@ function dependencyList(text: string | null): string[] {
 }
 
 /**
- * The heartbeats of [start, end) with only what rollups count (no entity, type or branch: rollup
- * recomputation is on the read path, and those are the longest columns), in time then hash order
+ * The heartbeats of [start, end) with only what rollups count (the cube needs entity and branch;
+ * no type or line counts), in time then hash order
  * like every other time computation.
  */
 export async function loadForRollups(db: Tx, userId: number, start: number, end: number, writesOnly: boolean): Promise<ActivityHeartbeat[]> {
   let q = db
     .selectFrom('heartbeats')
-    .select(['time', 'category', 'project', 'language', 'dependencies', 'editor', 'operating_system', 'machine', 'is_write'])
+    .select(['time', 'entity', 'branch', 'category', 'project', 'language', 'dependencies', 'editor', 'operating_system', 'machine', 'is_write'])
     .where('user_id', '=', userId)
     .where('time', '>=', start)
     .where('time', '<', end);
@@ -92,7 +93,7 @@ export async function loadForRollups(db: Tx, userId: number, start: number, end:
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     out[i] = {
-      time: r.time, entity: '', type: 'file', category: r.category, project: r.project, branch: null, language: r.language,
+      time: r.time, entity: r.entity, type: 'file', category: r.category, project: r.project, branch: r.branch, language: r.language,
       dependencies: dependencyList(r.dependencies), editor: r.editor, operating_system: r.operating_system, machine: r.machine, is_write: r.is_write === 1,
     };
   }
@@ -126,6 +127,7 @@ export async function replaceDays(tx: Tx, userId: number, dates: string[], total
 export async function deleteAllDays(tx: Tx, userId: number): Promise<void> {
   await tx.deleteFrom('rollup_days').where('user_id', '=', userId).execute();
   await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).execute();
+  for (const t of ['rollup_cube', 'rollup_cube_hours', 'rollup_details', 'rollup_detail_hours'] as const) await tx.deleteFrom(t).where('user_id', '=', userId).execute();
 }
 
 type Row = { user_id: number; day: string; dimension: string; name: string; seconds: number };
@@ -224,4 +226,151 @@ export async function readRangeSums(db: Tx, userId: number, firstDate: string, l
     .orderBy('day')
     .execute();
   return { sums: sums.map((s) => ({ day: '', dimension: s.dimension, name: s.name, seconds: Number(s.seconds) })), days };
+}
+
+// ---- the rollup cube (migration 032) ---------------------------------------------------------
+
+/** Cube columns, in the order of CUBE_DIMENSIONS (and of domain cubeKey). */
+export const CUBE_COLUMNS = ['project', 'language', 'editor', 'operating_system', 'machine', 'category', 'branch'] as const;
+type CubeColumn = (typeof CUBE_COLUMNS)[number];
+export const COLUMN_OF: Record<CubeDimension, CubeColumn> = {
+  projects: 'project',
+  languages: 'language',
+  editors: 'editor',
+  operating_systems: 'operating_system',
+  machines: 'machine',
+  categories: 'category',
+  branches: 'branch',
+};
+const DETAIL_COLUMNS = ['project', 'branch', 'language', 'dimension', 'name'] as const;
+
+/**
+ * Replaces the cube's partial rows of the UTC hours [fromHour, toHour] (hour → local day → part);
+ * returns the local days that had rows before (their sums change too).
+ */
+export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number, toHour: number, hours: Map<number, Map<string, CubePart>>): Promise<Set<string>> {
+  const before = new Set<string>();
+  for (const t of ['rollup_cube_hours', 'rollup_detail_hours'] as const) {
+    const rows = await tx.deleteFrom(t).where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).returning('day').execute();
+    for (const r of rows) before.add(r.day);
+  }
+  const cube: Record<string, unknown>[] = [];
+  const details: Record<string, unknown>[] = [];
+  for (const [hour, days] of hours) {
+    if (hour < fromHour || hour > toHour) continue;
+    for (const [day, part] of days) {
+      // sanitizing can merge keys: their seconds add up
+      for (const [into, from, cols] of [
+        [cube, part.cube, CUBE_COLUMNS],
+        [details, part.details, DETAIL_COLUMNS],
+      ] as const) {
+        const clean = new Map<string, { names: string[]; seconds: number }>();
+        for (const [key, seconds] of from) {
+          if (!(seconds > 0)) continue;
+          const names = (JSON.parse(key) as string[]).map(rollupName);
+          const k = JSON.stringify(names);
+          const c = clean.get(k);
+          if (c) c.seconds += seconds;
+          else clean.set(k, { names, seconds });
+        }
+        for (const { names, seconds } of clean.values()) {
+          const row: Record<string, unknown> = { user_id: userId, hour, day, seconds };
+          cols.forEach((c, i) => (row[c] = names[i]));
+          into.push(row);
+        }
+      }
+    }
+  }
+  for (let i = 0; i < cube.length; i += 500) await tx.insertInto('rollup_cube_hours').values(cube.slice(i, i + 500) as never).execute();
+  for (let i = 0; i < details.length; i += 500) await tx.insertInto('rollup_detail_hours').values(details.slice(i, i + 500) as never).execute();
+  return before;
+}
+
+/** Re-sums the cube's day rows of these dates from their hours' partial rows. */
+export async function resumCube(tx: Tx, userId: number, dates: string[]): Promise<void> {
+  for (let i = 0; i < dates.length; i += 200) {
+    const part = dates.slice(i, i + 200);
+    for (const [day, hours, cols] of [
+      ['rollup_cube', 'rollup_cube_hours', CUBE_COLUMNS],
+      ['rollup_details', 'rollup_detail_hours', DETAIL_COLUMNS],
+    ] as const) {
+      await tx.deleteFrom(day).where('user_id', '=', userId).where('day', 'in', part).execute();
+      const select = tx
+        .selectFrom(hours)
+        .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref('day').as('day'), ...cols.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')])
+        .where('user_id', '=', userId)
+        .where('day', 'in', part)
+        .groupBy(['user_id', 'day', ...cols]);
+      await tx
+        .insertInto(day)
+        .columns(['user_id', 'day', ...cols, 'seconds'] as never)
+        .expression(select as never)
+        .execute();
+    }
+  }
+}
+
+/** Per cube dimension, the names to keep (any of them); several dimensions must all match. */
+export type CubeFilters = Partial<Record<CubeDimension, readonly string[]>>;
+
+export interface CubeRow {
+  day: string;
+  names: string[];
+  seconds: number;
+}
+
+/**
+ * The cube rows of [firstDate, lastDate] matching `filters`, summed over the days unless `byDay`
+ * (then `day` is set): the names in CUBE_DIMENSIONS order.
+ */
+export async function readCube(db: Tx, userId: number, firstDate: string, lastDate: string, filters: CubeFilters, byDay: boolean): Promise<CubeRow[]> {
+  let q = db.selectFrom('rollup_cube').where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate);
+  for (const dim of CUBE_DIMENSIONS) {
+    const names = filters[dim];
+    if (names) q = names.length ? q.where(COLUMN_OF[dim], 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
+  }
+  if (byDay) {
+    const rows = await q.select(['day', ...CUBE_COLUMNS, 'seconds']).execute();
+    return rows.map((r) => ({ day: r.day, names: CUBE_COLUMNS.map((c) => r[c]), seconds: Number(r.seconds) }));
+  }
+  const rows = await q
+    .select((eb) => [...CUBE_COLUMNS.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')])
+    .groupBy([...CUBE_COLUMNS])
+    .execute();
+  return rows.map((r) => ({ day: '', names: CUBE_COLUMNS.map((c) => r[c] as string), seconds: Number(r.seconds) }));
+}
+
+/** The cube's total per day of [firstDate, lastDate] under `filters`. */
+export async function readCubeDayTotals(db: Tx, userId: number, firstDate: string, lastDate: string, filters: CubeFilters): Promise<Map<string, number>> {
+  let q = db.selectFrom('rollup_cube').where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate);
+  for (const dim of CUBE_DIMENSIONS) {
+    const names = filters[dim];
+    if (names) q = names.length ? q.where(COLUMN_OF[dim], 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
+  }
+  const rows = await q.select((eb) => ['day', eb.fn.sum<number>('seconds').as('seconds')]).groupBy('day').orderBy('day').execute();
+  return new Map(rows.map((r) => [r.day, Number(r.seconds)]));
+}
+
+/**
+ * Entity or dependency seconds of [firstDate, lastDate] under filters on project, branch and
+ * language (the only ones details are kept by), per day (`byDay`) or summed.
+ */
+export async function readDetails(
+  db: Tx,
+  userId: number,
+  firstDate: string,
+  lastDate: string,
+  filters: CubeFilters,
+  dimension: 'entities' | 'dependencies',
+  byDay: boolean,
+): Promise<{ day: string; name: string; seconds: number }[]> {
+  let q = db.selectFrom('rollup_details').where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate).where('dimension', '=', dimension);
+  for (const dim of ['projects', 'branches', 'languages'] as const) {
+    const names = filters[dim];
+    if (names) q = names.length ? q.where(COLUMN_OF[dim] as 'project', 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
+  }
+  const rows = byDay
+    ? await q.select((eb) => ['day', 'name', eb.fn.sum<number>('seconds').as('seconds')]).groupBy(['day', 'name']).execute()
+    : await q.select((eb) => [sql<string>`''`.as('day'), 'name', eb.fn.sum<number>('seconds').as('seconds')]).groupBy(['name']).execute();
+  return rows.map((r) => ({ day: r.day, name: r.name, seconds: Number(r.seconds) }));
 }

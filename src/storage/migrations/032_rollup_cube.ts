@@ -1,0 +1,43 @@
+/**
+ * The rollup cube: per user and local day, the seconds of each combination of (project, language,
+ * editor, operating system, machine, category, branch) — so filters and cross-breakdowns (the
+ * languages of one project, the projects of one language) are answered from rollups — and per
+ * (project, branch, language) the seconds of each entity (file) and dependency (`rollup_details`).
+ * Like the per-dimension rollups, each is kept as partial rows per UTC hour (`*_hours`) re-summed
+ * into the day rows. Missing values are stored as summaries name them ("Unknown Project"); no
+ * branch is ''. Rollups are derived: every user rebuilds once.
+ */
+import type { Dialect } from '../db.js';
+import { clustered, float, type AnyDB } from './helpers.js';
+
+export const CUBE_COLUMNS = ['project', 'language', 'editor', 'operating_system', 'machine', 'category', 'branch'] as const;
+export const DETAIL_COLUMNS = ['project', 'branch', 'language', 'dimension', 'name'] as const;
+
+export function rollupCube(dialect: Dialect) {
+  return {
+    async up(db: AnyDB): Promise<void> {
+      for (const [table, cols, byHour] of [
+        ['rollup_cube_hours', CUBE_COLUMNS, true],
+        ['rollup_cube', CUBE_COLUMNS, false],
+        ['rollup_detail_hours', DETAIL_COLUMNS, true],
+        ['rollup_details', DETAIL_COLUMNS, false],
+      ] as const) {
+        let t = db.schema.createTable(table).addColumn('user_id', 'integer', (c) => c.notNull());
+        if (byHour) t = t.addColumn('hour', 'integer', (c) => c.notNull());
+        t = t.addColumn('day', 'text', (c) => c.notNull());
+        for (const c of cols) t = t.addColumn(c, 'text', (b) => b.notNull());
+        t = t.addColumn('seconds', float, (c) => c.notNull());
+        const key = byHour ? ['user_id', 'hour', 'day', ...cols] : ['user_id', 'day', ...cols];
+        await clustered(t.addPrimaryKeyConstraint(`${table}_pk`, key as never), dialect).execute();
+        if (byHour) await db.schema.createIndex(`${table}_day`).on(table).columns(['user_id', 'day']).execute();
+        else await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'project', 'day']).execute();
+      }
+      // existing rollups have no cube yet: rebuild everyone's (on their next read or upkeep)
+      await db.deleteFrom('rollup_state').execute();
+      await db.deleteFrom('rollup_dirty').execute();
+    },
+    async down(db: AnyDB): Promise<void> {
+      for (const t of ['rollup_cube_hours', 'rollup_cube', 'rollup_detail_hours', 'rollup_details']) await db.schema.dropTable(t).execute();
+    },
+  };
+}
