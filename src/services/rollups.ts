@@ -282,7 +282,6 @@ export class RollupService {
       if (days.size) {
         const dates = [...days].sort();
         await replaceDays(tx, userId, dates, await sumHours(tx, userId, dates));
-        await resumCube(tx, userId, dates);
       }
     };
     let failure: unknown;
@@ -338,8 +337,8 @@ export class RollupService {
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
     const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to });
+    // the cube's day rows follow by the difference of its hours
     for (const d of await replaceCubeHours(tx, userId, from, to, cube)) days.add(d);
-    for (const byDay of cube.values()) for (const date of byDay.keys()) days.add(date);
     return days;
   }
 
@@ -362,9 +361,8 @@ export class RollupService {
       await replaceHours(tx, userId, fromHour, toHour, hours);
       // the cube: its hours' partial rows, then the days they touch re-summed from them
       const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour });
-      const touched = await replaceCubeHours(tx, userId, fromHour, toHour, cube);
+      const touched = await replaceCubeHours(tx, userId, fromHour, toHour, cube, false);
       for (const d of span) touched.add(d);
-      for (const byDay of cube.values()) for (const date of byDay.keys()) touched.add(date);
       await resumCube(tx, userId, [...touched].sort());
       i = j + 1;
     }

@@ -246,26 +246,42 @@ const DETAIL_COLUMNS = ['project', 'branch', 'language', 'dimension', 'name'] as
 
 /**
  * Replaces the cube's partial rows of the UTC hours [fromHour, toHour] (hour → local day → part);
- * returns the local days that had rows before (their sums change too).
+ * returns the local days that had or have rows there. With `toDays`, the day rows follow by the
+ * difference (old hour rows out, new ones in: only the combinations that changed are written, so a
+ * write of a few heartbeats costs a few rows, not the whole day); otherwise the caller re-sums the
+ * days (resumCube).
  */
-export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number, toHour: number, hours: Map<number, Map<string, CubePart>>): Promise<Set<string>> {
-  const before = new Set<string>();
-  for (const t of ['rollup_cube_hours', 'rollup_detail_hours'] as const) {
-    const rows = await tx.deleteFrom(t).where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).returning('day').execute();
-    for (const r of rows) before.add(r.day);
-  }
-  const cube: Record<string, unknown>[] = [];
-  const details: Record<string, unknown>[] = [];
-  for (const [hour, days] of hours) {
-    if (hour < fromHour || hour > toHour) continue;
-    for (const [day, part] of days) {
-      // sanitizing can merge keys: their seconds add up
-      for (const [into, from, cols] of [
-        [cube, part.cube, CUBE_COLUMNS],
-        [details, part.details, DETAIL_COLUMNS],
-      ] as const) {
+export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number, toHour: number, hours: Map<number, Map<string, CubePart>>, toDays = true): Promise<Set<string>> {
+  const touched = new Set<string>();
+  for (const [hourTable, dayTable, cols, field] of [
+    ['rollup_cube_hours', 'rollup_cube', CUBE_COLUMNS, 'cube'],
+    ['rollup_detail_hours', 'rollup_details', DETAIL_COLUMNS, 'details'],
+  ] as const) {
+    const old = (await tx
+      .deleteFrom(hourTable)
+      .where('user_id', '=', userId)
+      .where('hour', '>=', fromHour)
+      .where('hour', '<=', toHour)
+      .returning(['day', ...cols, 'seconds'] as never)
+      .execute()) as unknown as Record<string, string | number>[];
+    const delta = new Map<string, { day: string; names: string[]; seconds: number }>();
+    const move = (day: string, names: string[], seconds: number) => {
+      const k = JSON.stringify([day, ...names]);
+      const d = delta.get(k);
+      if (d) d.seconds += seconds;
+      else delta.set(k, { day, names, seconds });
+    };
+    for (const r of old) {
+      touched.add(r.day as string);
+      move(r.day as string, cols.map((c) => r[c] as string), -Number(r.seconds));
+    }
+    const rows: Record<string, unknown>[] = [];
+    for (const [hour, days] of hours) {
+      if (hour < fromHour || hour > toHour) continue;
+      for (const [day, part] of days) {
+        // sanitizing can merge keys: their seconds add up
         const clean = new Map<string, { names: string[]; seconds: number }>();
-        for (const [key, seconds] of from) {
+        for (const [key, seconds] of part[field]) {
           if (!(seconds > 0)) continue;
           const names = (JSON.parse(key) as string[]).map(rollupName);
           const k = JSON.stringify(names);
@@ -276,14 +292,34 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
         for (const { names, seconds } of clean.values()) {
           const row: Record<string, unknown> = { user_id: userId, hour, day, seconds };
           cols.forEach((c, i) => (row[c] = names[i]));
-          into.push(row);
+          rows.push(row);
+          touched.add(day);
+          move(day, names, seconds);
         }
       }
     }
+    for (let i = 0; i < rows.length; i += 500) await tx.insertInto(hourTable).values(rows.slice(i, i + 500) as never).execute();
+    if (!toDays) continue;
+    const changes: Record<string, unknown>[] = [];
+    const shrunk = new Set<string>();
+    for (const d of delta.values()) {
+      if (Math.abs(d.seconds) < 1e-9) continue;
+      const row: Record<string, unknown> = { user_id: userId, day: d.day, seconds: d.seconds };
+      cols.forEach((c, i) => (row[c] = d.names[i]));
+      changes.push(row);
+      if (d.seconds < 0) shrunk.add(d.day);
+    }
+    for (let i = 0; i < changes.length; i += 500) {
+      await tx
+        .insertInto(dayTable)
+        .values(changes.slice(i, i + 500) as never)
+        .onConflict((oc) => oc.columns(['user_id', 'day', ...cols] as never).doUpdateSet({ seconds: sql`${sql.ref(`${dayTable}.seconds`)} + excluded.seconds` } as never))
+        .execute();
+    }
+    // what a change took away entirely (float sums leave crumbs, never a real credit's size)
+    if (shrunk.size) await tx.deleteFrom(dayTable).where('user_id', '=', userId).where('day', 'in', [...shrunk]).where('seconds', '<', 1e-6).execute();
   }
-  for (let i = 0; i < cube.length; i += 500) await tx.insertInto('rollup_cube_hours').values(cube.slice(i, i + 500) as never).execute();
-  for (let i = 0; i < details.length; i += 500) await tx.insertInto('rollup_detail_hours').values(details.slice(i, i + 500) as never).execute();
-  return before;
+  return touched;
 }
 
 /** Re-sums the cube's day rows of these dates from their hours' partial rows. */

@@ -30,7 +30,9 @@ export function rollupCube(dialect: Dialect) {
         const key = byHour ? ['user_id', 'hour', 'day', ...cols] : ['user_id', 'day', ...cols];
         await clustered(t.addPrimaryKeyConstraint(`${table}_pk`, key as never), dialect).execute();
         if (byHour) await db.schema.createIndex(`${table}_day`).on(table).columns(['user_id', 'day']).execute();
-        else await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'project', 'day']).execute();
+        else if (table === 'rollup_cube') await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'project', 'day']).execute();
+        // dependencies are read without entities (a project's files outnumber everything else)
+        else await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'dimension', 'project', 'day']).execute();
       }
       // existing rollups have no cube yet: rebuild everyone's (on their next read or upkeep)
       await db.deleteFrom('rollup_state').execute();
