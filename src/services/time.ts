@@ -171,7 +171,7 @@ export class TimeService {
   async days(q: TimeQuery): Promise<Answer<Map<string, DayTotals>>> {
     const source = this.source(q);
     if (source) {
-      const fresh = await this.rollups.ensureFresh(q.user);
+      const fresh = await this.rollups.ensureFresh(q.user, { cube: source === 'cube' });
       if (fresh.ready || daysBetweenInclusive(q.first, q.last) > RAW_FALLBACK_DAYS) {
         const value = source === 'days' ? fold(await readDays(this.storage.db, q.user.id, q.first, q.last)) : await this.cubeDays(q);
         return { value, upToDate: fresh.ready, percent: fresh.percent };
@@ -185,7 +185,7 @@ export class TimeService {
   async rangeSums(q: TimeQuery): Promise<Answer<Sums>> {
     const source = this.source(q);
     if (source) {
-      const fresh = await this.rollups.ensureFresh(q.user);
+      const fresh = await this.rollups.ensureFresh(q.user, { cube: source === 'cube' });
       if (fresh.ready || daysBetweenInclusive(q.first, q.last) > RAW_FALLBACK_DAYS) {
         const value = source === 'days' ? await this.daySums(q) : await this.cubeSums(q);
         return { value, upToDate: fresh.ready, percent: fresh.percent };

@@ -41,24 +41,27 @@ export async function lockAndGetState(tx: Tx, userId: number): Promise<RollupSta
   return tx.updateTable('rollup_state').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('user_id', '=', userId).returningAll().executeTakeFirst();
 }
 
-export async function markDirty(tx: Tx, marks: { user_id: number; hour: number; since?: number | null }[]): Promise<void> {
-  for (let i = 0; i < marks.length; i += 500) await tx.insertInto('rollup_dirty').values(marks.slice(i, i + 500)).execute();
+/** Dirty marks: of the per-dimension rollups, or of the cube (brought up to date on its own). */
+export type DirtyTable = 'rollup_dirty' | 'rollup_cube_dirty';
+
+export async function markDirty(tx: Tx, marks: { user_id: number; hour: number; since?: number | null }[], table: DirtyTable = 'rollup_dirty'): Promise<void> {
+  for (let i = 0; i < marks.length; i += 500) await tx.insertInto(table).values(marks.slice(i, i + 500)).execute();
 }
 
-export async function readDirty(tx: Tx, userId: number): Promise<{ id: number; hour: number; since: number | null }[]> {
-  return tx.selectFrom('rollup_dirty').select(['id', 'hour', 'since']).where('user_id', '=', userId).orderBy('id').limit(10000).execute();
+export async function readDirty(tx: Tx, userId: number, table: DirtyTable = 'rollup_dirty'): Promise<{ id: number; hour: number; since: number | null }[]> {
+  return tx.selectFrom(table).select(['id', 'hour', 'since']).where('user_id', '=', userId).orderBy('id').limit(10000).execute();
 }
 
-export async function hasDirty(db: Tx, userId: number): Promise<boolean> {
-  return !!(await db.selectFrom('rollup_dirty').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst());
+export async function hasDirty(db: Tx, userId: number, table: DirtyTable = 'rollup_dirty'): Promise<boolean> {
+  return !!(await db.selectFrom(table).select('id').where('user_id', '=', userId).limit(1).executeTakeFirst());
 }
 
-export async function clearDirty(tx: Tx, ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) await tx.deleteFrom('rollup_dirty').where('id', 'in', ids.slice(i, i + 500)).execute();
+export async function clearDirty(tx: Tx, ids: number[], table: DirtyTable = 'rollup_dirty'): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await tx.deleteFrom(table).where('id', 'in', ids.slice(i, i + 500)).execute();
 }
 
-export async function usersWithDirty(db: Tx, limit: number, except: number[] = []): Promise<number[]> {
-  let q = db.selectFrom('rollup_dirty').select('user_id').distinct();
+export async function usersWithDirty(db: Tx, limit: number, except: number[] = [], table: DirtyTable = 'rollup_dirty'): Promise<number[]> {
+  let q = db.selectFrom(table).select('user_id').distinct();
   if (except.length) q = q.where('user_id', 'not in', except.slice(0, 1000));
   const rows = await q.limit(limit).execute();
   return rows.map((r) => r.user_id);

@@ -317,6 +317,7 @@ export interface Database {
   rollup_cube_hours: RollupCubeHoursTable;
   rollup_details: RollupDetailsTable;
   rollup_detail_hours: RollupDetailHoursTable;
+  rollup_cube_dirty: RollupDirtyTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;

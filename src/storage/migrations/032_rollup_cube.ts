@@ -8,7 +8,7 @@
  * branch is ''. Rollups are derived: every user rebuilds once.
  */
 import type { Dialect } from '../db.js';
-import { clustered, float, type AnyDB } from './helpers.js';
+import { clustered, float, withId, type AnyDB } from './helpers.js';
 
 export const CUBE_COLUMNS = ['project', 'language', 'editor', 'operating_system', 'machine', 'category', 'branch'] as const;
 export const DETAIL_COLUMNS = ['project', 'branch', 'language', 'dimension', 'name'] as const;
@@ -34,12 +34,20 @@ export function rollupCube(dialect: Dialect) {
         // dependencies are read without entities (a project's files outnumber everything else)
         else await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'dimension', 'project', 'day']).execute();
       }
+      // the cube's own dirty marks: it is brought up to date by upkeep and before a cube read, so a
+      // write followed by a status bar read pays for the per-dimension rollups only
+      await withId(db.schema.createTable('rollup_cube_dirty'), dialect)
+        .addColumn('user_id', 'integer', (c) => c.notNull())
+        .addColumn('hour', 'integer', (c) => c.notNull())
+        .addColumn('since', 'integer')
+        .execute();
+      await db.schema.createIndex('rollup_cube_dirty_user').on('rollup_cube_dirty').columns(['user_id', 'id']).execute();
       // existing rollups have no cube yet: rebuild everyone's (on their next read or upkeep)
       await db.deleteFrom('rollup_state').execute();
       await db.deleteFrom('rollup_dirty').execute();
     },
     async down(db: AnyDB): Promise<void> {
-      for (const t of ['rollup_cube_hours', 'rollup_cube', 'rollup_detail_hours', 'rollup_details']) await db.schema.dropTable(t).execute();
+      for (const t of ['rollup_cube_hours', 'rollup_cube', 'rollup_detail_hours', 'rollup_details', 'rollup_cube_dirty']) await db.schema.dropTable(t).execute();
     },
   };
 }
