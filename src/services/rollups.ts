@@ -397,7 +397,7 @@ export class RollupService {
       return [];
     }
     const [from, to] = unit.hours;
-    const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
+    const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly, false);
     const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);

@@ -4,7 +4,9 @@ import { sql } from 'kysely';
 import { CUBE_DIMENSIONS, emptyDay, ROLLUP_DIMENSIONS, type CubeDimension, type CubePart, type DayTotals, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import type { DB } from './db.js';
-import type { Database, RollupStateTable } from './schema.js';
+import type { Database, HeartbeatsTable, RollupStateTable } from './schema.js';
+
+type HeartbeatRowPart = Selectable<HeartbeatsTable>;
 
 type Tx = Transaction<Database> | DB;
 export type RollupState = Selectable<RollupStateTable>;
@@ -79,24 +81,25 @@ function dependencyList(text: string | null): string[] {
 }
 
 /**
- * The heartbeats of [start, end) with only what rollups count (the cube needs entity and branch;
- * no type or line counts), in time then hash order
+ * The heartbeats of [start, end) with only what rollups count (entity and branch only with
+ * `detail`: the cube needs them, the per-dimension rollups on the read path do not), in time then hash order
  * like every other time computation.
  */
-export async function loadForRollups(db: Tx, userId: number, start: number, end: number, writesOnly: boolean): Promise<ActivityHeartbeat[]> {
+export async function loadForRollups(db: Tx, userId: number, start: number, end: number, writesOnly: boolean, detail = true): Promise<ActivityHeartbeat[]> {
+  const columns = ['time', 'category', 'project', 'language', 'dependencies', 'editor', 'operating_system', 'machine', 'is_write'] as const;
   let q = db
     .selectFrom('heartbeats')
-    .select(['time', 'entity', 'branch', 'category', 'project', 'language', 'dependencies', 'editor', 'operating_system', 'machine', 'is_write'])
+    .select(detail ? [...columns, 'entity', 'branch'] : [...columns])
     .where('user_id', '=', userId)
     .where('time', '>=', start)
     .where('time', '<', end);
   if (writesOnly) q = q.where('is_write', '=', 1);
-  const rows = await q.orderBy('time').orderBy('hash').execute();
+  const rows = (await q.orderBy('time').orderBy('hash').execute()) as ({ [K in (typeof columns)[number]]: HeartbeatRowPart[K] } & { entity?: string; branch?: string | null })[];
   const out = new Array<ActivityHeartbeat>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     out[i] = {
-      time: r.time, entity: r.entity, type: 'file', category: r.category, project: r.project, branch: r.branch, language: r.language,
+      time: r.time, entity: r.entity ?? '', type: 'file', category: r.category, project: r.project, branch: r.branch ?? null, language: r.language,
       dependencies: dependencyList(r.dependencies), editor: r.editor, operating_system: r.operating_system, machine: r.machine, is_write: r.is_write === 1,
     };
   }
