@@ -95,10 +95,22 @@ interface RawJob {
   days: Map<string, DayTotals>;
   percent: number;
   done: boolean;
+  /** namesIn(days) once done. */
+  weight: number;
+  /** While running: the finished answer it replaces (stale), shown instead of the partial one. */
+  previous: Map<string, DayTotals> | null;
 }
 
-/** Most finished raw answers kept (each a range of day totals); the oldest goes first. */
+/** Most finished raw answers kept, and most names in them all (memory); the least recently used goes first. */
 const RAW_CACHE_ENTRIES = 64;
+const RAW_CACHE_NAMES = 1_000_000;
+
+/** How many names an answer holds (its weight in the cache). */
+function namesIn(days: Map<string, DayTotals>): number {
+  let n = 0;
+  for (const day of days.values()) for (const map of Object.values(day.dims)) n += map.size + 1;
+  return n;
+}
 
 function sumsOf(days: Map<string, DayTotals>): Sums {
   const sum = emptyDay();
@@ -147,10 +159,12 @@ export class TimeService {
     private readonly background: Background = inProcess(),
   ) {}
 
-  /** Drops cached raw answers of these users (their heartbeats changed). */
+  /**
+   * These users' heartbeats changed: their cached raw answers are stale (one is still shown, with
+   * upToDate false, while its recomputation runs).
+   */
   forget(userIds: Iterable<number>): void {
     for (const id of userIds) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
-    for (const [key, job] of this.jobs) if (job.done && job.generation !== (this.generations.get(Number(key.slice(0, key.indexOf('|')))) ?? 0)) this.jobs.delete(key);
   }
 
   /** 'days': the per-dimension day rollups; 'cube': the cube; null: heartbeats. */
@@ -269,29 +283,46 @@ export class TimeService {
     const key = this.jobKey(q);
     const generation = this.generations.get(q.user.id) ?? 0;
     const job = this.jobs.get(key);
+    // one computation per question at a time: a running one answers (even if already stale)
+    if (job && !job.done) return { value: job.previous ?? job.days, upToDate: false, percent: job.percent };
     if (job && job.generation === generation) {
-      if (job.done) {
-        // most recently used last: the oldest is evicted first
-        this.jobs.delete(key);
-        this.jobs.set(key, job);
-      }
-      return { value: job.days, upToDate: job.done, percent: job.done ? 100 : job.percent };
+      // most recently used last: the oldest is evicted first
+      this.jobs.delete(key);
+      this.jobs.set(key, job);
+      return { value: job.days, upToDate: true, percent: 100 };
     }
     if ((await this.activeDays(q)) <= this.rawSyncDays) return { value: await this.raw(q), upToDate: true, percent: 100 };
-    const started: RawJob = { generation, days: new Map(), percent: 0, done: false };
+    // a stale answer (heartbeats changed since) is shown while the new one is computed
+    const stale = job?.done ? job.days : null;
+    const started: RawJob = { generation, days: new Map(), percent: 0, done: false, weight: 0, previous: stale };
     this.jobs.set(key, started);
     this.background('raw time', async () => {
       try {
         await this.raw(q, started);
         started.done = true;
-        if (this.jobs.get(key) === started && started.generation !== (this.generations.get(q.user.id) ?? 0)) this.jobs.delete(key);
-        while (this.jobs.size > RAW_CACHE_ENTRIES) this.jobs.delete(this.jobs.keys().next().value!);
+        started.previous = null;
+        started.weight = namesIn(started.days);
+        this.evict();
       } catch (err) {
         if (this.jobs.get(key) === started) this.jobs.delete(key);
         throw err;
       }
     });
-    return { value: new Map(), upToDate: false, percent: 0 };
+    return { value: stale ?? new Map(), upToDate: false, percent: 0 };
+  }
+
+  /** Drops the least recently used finished answers beyond the cache's bounds. */
+  private evict(): void {
+    let weight = 0;
+    let count = 0;
+    for (const job of this.jobs.values()) if (job.done) (weight += job.weight), count++;
+    for (const [key, job] of this.jobs) {
+      if (count <= RAW_CACHE_ENTRIES && weight <= RAW_CACHE_NAMES) break;
+      if (!job.done) continue;
+      this.jobs.delete(key);
+      weight -= job.weight;
+      count--;
+    }
   }
 
   private jobKey(q: TimeQuery): string {
