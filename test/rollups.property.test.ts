@@ -23,6 +23,7 @@ interface Hb {
   is_write: boolean;
   entity: string;
   branch: string | null;
+  category: string;
   /** The id the server answered (hex of the heartbeat's hash). */
   id?: string;
 }
@@ -101,6 +102,7 @@ describeEachDatabase('rollups equal a simple reference', (t) => {
                 project: start.project,
                 language: n % 5 === 4 ? 'Go' : start.language,
                 branch: n % 7 === 6 ? null : start.branch,
+                category: n % 3 === 2 ? 'debugging' : 'coding',
                 is_write: (n++ + seed) % 3 !== 0 || start.is_write,
                 entity: `f${n % 4}`,
               });
@@ -194,6 +196,16 @@ describeEachDatabase('rollups equal a simple reference', (t) => {
             expect(day.grand_total.total_seconds, label).toBeCloseTo(e?.total ?? 0, 0);
             compare(`${label} languages`, day.languages, e?.languages);
             compare(`${label} entities`, day.entities, e?.entities);
+          }
+          // one project and one category: its files (entities and dependencies are kept per combination)
+          const ofDebugging = reference(kept, zone, timeout * 60, writesOnly, (h) => h.project === project && h.category === 'debugging');
+          const projectCategory = await get(`summaries?start=${first}&end=${last}&project=${project}&category=debugging`);
+          for (const day of projectCategory.data as any[]) {
+            const e = ofDebugging.get(day.range.date);
+            const label = `${zone} ${project} debugging ${day.range.date}`;
+            expect(day.grand_total.total_seconds, label).toBeCloseTo(e?.total ?? 0, 0);
+            compare(`${label} entities`, day.entities, e?.entities);
+            compare(`${label} branches`, day.branches, e?.branches);
           }
           // one language over all time: its projects (stats), and per day (summaries)
           const ofGo = reference(kept, zone, timeout * 60, writesOnly, (h) => h.language === 'Go');

@@ -310,7 +310,7 @@ export function datesBetween(first: string, last: string): string[] {
  */
 export const CUBE_DIMENSIONS = ['projects', 'languages', 'editors', 'operating_systems', 'machines', 'categories', 'branches'] as const;
 export type CubeDimension = (typeof CUBE_DIMENSIONS)[number];
-/** Kept per (project, branch, language) beside the cube: entities and dependencies. */
+/** Kept per cube combination beside the cube: entities and dependencies. */
 export const DETAIL_DIMENSIONS = ['entities', 'dependencies'] as const;
 
 /** A heartbeat's cube combination: its one name in each CUBE_DIMENSIONS dimension. */
@@ -322,14 +322,13 @@ export function cubeKey(h: ActivityHeartbeat): string[] {
 export interface CubePart {
   /** Key: JSON of cubeKey. */
   cube: Map<string, number>;
-  /** Key: JSON of [project, branch, language, 'entities' | 'dependencies', name]. */
+  /** Key: JSON of [...cubeKey, 'entities' | 'dependencies', name]. */
   details: Map<string, number>;
 }
 
 /**
  * Like hourlyTotals, for the cube: per UTC hour of the heartbeats' own time, per local day the
- * credit falls on, the seconds of each combination and of each (project, branch, language) entity
- * and dependency. The list must hold every accountable heartbeat from fromHour to toHour + 1 plus the timeout.
+ * credit falls on, the seconds of each combination and of each entity and dependency within it. The list must hold every accountable heartbeat from fromHour to toHour + 1 plus the timeout.
  */
 export function hourlyCube(
   heartbeats: readonly ActivityHeartbeat[],
@@ -348,8 +347,7 @@ export function hourlyCube(
     if (!days) hours.set(hour, (days = new Map()));
     const key = cubeKey(h);
     const combo = JSON.stringify(key);
-    const prefix = [key[0], key[6], key[1]];
-    const details = [JSON.stringify([...prefix, 'entities', h.entity]), ...h.dependencies.map((d) => JSON.stringify([...prefix, 'dependencies', d]))];
+    const details = [JSON.stringify([...key, 'entities', h.entity]), ...h.dependencies.map((d) => JSON.stringify([...key, 'dependencies', d]))];
     splitByDay(cursor, h.time, credit, (date, seconds) => {
       let part = days.get(date);
       if (!part) days.set(date, (part = { cube: new Map(), details: new Map() }));

@@ -5,8 +5,7 @@
  * - No filter: the per-dimension day rollups (rollup_days).
  * - Filters and cross-breakdowns (the languages of one project, its branches and files, the
  *   projects of one language): the rollup cube (rollup_cube, rollup_details; migration 032).
- *   Entities and dependencies are kept per (project, branch, language): with a filter on another
- *   dimension they come from heartbeats (summaries only show files for a project filter).
+ *   Entities and dependencies are kept per cube combination (rollup_details).
  * - Other settings than the user's own (timeout, zone, writes_only): raw heartbeats. Over more than
  *   `rawSyncDays` days of activity that runs as a background job: the caller gets what is computed
  *   so far with upToDate false and a percent (routes answer 202), and the finished answer is cached
@@ -141,7 +140,6 @@ function cubeFilters(filters: Filters | undefined): CubeFilters {
 }
 
 const CUBE_DIMS: readonly string[] = CUBE_DIMENSIONS;
-const DETAIL_FILTERS: readonly string[] = ['projects', 'branches', 'languages'];
 
 export class TimeService {
   /**
@@ -171,14 +169,11 @@ export class TimeService {
   private source(q: TimeQuery): 'days' | 'cube' | null {
     if (!sameSettings(q.settings, userSettings(q.user))) return null;
     const dims = q.dimensions ?? ROLLUP_DIMENSIONS;
-    const filters = cubeFilters(q.filters);
     if (!hasFilters(q.filters ?? {})) {
       if (dims.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d))) return 'days';
     }
-    // entities and dependencies are kept per (project, branch, language) only
-    const detailsOk = Object.keys(filters).every((d) => DETAIL_FILTERS.includes(d));
-    if (dims.every((d) => CUBE_DIMS.includes(d) || ((d === 'entities' || d === 'dependencies') && detailsOk))) return 'cube';
-    return null;
+    // every dimension is in the cube, entities and dependencies beside it (per combination)
+    return 'cube';
   }
 
   /** Per local day totals of [first, last]. */

@@ -248,7 +248,7 @@ export const COLUMN_OF: Record<CubeDimension, CubeColumn> = {
   categories: 'category',
   branches: 'branch',
 };
-const DETAIL_COLUMNS = ['project', 'branch', 'language', 'dimension', 'name'] as const;
+const DETAIL_COLUMNS = [...CUBE_COLUMNS, 'dimension', 'name'] as const;
 
 /**
  * Replaces the cube's partial rows of the UTC hours [fromHour, toHour] (hour → local day → part);
@@ -394,8 +394,7 @@ export async function readCubeDayTotals(db: Tx, userId: number, firstDate: strin
 }
 
 /**
- * Entity or dependency seconds of [firstDate, lastDate] under filters on project, branch and
- * language (the only ones details are kept by), per day (`byDay`) or summed.
+ * Entity or dependency seconds of [firstDate, lastDate] under `filters`, per day (`byDay`) or summed.
  */
 export async function readDetails(
   db: Tx,
@@ -407,7 +406,7 @@ export async function readDetails(
   byDay: boolean,
 ): Promise<{ day: string; name: string; seconds: number }[]> {
   let q = db.selectFrom('rollup_details').where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate).where('dimension', '=', dimension);
-  for (const dim of ['projects', 'branches', 'languages'] as const) {
+  for (const dim of CUBE_DIMENSIONS) {
     const names = filters[dim];
     if (names) q = names.length ? q.where(COLUMN_OF[dim] as 'project', 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
   }

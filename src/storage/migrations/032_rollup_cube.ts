@@ -2,7 +2,7 @@
  * The rollup cube: per user and local day, the seconds of each combination of (project, language,
  * editor, operating system, machine, category, branch) — so filters and cross-breakdowns (the
  * languages of one project, the projects of one language) are answered from rollups — and per
- * (project, branch, language) the seconds of each entity (file) and dependency (`rollup_details`).
+ * combination the seconds of each entity (file) and dependency (`rollup_details`).
  * Like the per-dimension rollups, each is kept as partial rows per UTC hour (`*_hours`) re-summed
  * into the day rows. Missing values are stored as summaries name them ("Unknown Project"); no
  * branch is ''. Rollups are derived: every user rebuilds once.
@@ -11,7 +11,7 @@ import type { Dialect } from '../db.js';
 import { clustered, float, withId, type AnyDB } from './helpers.js';
 
 export const CUBE_COLUMNS = ['project', 'language', 'editor', 'operating_system', 'machine', 'category', 'branch'] as const;
-export const DETAIL_COLUMNS = ['project', 'branch', 'language', 'dimension', 'name'] as const;
+export const DETAIL_COLUMNS = [...CUBE_COLUMNS, 'dimension', 'name'] as const;
 
 export function rollupCube(dialect: Dialect) {
   return {
