@@ -172,6 +172,9 @@ export class TimeService {
     if (!hasFilters(q.filters ?? {})) {
       if (dims.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d))) return 'days';
     }
+    // a filter outside the cube's dimensions (none of the API's) needs the heartbeats
+    const filtered = Object.entries(q.filters ?? {}).filter(([, names]) => names && names.length > 0);
+    if (!filtered.every(([d]) => CUBE_DIMS.includes(d))) return null;
     // every dimension is in the cube, entities and dependencies beside it (per combination)
     return 'cube';
   }
