@@ -27,7 +27,8 @@ export function rollupCube(dialect: Dialect) {
         t = t.addColumn('day', 'text', (c) => c.notNull());
         for (const c of cols) t = t.addColumn(c, 'text', (b) => b.notNull());
         t = t.addColumn('seconds', float, (c) => c.notNull());
-        const key = byHour ? ['user_id', 'hour', 'day', ...cols] : ['user_id', 'day', ...cols];
+        // day rows of details lead with the dimension: dependencies are read without scanning files
+        const key = byHour ? ['user_id', 'hour', 'day', ...cols] : table === 'rollup_details' ? ['user_id', 'dimension', 'day', ...CUBE_COLUMNS, 'name'] : ['user_id', 'day', ...cols];
         await clustered(t.addPrimaryKeyConstraint(`${table}_pk`, key as never), dialect).execute();
         if (byHour) await db.schema.createIndex(`${table}_day`).on(table).columns(['user_id', 'day']).execute();
         else if (table === 'rollup_cube') await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'project', 'day']).execute();
