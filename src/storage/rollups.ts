@@ -1,7 +1,7 @@
 /** Rollup rows: seconds per user, local day, dimension and name. */
 import type { Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { CUBE_DIMENSIONS, emptyDay, ROLLUP_DIMENSIONS, type CubeDimension, type CubePart, type DayTotals, type Dimension } from '../domain/duration.js';
+import { CUBE_DIMENSIONS, DETAIL_DIMENSIONS, emptyDay, ROLLUP_DIMENSIONS, type CubeDimension, type CubePart, type DayTotals, type Dimension } from '../domain/duration.js';
 import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import type { DB } from './db.js';
 import type { Database, HeartbeatsTable, RollupStateTable } from './schema.js';
@@ -323,9 +323,28 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
         .execute();
     }
     // what a change took away entirely (float sums leave crumbs, never a real credit's size)
-    if (shrunk.size) await tx.deleteFrom(dayTable).where('user_id', '=', userId).where('day', 'in', [...shrunk]).where('seconds', '<', 1e-6).execute();
+    if (shrunk.size) await deleteDayRows(tx, dayTable, userId, [...shrunk], true);
   }
   return touched;
+}
+
+/**
+ * Deletes the day rows of these days (only the crumbs a change left, below a microsecond, with
+ * `crumbs`). Day rows are keyed by project first (by dimension and project for details): the
+ * projects present are looked up by day, then the rows go by key.
+ */
+async function deleteDayRows(tx: Tx, table: 'rollup_cube' | 'rollup_details', userId: number, days: string[], crumbs: boolean): Promise<void> {
+  // (no DISTINCT: SQLite would walk the whole primary key for it rather than the day index)
+  let present = tx.selectFrom(table).select('project').where('user_id', '=', userId);
+  if (table === 'rollup_details') present = present.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
+  const projects = [...new Set((await present.where('day', 'in', days).execute()).map((r) => r.project))];
+  for (let i = 0; i < projects.length; i += 500) {
+    let q = tx.deleteFrom(table).where('user_id', '=', userId);
+    if (table === 'rollup_details') q = q.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
+    q = q.where('project', 'in', projects.slice(i, i + 500)).where('day', 'in', days);
+    if (crumbs) q = q.where('seconds', '<', 1e-6);
+    await q.execute();
+  }
 }
 
 /** Re-sums the cube's day rows of these dates from their hours' partial rows. */
@@ -336,7 +355,7 @@ export async function resumCube(tx: Tx, userId: number, dates: string[]): Promis
       ['rollup_cube', 'rollup_cube_hours', CUBE_COLUMNS],
       ['rollup_details', 'rollup_detail_hours', DETAIL_COLUMNS],
     ] as const) {
-      await tx.deleteFrom(day).where('user_id', '=', userId).where('day', 'in', part).execute();
+      await deleteDayRows(tx, day, userId, part, false);
       const select = tx
         .selectFrom(hours)
         .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref('day').as('day'), ...cols.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')])

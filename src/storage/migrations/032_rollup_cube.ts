@@ -27,13 +27,18 @@ export function rollupCube(dialect: Dialect) {
         t = t.addColumn('day', 'text', (c) => c.notNull());
         for (const c of cols) t = t.addColumn(c, 'text', (b) => b.notNull());
         t = t.addColumn('seconds', float, (c) => c.notNull());
-        // day rows of details lead with the dimension: dependencies are read without scanning files
-        const key = byHour ? ['user_id', 'hour', 'day', ...cols] : table === 'rollup_details' ? ['user_id', 'dimension', 'day', ...CUBE_COLUMNS, 'name'] : ['user_id', 'day', ...cols];
+        // day rows lead with the project (details: with the dimension, then the project): a filter on
+        // a project reads its rows only, dependencies are read without scanning files; other reads
+        // go by day (the second index)
+        const key = byHour
+          ? ['user_id', 'hour', 'day', ...cols]
+          : table === 'rollup_details'
+            ? ['user_id', 'dimension', 'project', 'day', ...CUBE_COLUMNS.slice(1), 'name']
+            : ['user_id', 'project', 'day', ...CUBE_COLUMNS.slice(1)];
         await clustered(t.addPrimaryKeyConstraint(`${table}_pk`, key as never), dialect).execute();
         if (byHour) await db.schema.createIndex(`${table}_day`).on(table).columns(['user_id', 'day']).execute();
-        else if (table === 'rollup_cube') await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'project', 'day']).execute();
-        // dependencies are read without entities (a project's files outnumber everything else)
-        else await db.schema.createIndex(`${table}_project`).on(table).columns(['user_id', 'dimension', 'project', 'day']).execute();
+        else if (table === 'rollup_cube') await db.schema.createIndex(`${table}_day`).on(table).columns(['user_id', 'day']).execute();
+        else await db.schema.createIndex(`${table}_day`).on(table).columns(['user_id', 'dimension', 'day']).execute();
       }
       // the cube's own dirty marks: it is brought up to date by upkeep and before a cube read, so a
       // write followed by a status bar read pays for the per-dimension rollups only
