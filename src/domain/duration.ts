@@ -301,3 +301,59 @@ export function datesBetween(first: string, last: string): string[] {
   for (let i = 0; i < count; i++) out.push(start.plus({ days: i }).toISODate()!);
   return out;
 }
+
+// ---- the rollup cube -------------------------------------------------------------------------
+
+/**
+ * The dimensions of the rollup cube, in the order of a cube key: every heartbeat has exactly one
+ * name in each (no branch is ''), so a day's seconds split exactly over the combinations.
+ */
+export const CUBE_DIMENSIONS = ['projects', 'languages', 'editors', 'operating_systems', 'machines', 'categories', 'branches'] as const;
+export type CubeDimension = (typeof CUBE_DIMENSIONS)[number];
+/** Kept per cube combination beside the cube: entities and dependencies. */
+export const DETAIL_DIMENSIONS = ['entities', 'dependencies'] as const;
+
+/** A heartbeat's cube combination: its one name in each CUBE_DIMENSIONS dimension. */
+export function cubeKey(h: ActivityHeartbeat): string[] {
+  return [h.project ?? UNKNOWN.project, h.language ?? UNKNOWN.language, h.editor ?? UNKNOWN.editor, h.operating_system ?? UNKNOWN.operating_system, h.machine ?? UNKNOWN.machine, h.category, h.branch ?? ''];
+}
+
+/** One local day's piece of an hour of the cube: seconds per combination, and per detail row. */
+export interface CubePart {
+  /** Key: JSON of cubeKey. */
+  cube: Map<string, number>;
+  /** Key: JSON of [...cubeKey, 'entities' | 'dependencies', name]. */
+  details: Map<string, number>;
+}
+
+/**
+ * Like hourlyTotals, for the cube: per UTC hour of the heartbeats' own time, per local day the
+ * credit falls on, the seconds of each combination and of each entity and dependency within it. The list must hold every accountable heartbeat from fromHour to toHour + 1 plus the timeout.
+ */
+export function hourlyCube(
+  heartbeats: readonly ActivityHeartbeat[],
+  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number },
+): Map<number, Map<string, CubePart>> {
+  const c = credits(heartbeats, options.timeoutSeconds);
+  const cursor = new DayCursor(options.zone);
+  const hours = new Map<number, Map<string, CubePart>>();
+  for (let i = 0; i < heartbeats.length; i++) {
+    const credit = c[i]!;
+    if (credit <= 0) continue;
+    const h = heartbeats[i]!;
+    const hour = Math.floor(h.time / 3600);
+    if (hour < options.fromHour || hour > options.toHour) continue;
+    let days = hours.get(hour);
+    if (!days) hours.set(hour, (days = new Map()));
+    const key = cubeKey(h);
+    const combo = JSON.stringify(key);
+    const details = [JSON.stringify([...key, 'entities', h.entity]), ...h.dependencies.map((d) => JSON.stringify([...key, 'dependencies', d]))];
+    splitByDay(cursor, h.time, credit, (date, seconds) => {
+      let part = days.get(date);
+      if (!part) days.set(date, (part = { cube: new Map(), details: new Map() }));
+      add(part.cube, combo, seconds);
+      for (const d of details) add(part.details, d, seconds);
+    });
+  }
+  return hours;
+}

@@ -9,6 +9,7 @@ import { createJobRunner, type JobRunner } from './jobs.js';
 import { applyUserRowChange, HeartbeatWriter } from './ingest.js';
 import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
+import { inProcess } from './background.js';
 import { StatsService } from './stats.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping, HOUSEKEEPING_EVERY_S } from './housekeeping.js';
@@ -72,12 +73,14 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   const statusBar = new StatusBarCache();
   const apiKeys = new ApiKeyService(deps.storage, deps.log);
   const housekeeping = new Housekeeping(deps.storage, clock);
-  const time = new TimeService(deps.storage, rollups);
+  const time = new TimeService(deps.storage, rollups, inProcess(deps.log));
   const jobs = deps.jobs ?? createJobRunner({ dialect: deps.storage.dialect, databaseUrl: deps.config.databaseUrl, log: deps.log, clock });
 
   // Events: every reaction to a committed change, in one place.
   events.on('heartbeats.committed', ({ userIds, userRows }) => {
     statusBar.forget(userIds);
+    // cached background answers (other settings) of these users are stale now
+    time.forget(userIds);
     // ingest changes the user row (last_* fields, a first timezone): update its cached credentials
     // the same way (dropping them would cost every heartbeat request a query)
     for (const [id, change] of userRows) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));

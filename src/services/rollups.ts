@@ -19,7 +19,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
-import { dailyTotals, DayCursor, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { dailyTotals, DayCursor, hourlyCube, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan } from '../storage/heartbeats.js';
@@ -33,8 +33,10 @@ import {
   markDirty,
   putState,
   readDirty,
+  replaceCubeHours,
   replaceDays,
   replaceHours,
+  resumCube,
   sumHours,
   usersWithDirty,
   type RollupState,
@@ -136,6 +138,7 @@ const STALE_BUILD_SECONDS = 60;
 export class RollupService {
   private readonly building = new Map<number, Promise<void>>();
   private readonly refreshing = new Map<number, { running: Promise<void>; next?: Promise<void> }>();
+  private readonly cubeRefreshing = new Map<number, { running: Promise<void>; next?: Promise<void> }>();
   /** Days whose recomputation failed, by `user|date`: retried with backoff by the upkeep loop. */
   private readonly retries = new Map<string, Retry>();
   /** Users whose whole refresh failed (database trouble): upkeep leaves them alone until then. */
@@ -161,6 +164,7 @@ export class RollupService {
       for (const [hour, since] of hours) marks.push({ user_id: userId, hour, since });
     }
     await markDirty(tx, marks);
+    await markDirty(tx, marks, 'rollup_cube_dirty');
   };
 
   /** Called when a user's preferences changed: a new zone, timeout or writes_only means a rebuild. */
@@ -169,8 +173,12 @@ export class RollupService {
     if (state && !matches(state, userSettings(after))) void this.ensureFresh(after).catch((err) => this.log.error({ err, userId: after.id }, 'rollup rebuild failed'));
   }
 
-  /** Makes the user's rollups current before a read; says whether they are complete. */
-  async ensureFresh(user: UserRow): Promise<Freshness> {
+  /**
+   * Makes the user's rollups current before a read; says whether they are complete. With `cube`,
+   * the rollup cube too (it has dirty marks of its own: reads of the per-dimension rollups, like
+   * the status bar, never wait for it).
+   */
+  async ensureFresh(user: UserRow, options: { cube?: boolean } = {}): Promise<Freshness> {
     const settings = userSettings(user);
     const state = await getState(this.storage.db, user.id);
     if (!matches(state, settings) || state!.status !== 'ready') {
@@ -189,7 +197,66 @@ export class RollupService {
       if (!matches(now, settings) || now!.status !== 'ready') return { ready: false, percent: Math.floor(now?.progress ?? 0) };
     }
     if (await hasDirty(this.storage.db, user.id)) await this.refresh(user.id, user);
+    if (options.cube && (await hasDirty(this.storage.db, user.id, 'rollup_cube_dirty'))) await this.refreshCube(user.id, user);
     return { ready: true, percent: 100 };
+  }
+
+  /** Brings the user's rollup cube up to date (one recomputation at a time per user, like `refresh`). */
+  refreshCube(userId: number, user?: UserRow): Promise<void> {
+    const slot = this.cubeRefreshing.get(userId);
+    const start = () => {
+      const mine: { running: Promise<void>; next?: Promise<void> } = { running: Promise.resolve() };
+      mine.running = this.refreshCubeDirty(userId, user).finally(() => {
+        if (this.cubeRefreshing.get(userId) === mine) this.cubeRefreshing.delete(userId);
+      });
+      this.cubeRefreshing.set(userId, mine);
+      return mine.running;
+    };
+    if (!slot) return start();
+    if (!slot.next) slot.next = slot.running.catch(() => undefined).then(start);
+    return slot.next;
+  }
+
+  /**
+   * Recomputes the cube's hours its dirty marks affect (as `refreshDirty` does for the per-dimension
+   * rollups), all in one transaction; if that fails, each run of hours in its own: a run that still
+   * fails is logged and keeps its last good rows (the next change of those hours recomputes it).
+   */
+  private async refreshCubeDirty(userId: number, known?: UserRow): Promise<void> {
+    const db = this.storage.db;
+    const user = known ?? (await findUserById(db, userId));
+    const dirty = await readDirty(db, userId, 'rollup_cube_dirty');
+    if (!user || dirty.length === 0) return;
+    const s = userSettings(user);
+    const runs = this.hourRuns(dirty, s).flatMap((u) => ('hours' in u ? [u.hours] : []));
+    const guarded = (list: [number, number][], after?: (tx: Tx) => Promise<void>) =>
+      db.transaction().execute(async (tx) => {
+        const state = await lockAndGetState(tx, userId);
+        if (!matches(state, s) || state!.status !== 'ready') return; // a rebuild covers these marks
+        for (const [from, to] of list) await this.recomputeCubeHours(tx, userId, from, to, s);
+        if (after) await after(tx);
+      });
+    const clear = (tx: Tx) => clearDirty(tx, dirty.map((d) => d.id), 'rollup_cube_dirty');
+    try {
+      await guarded(runs, clear);
+      return;
+    } catch (err) {
+      this.log.warn({ err, userId }, 'rollup cube recomputation failed: retrying run by run');
+    }
+    for (const run of runs) {
+      try {
+        await guarded([run]);
+      } catch (err) {
+        this.log.error({ err, userId, hours: run }, 'rollup cube hours skipped: recomputing them failed (the last good rows are kept)');
+      }
+    }
+    await guarded([], clear);
+  }
+
+  /** The cube's partial rows of the UTC hours [from, to] from heartbeats; its day rows follow by difference. */
+  private async recomputeCubeHours(tx: Tx, userId: number, from: number, to: number, s: Settings): Promise<void> {
+    const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
+    await replaceCubeHours(tx, userId, from, to, hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to }));
   }
 
   /**
@@ -330,7 +397,7 @@ export class RollupService {
       return [];
     }
     const [from, to] = unit.hours;
-    const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
+    const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly, false);
     const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
@@ -354,6 +421,11 @@ export class RollupService {
       await replaceDays(tx, userId, span, totals);
       const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS });
       await replaceHours(tx, userId, fromHour, toHour, hours);
+      // the cube: its hours' partial rows, then the days they touch re-summed from them
+      const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour });
+      const touched = await replaceCubeHours(tx, userId, fromHour, toHour, cube, false);
+      for (const d of span) touched.add(d);
+      await resumCube(tx, userId, [...touched].sort());
       i = j + 1;
     }
   }
@@ -363,6 +435,7 @@ export class RollupService {
     const db = this.storage.db;
     const now = () => Date.now() / 1000;
     const startedMarks = await readDirty(db, user.id);
+    const startedCubeMarks = await readDirty(db, user.id, 'rollup_cube_dirty');
     await db.transaction().execute(async (tx) => {
       await putState(tx, { user_id: user.id, timezone: s.zone, timeout: s.timeoutSeconds, writes_only: s.writesOnly ? 1 : 0, status: 'building', progress: 0, updated_at: now() });
       await deleteAllDays(tx, user.id);
@@ -399,6 +472,7 @@ export class RollupService {
       if (!matches(current, s)) return;
       await putState(tx, { ...current!, status: 'ready', progress: 100, updated_at: now() });
       await clearDirty(tx, startedMarks.map((m) => m.id));
+      await clearDirty(tx, startedCubeMarks.map((m) => m.id), 'rollup_cube_dirty');
     });
   }
 
@@ -409,11 +483,12 @@ export class RollupService {
    */
   async runUpkeep(now = Date.now() / 1000): Promise<void> {
     const waiting = [...this.userBackoff].filter(([, b]) => b.due > now).map(([id]) => id);
-    for (const userId of await usersWithDirty(this.storage.db, 50, waiting)) {
+    const users = new Set([...(await usersWithDirty(this.storage.db, 50, waiting)), ...(await usersWithDirty(this.storage.db, 50, waiting, 'rollup_cube_dirty'))]);
+    for (const userId of users) {
       if (this.stopped) return;
       try {
         const user = await findUserById(this.storage.db, userId);
-        if (user) await this.ensureFresh(user);
+        if (user) await this.ensureFresh(user, { cube: true });
         this.userBackoff.delete(userId);
       } catch (err) {
         const attempts = (this.userBackoff.get(userId)?.attempts ?? 0) + 1;
@@ -447,6 +522,6 @@ export class RollupService {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled([...this.building.values(), ...[...this.refreshing.values()].flatMap((r) => (r.next ? [r.running, r.next] : [r.running]))]);
+    await Promise.allSettled([...this.building.values(), ...[...this.refreshing.values(), ...this.cubeRefreshing.values()].flatMap((r) => (r.next ? [r.running, r.next] : [r.running]))]);
   }
 }

@@ -7,10 +7,8 @@
  * its own: a filter on one name of a single-valued rollup dimension (one project, one language …)
  * with no breakdown wanted is that name's seconds in the unfiltered rollups, no raw heartbeats needed.
  *
- * Where the rollup cube plugs in: `subject()` below turns the query into TimeService calls; other
- * filters go to TimeService as an `include` predicate (raw path). A cube-backed TimeService that
- * takes `filters` (the typed Filters, not a predicate) serves them, and cross-breakdowns, from
- * rollups without any change to the routes or to this class's callers.
+ * Other filters go to TimeService as the typed Filters: it serves them, and cross-breakdowns, from
+ * the rollup cube when the settings are the user's own (services/time.ts).
  */
 import { canSee, intersect, NOTHING, visibilityFor, type Visibility } from '../domain/access.js';
 import { DateTime } from 'luxon';
@@ -113,13 +111,13 @@ export class StatsService {
       const days = query.granularity === 'day' ? new Map([...dayTotals].map(([date, s]) => [date, { ...emptyDay(), total: s }])) : new Map<string, DayTotals>();
       return { answer: { days, dayTotals, sum }, upToDate: answer.upToDate, percent: answer.percent };
     }
-    const include = filterPredicate(query.filters);
+    const filters = query.filters;
     if (query.granularity !== 'day') {
-      const answer = await this.time.rangeSums({ ...base, include, dimensions: wanted });
+      const answer = await this.time.rangeSums({ ...base, filters, dimensions: wanted });
       const dayTotals = query.granularity === 'range' ? answer.value.dayTotals : new Map<string, number>();
       return { answer: { days: new Map(), dayTotals, sum: answer.value.sum }, upToDate: answer.upToDate, percent: answer.percent };
     }
-    const answer = await this.time.days({ ...base, include, dimensions: wanted });
+    const answer = await this.time.days({ ...base, filters, dimensions: wanted });
     const sum = emptyDay();
     const dayTotals = new Map<string, number>();
     for (const [date, day] of answer.value) {

@@ -1,15 +1,34 @@
 /**
  * Answers time questions (per-day totals, range sums) from rollups when they apply — the user's
- * own zone, timeout and writes_only, no per-request filter — and from raw heartbeats otherwise.
+ * own zone, timeout and writes_only — and from raw heartbeats otherwise.
+ *
+ * - No filter: the per-dimension day rollups (rollup_days).
+ * - Filters and cross-breakdowns (the languages of one project, its branches and files, the
+ *   projects of one language): the rollup cube (rollup_cube, rollup_details; migration 032).
+ *   Entities and dependencies are kept per cube combination (rollup_details).
+ * - Other settings than the user's own (timeout, zone, writes_only): raw heartbeats. Over more than
+ *   `rawSyncDays` days of activity that runs as a background job: the caller gets what is computed
+ *   so far with upToDate false and a percent (routes answer 202), and the finished answer is cached
+ *   (per user, range, settings, filters, dimensions) until that user's heartbeats change.
  */
 import { DateTime } from 'luxon';
-import { dailyTotals, emptyDay, MAX_DATES, ROLLUP_DIMENSIONS, type DayTotals, type Dimension } from '../domain/duration.js';
-import type { ActivityHeartbeat } from '../domain/heartbeat.js';
+import {
+  CUBE_DIMENSIONS,
+  dailyTotals,
+  emptyDay,
+  MAX_DATES,
+  ROLLUP_DIMENSIONS,
+  type CubeDimension,
+  type DayTotals,
+  type Dimension,
+} from '../domain/duration.js';
 import { rangeBounds, daysBetweenInclusive } from '../domain/ranges.js';
+import { filterPredicate, hasFilters, type Filters } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
-import { loadActivity } from '../storage/heartbeats.js';
-import { readDays, readRangeSums, TOTAL, type RollupRow } from '../storage/rollups.js';
+import { activitySpan, loadActivity } from '../storage/heartbeats.js';
+import { readCube, readCubeDayTotals, readDays, readDetails, readRangeSums, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
+import { inProcess, type Background } from './background.js';
 import { userSettings, type RollupService, type Settings } from './rollups.js';
 
 export interface TimeQuery {
@@ -17,8 +36,8 @@ export interface TimeQuery {
   settings: Settings;
   first: string;
   last: string;
-  /** Only these heartbeats' time counts (project / branches filters). */
-  include?: (h: ActivityHeartbeat) => boolean;
+  /** Only the time of heartbeats matching these counts (domain/stats-query.ts). */
+  filters?: Filters;
   dimensions?: readonly Dimension[];
 }
 
@@ -66,69 +85,287 @@ function fold(rows: RollupRow[]): Map<string, DayTotals> {
   return days;
 }
 
+type Sums = { sum: DayTotals; dayTotals: Map<string, number> };
+
+/** A raw computation in the background, or its cached result. */
+interface RawJob {
+  /** The user's heartbeat generation the job started at: a change since makes it stale. */
+  generation: number;
+  days: Map<string, DayTotals>;
+  percent: number;
+  done: boolean;
+  /** namesIn(days) once done. */
+  weight: number;
+  /** While running: the finished answer it replaces (stale), shown instead of the partial one. */
+  previous: Map<string, DayTotals> | null;
+}
+
+/** Most finished raw answers kept, and most names in them all (memory); the least recently used goes first. */
+const RAW_CACHE_ENTRIES = 64;
+const RAW_CACHE_NAMES = 1_000_000;
+
+/** How many names an answer holds (its weight in the cache). */
+function namesIn(days: Map<string, DayTotals>): number {
+  let n = 0;
+  for (const day of days.values()) for (const map of Object.values(day.dims)) n += map.size + 1;
+  return n;
+}
+
+function sumsOf(days: Map<string, DayTotals>): Sums {
+  const sum = emptyDay();
+  const dayTotals = new Map<string, number>();
+  for (const [date, day] of [...days].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    dayTotals.set(date, day.total);
+    sum.total += day.total;
+    for (const [dim, map] of Object.entries(day.dims) as [Dimension, Map<string, number>][]) {
+      for (const [n, s] of map) sum.dims[dim].set(n, (sum.dims[dim].get(n) ?? 0) + s);
+    }
+  }
+  return { sum, dayTotals };
+}
+
+function addTo(map: Map<string, number>, name: string, seconds: number): void {
+  map.set(name, (map.get(name) ?? 0) + seconds);
+}
+
+/** The filters given (non-empty lists), as cube filters. */
+function cubeFilters(filters: Filters | undefined): CubeFilters {
+  const out: CubeFilters = {};
+  for (const [dim, names] of Object.entries(filters ?? {}) as [Dimension, readonly string[] | undefined][]) {
+    if (!names || names.length === 0) continue;
+    // no branch is '' in the cube, and never matches a branch filter
+    out[dim as CubeDimension] = dim === 'branches' ? names.filter((n) => n !== '') : names;
+  }
+  return out;
+}
+
+const CUBE_DIMS: readonly string[] = CUBE_DIMENSIONS;
+
 export class TimeService {
+  /**
+   * Raw computations over more days of activity than this run in the background (202 meanwhile):
+   * at a busy day's density (~3 000 heartbeats) two weeks take about a second.
+   */
+  rawSyncDays = 14;
+  private readonly jobs = new Map<string, RawJob>();
+  /** Per user, a counter of heartbeat changes: cached raw answers of an older one are stale. */
+  private readonly generations = new Map<number, number>();
+
   constructor(
     private readonly storage: Storage,
     private readonly rollups: RollupService,
+    private readonly background: Background = inProcess(),
   ) {}
 
-  private usesRollups(q: TimeQuery): boolean {
+  /**
+   * These users' heartbeats changed: their cached raw answers are stale (one is still shown, with
+   * upToDate false, while its recomputation runs).
+   */
+  forget(userIds: Iterable<number>): void {
+    for (const id of userIds) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+  }
+
+  /** 'days': the per-dimension day rollups; 'cube': the cube; null: heartbeats. */
+  private source(q: TimeQuery): 'days' | 'cube' | null {
+    if (!sameSettings(q.settings, userSettings(q.user))) return null;
     const dims = q.dimensions ?? ROLLUP_DIMENSIONS;
-    return !q.include && sameSettings(q.settings, userSettings(q.user)) && dims.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d));
+    if (!hasFilters(q.filters ?? {})) {
+      if (dims.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d))) return 'days';
+    }
+    // a filter outside the cube's dimensions (none of the API's) needs the heartbeats
+    const filtered = Object.entries(q.filters ?? {}).filter(([, names]) => names && names.length > 0);
+    if (!filtered.every(([d]) => CUBE_DIMS.includes(d))) return null;
+    // every dimension is in the cube, entities and dependencies beside it (per combination)
+    return 'cube';
   }
 
   /** Per local day totals of [first, last]. */
   async days(q: TimeQuery): Promise<Answer<Map<string, DayTotals>>> {
-    if (this.usesRollups(q)) {
-      const fresh = await this.rollups.ensureFresh(q.user);
+    const source = this.source(q);
+    if (source) {
+      const fresh = await this.rollups.ensureFresh(q.user, { cube: source === 'cube' });
       if (fresh.ready || daysBetweenInclusive(q.first, q.last) > RAW_FALLBACK_DAYS) {
-        const rows = await readDays(this.storage.db, q.user.id, q.first, q.last);
-        return { value: fold(rows), upToDate: fresh.ready, percent: fresh.percent };
+        const value = source === 'days' ? fold(await readDays(this.storage.db, q.user.id, q.first, q.last)) : await this.cubeDays(q);
+        return { value, upToDate: fresh.ready, percent: fresh.percent };
       }
+      return { value: await this.raw(q), upToDate: true, percent: 100 };
     }
-    return { value: await this.raw(q), upToDate: true, percent: 100 };
+    return this.rawAnswer(q);
   }
 
   /** Sums over [first, last] and each day's total: what stats need, cheap for long ranges. */
-  async rangeSums(q: TimeQuery): Promise<Answer<{ sum: DayTotals; dayTotals: Map<string, number> }>> {
-    if (this.usesRollups(q)) {
-      const fresh = await this.rollups.ensureFresh(q.user);
+  async rangeSums(q: TimeQuery): Promise<Answer<Sums>> {
+    const source = this.source(q);
+    if (source) {
+      const fresh = await this.rollups.ensureFresh(q.user, { cube: source === 'cube' });
       if (fresh.ready || daysBetweenInclusive(q.first, q.last) > RAW_FALLBACK_DAYS) {
-        const { sums, days } = await readRangeSums(this.storage.db, q.user.id, q.first, q.last);
-        const sum = emptyDay();
-        for (const r of sums) sum.dims[r.dimension as Dimension]?.set(r.name, r.seconds);
-        const dayTotals = new Map(days.map((d) => [d.day, d.seconds]));
-        for (const s of dayTotals.values()) sum.total += s;
-        return { value: { sum, dayTotals }, upToDate: fresh.ready, percent: fresh.percent };
+        const value = source === 'days' ? await this.daySums(q) : await this.cubeSums(q);
+        return { value, upToDate: fresh.ready, percent: fresh.percent };
       }
+      return { value: sumsOf(await this.raw(q)), upToDate: true, percent: 100 };
     }
-    const days = await this.raw(q);
+    const answer = await this.rawAnswer(q);
+    return { ...answer, value: sumsOf(answer.value) };
+  }
+
+  private async daySums(q: TimeQuery): Promise<Sums> {
+    const { sums, days } = await readRangeSums(this.storage.db, q.user.id, q.first, q.last);
     const sum = emptyDay();
-    const dayTotals = new Map<string, number>();
-    for (const [date, day] of days) {
-      dayTotals.set(date, day.total);
-      sum.total += day.total;
-      for (const [dim, map] of Object.entries(day.dims) as [Dimension, Map<string, number>][]) {
-        for (const [n, s] of map) sum.dims[dim].set(n, (sum.dims[dim].get(n) ?? 0) + s);
+    for (const r of sums) sum.dims[r.dimension as Dimension]?.set(r.name, r.seconds);
+    const dayTotals = new Map(days.map((d) => [d.day, d.seconds]));
+    for (const s of dayTotals.values()) sum.total += s;
+    return { sum, dayTotals };
+  }
+
+  /** The wanted cube dimensions (by index in a cube row) and detail dimensions. */
+  private wanted(q: TimeQuery): { cube: [Dimension, number][]; details: ('entities' | 'dependencies')[] } {
+    const dims = q.dimensions ?? ROLLUP_DIMENSIONS;
+    return {
+      cube: dims.filter((d) => CUBE_DIMS.includes(d)).map((d) => [d, CUBE_DIMS.indexOf(d)]),
+      details: dims.filter((d): d is 'entities' | 'dependencies' => d === 'entities' || d === 'dependencies'),
+    };
+  }
+
+  /** Filtered per-day totals from the cube. */
+  private async cubeDays(q: TimeQuery): Promise<Map<string, DayTotals>> {
+    const filters = cubeFilters(q.filters);
+    const { cube, details } = this.wanted(q);
+    const out = new Map<string, DayTotals>();
+    const dayOf = (date: string) => {
+      let day = out.get(date);
+      if (!day) out.set(date, (day = emptyDay()));
+      return day;
+    };
+    for (const row of await readCube(this.storage.db, q.user.id, q.first, q.last, filters, true)) {
+      const day = dayOf(row.day);
+      day.total += row.seconds;
+      for (const [dim, i] of cube) {
+        const name = row.names[i]!;
+        if (dim === 'branches' && name === '') continue;
+        addTo(day.dims[dim], name, row.seconds);
       }
     }
-    return { value: { sum, dayTotals }, upToDate: true, percent: 100 };
+    for (const dim of details) {
+      for (const r of await readDetails(this.storage.db, q.user.id, q.first, q.last, filters, dim, true)) if (out.has(r.day)) addTo(out.get(r.day)!.dims[dim], r.name, r.seconds);
+    }
+    return out;
+  }
+
+  /** Filtered range sums and day totals from the cube. */
+  private async cubeSums(q: TimeQuery): Promise<Sums> {
+    const filters = cubeFilters(q.filters);
+    const { cube, details } = this.wanted(q);
+    const sum = emptyDay();
+    const dayTotals = await readCubeDayTotals(this.storage.db, q.user.id, q.first, q.last, filters);
+    for (const s of dayTotals.values()) sum.total += s;
+    if (cube.length) {
+      for (const row of await readCube(this.storage.db, q.user.id, q.first, q.last, filters, false)) {
+        for (const [dim, i] of cube) {
+          const name = row.names[i]!;
+          if (dim === 'branches' && name === '') continue;
+          addTo(sum.dims[dim], name, row.seconds);
+        }
+      }
+    }
+    for (const dim of details) {
+      for (const r of await readDetails(this.storage.db, q.user.id, q.first, q.last, filters, dim, false)) addTo(sum.dims[dim], r.name, r.seconds);
+    }
+    return { sum, dayTotals };
+  }
+
+  /**
+   * From heartbeats with the query's settings: at once when the user's activity in the range is at
+   * most `rawSyncDays` days long; otherwise a background job (its progress, then its cached answer).
+   */
+  private async rawAnswer(q: TimeQuery): Promise<Answer<Map<string, DayTotals>>> {
+    const key = this.jobKey(q);
+    const generation = this.generations.get(q.user.id) ?? 0;
+    const job = this.jobs.get(key);
+    // one computation per question at a time: a running one answers (even if already stale)
+    if (job && !job.done) return { value: job.previous ?? job.days, upToDate: false, percent: job.percent };
+    if (job && job.generation === generation) {
+      // most recently used last: the oldest is evicted first
+      this.jobs.delete(key);
+      this.jobs.set(key, job);
+      return { value: job.days, upToDate: true, percent: 100 };
+    }
+    if ((await this.activeDays(q)) <= this.rawSyncDays) return { value: await this.raw(q), upToDate: true, percent: 100 };
+    // a stale answer (heartbeats changed since) is shown while the new one is computed
+    const stale = job?.done ? job.days : null;
+    const started: RawJob = { generation, days: new Map(), percent: 0, done: false, weight: 0, previous: stale };
+    this.jobs.set(key, started);
+    this.background('raw time', async () => {
+      try {
+        await this.raw(q, started);
+        started.done = true;
+        started.previous = null;
+        started.weight = namesIn(started.days);
+        this.evict();
+      } catch (err) {
+        if (this.jobs.get(key) === started) this.jobs.delete(key);
+        throw err;
+      }
+    });
+    return { value: stale ?? new Map(), upToDate: false, percent: 0 };
+  }
+
+  /** Drops the least recently used finished answers beyond the cache's bounds. */
+  private evict(): void {
+    let weight = 0;
+    let count = 0;
+    for (const job of this.jobs.values()) if (job.done) (weight += job.weight), count++;
+    for (const [key, job] of this.jobs) {
+      if (count <= RAW_CACHE_ENTRIES && weight <= RAW_CACHE_NAMES) break;
+      if (!job.done) continue;
+      this.jobs.delete(key);
+      weight -= job.weight;
+      count--;
+    }
+  }
+
+  private jobKey(q: TimeQuery): string {
+    const filters = Object.entries(q.filters ?? {})
+      .filter(([, names]) => names && names.length)
+      .map(([d, names]) => [d, [...names!].sort()])
+      .sort(([a], [b]) => ((a as string) < (b as string) ? -1 : 1));
+    return `${q.user.id}|${JSON.stringify([q.first, q.last, q.settings.zone, q.settings.timeoutSeconds, q.settings.writesOnly, filters, q.dimensions ?? null])}`;
+  }
+
+  /** Days of [first, last] (in the query's zone) that lie within the user's first and last heartbeat. */
+  private async activeDays(q: TimeQuery): Promise<number> {
+    const span = await activitySpan(this.storage.db, q.user.id);
+    if (!span) return 0;
+    const { start, end } = rangeBounds(q.first, q.last, q.settings.zone);
+    const from = Math.max(start, span.first);
+    const to = Math.min(end, span.last);
+    return to > from ? (to - from) / 86400 : 0;
   }
 
   /**
    * Straight from heartbeats, with the query's own settings, a slice of days at a time: a long range
    * never holds all its heartbeats in memory at once. Exact: each slice also loads the heartbeats
-   * within the timeout around it and counts only the time inside its own days.
+   * within the timeout around it and counts only the time inside its own days. `progress` receives
+   * each slice's days as they are done (newest slice first) and the percent done.
    */
-  async raw(q: TimeQuery): Promise<Map<string, DayTotals>> {
+  async raw(q: TimeQuery, progress?: { days: Map<string, DayTotals>; percent: number }): Promise<Map<string, DayTotals>> {
     const t = q.settings.timeoutSeconds;
-    const out = new Map<string, DayTotals>();
-    for (const [first, last] of daySlices(q.first, q.last, RAW_SLICE_DAYS)) {
+    const include = filterPredicate(q.filters ?? {});
+    const out = progress?.days ?? new Map<string, DayTotals>();
+    // newest first: a partial answer shows the recent days soonest
+    const slices = daySlices(q.first, q.last, RAW_SLICE_DAYS).reverse();
+    let done = 0;
+    for (const [first, last] of slices) {
       const { start, end } = rangeBounds(first, last, q.settings.zone);
       const heartbeats = await loadActivity(this.storage.db, q.user.id, start - t, end + t, { writesOnly: q.settings.writesOnly });
-      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include: q.include, dimensions: q.dimensions });
+      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include, dimensions: q.dimensions });
       for (const [date, day] of days) out.set(date, day);
+      if (progress) {
+        progress.percent = Math.min(99, Math.floor((++done / slices.length) * 100));
+        await new Promise((r) => setImmediate(r)); // let requests through between slices
+      }
     }
-    return out;
+    const sorted = new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (progress) progress.days = sorted;
+    return sorted;
   }
 }

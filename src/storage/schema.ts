@@ -171,6 +171,39 @@ export interface RollupHoursTable {
   seconds: number;
 }
 
+/** Rollup cube (032): seconds per local day and combination of dimensions; `_hours` rows are UTC-hour partials. */
+export interface RollupCubeTable {
+  user_id: number;
+  day: string;
+  project: string;
+  language: string;
+  editor: string;
+  operating_system: string;
+  machine: string;
+  category: string;
+  /** '' when the heartbeats had none. */
+  branch: string;
+  seconds: number;
+}
+export interface RollupCubeHoursTable extends RollupCubeTable {
+  hour: number;
+}
+
+/** Seconds per local day of each entity and dependency (`dimension`), per project, branch and language. */
+export interface RollupDetailsTable {
+  user_id: number;
+  day: string;
+  project: string;
+  branch: string;
+  language: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+export interface RollupDetailHoursTable extends RollupDetailsTable {
+  hour: number;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -280,6 +313,11 @@ export interface Database {
   rollup_state: RollupStateTable;
   rollup_dirty: RollupDirtyTable;
   rollup_hours: RollupHoursTable;
+  rollup_cube: RollupCubeTable;
+  rollup_cube_hours: RollupCubeHoursTable;
+  rollup_details: RollupDetailsTable;
+  rollup_detail_hours: RollupDetailHoursTable;
+  rollup_cube_dirty: RollupDirtyTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;

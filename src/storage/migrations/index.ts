@@ -1,7 +1,7 @@
 /**
  * Every migration, in order. Keys sort lexicographically: 001 foundation, 010 time engine,
  * 020 accounts and OAuth, 030 atomic login throttling and codes' redirect_uri rule, 031 hourly
- * partial rollups. Add yours with a new key; never edit one that has shipped.
+ * partial rollups, 032 the rollup cube (combinations of dimensions, per-project files). Add yours with a new key; never edit one that has shipped.
  */
 import type { Migration } from 'kysely';
 import type { Dialect } from '../db.js';
@@ -10,6 +10,7 @@ import { rollups } from './010_rollups.js';
 import { accountsOauth } from './020_accounts_oauth.js';
 import { loginThrottleCodeRedirect } from './030_login_throttle_code_redirect.js';
 import { rollupHours } from './031_rollup_hours.js';
+import { rollupCube } from './032_rollup_cube.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -18,5 +19,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '020_accounts_oauth': accountsOauth(dialect),
     '030_login_throttle_code_redirect': loginThrottleCodeRedirect(dialect),
     '031_rollup_hours': rollupHours(dialect),
+    '032_rollup_cube': rollupCube(dialect),
   };
 }
