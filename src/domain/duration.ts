@@ -7,6 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import type { ActivityHeartbeat } from './heartbeat.js';
+import { DIMENSIONS, ROLLUP_DIMENSIONS, type Dimension } from './dimensions.js';
 
 export const DEFAULT_TIMEOUT_MINUTES = 15;
 export const MIN_TIMEOUT_MINUTES = 1;
@@ -158,10 +159,8 @@ export function splitByDay(cursor: DayCursor, from: number, length: number, emit
 
 // ---- per-day, per-dimension totals -----------------------------------------------------------
 
-export const DIMENSIONS = ['categories', 'projects', 'languages', 'editors', 'operating_systems', 'dependencies', 'machines', 'branches', 'entities'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-/** Dimensions kept in rollups (branches and entities are computed per project on demand). */
-export const ROLLUP_DIMENSIONS = ['categories', 'projects', 'languages', 'editors', 'operating_systems', 'dependencies', 'machines'] as const;
+// The one dimension list (domain/dimensions.ts), re-exported for the time engine's callers.
+export { DIMENSIONS, ROLLUP_DIMENSIONS, type Dimension } from './dimensions.js';
 
 export interface DayTotals {
   total: number;

@@ -32,11 +32,9 @@ import {
   type SeenRange,
 } from '../storage/heartbeats.js';
 import { setTimezoneIfUnset, type UserRow } from '../storage/users.js';
-import { parseUserAgent } from '../domain/user-agent.js';
-import { memoize } from '../domain/memo.js';
+import { parseUserAgentOnce } from '../domain/user-agent.js';
 import { EventBus } from './events.js';
 
-const parseAgent = memoize(parseUserAgent);
 
 export interface IngestItem {
   heartbeat: Heartbeat;
@@ -392,7 +390,7 @@ export class HeartbeatWriter {
       tx,
       [...agents.keys()].sort().map((key) => {
         const [userId, value] = split(key);
-        const ua = parseAgent(value);
+        const ua = parseUserAgentOnce(value);
         const seen = agents.get(key)!;
         return { userId, value, ...seen, editor: ua.editor, version: ua.plugin_version, os: ua.operating_system, isBrowserExtension: ua.is_browser_extension, isDesktopApp: ua.is_desktop_app };
       }),

@@ -20,7 +20,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
 import { dailyTotals, DayCursor, hourlyCube, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
-import { effectiveTimezone, keystrokeTimeoutMinutes } from '../domain/user.js';
+import { userSettings, type Settings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan } from '../storage/heartbeats.js';
 import {
@@ -46,20 +46,6 @@ import type { HeartbeatsChangedHook } from './ingest.js';
 
 type Tx = Parameters<typeof replaceDays>[0];
 
-export interface Settings {
-  zone: string;
-  timeoutSeconds: number;
-  writesOnly: boolean;
-}
-
-/**
- * The user's own settings, clamped: whatever the row holds (Infinity, NaN, negative or huge
- * timeouts, an unknown zone), the time engine only ever sees a timeout of 1–240 minutes and a
- * zone Luxon understands.
- */
-export function userSettings(user: UserRow): Settings {
-  return { zone: effectiveTimezone(user), timeoutSeconds: keystrokeTimeoutMinutes(user) * 60, writesOnly: !!user.writes_only };
-}
 
 /** Heartbeat times the rollups cover: ingest accepts nothing before 2000; nothing sane is after 2100. */
 export const ROLLUP_MIN_TIME = 946_684_800;

@@ -29,7 +29,8 @@ import { activitySpan, loadActivity } from '../storage/heartbeats.js';
 import { readCube, readCubeDayTotals, readDays, readDetails, readRangeSums, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
 import { inProcess, type Background } from './background.js';
-import { userSettings, type RollupService, type Settings } from './rollups.js';
+import type { RollupService } from './rollups.js';
+import { userSettings, type Settings } from '../domain/user.js';
 
 export interface TimeQuery {
   user: UserRow;
