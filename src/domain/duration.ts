@@ -251,23 +251,41 @@ export function hourlyTotals(
   options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; dimensions?: readonly Dimension[] },
 ): Map<number, Map<string, DayTotals>> {
   const dims = options.dimensions ?? DIMENSIONS;
+  return byHourAndDay(heartbeats, options, emptyDay, (h) => {
+    const names = dims.map((d) => [d, namesOf(h, d)] as const);
+    return (day, seconds) => {
+      day.total += seconds;
+      for (const [d, list] of names) for (const n of list) add(day.dims[d], n, seconds);
+    };
+  });
+}
+
+/**
+ * The one walk behind hourlyTotals and hourlyCube: each heartbeat's credit within [fromHour,
+ * toHour], split by the local day it falls on, added by `credit(h)` into the part of its hour and day.
+ */
+function byHourAndDay<P>(
+  heartbeats: readonly ActivityHeartbeat[],
+  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number },
+  emptyPart: () => P,
+  credit: (h: ActivityHeartbeat) => (part: P, seconds: number) => void,
+): Map<number, Map<string, P>> {
   const c = credits(heartbeats, options.timeoutSeconds);
   const cursor = new DayCursor(options.zone);
-  const hours = new Map<number, Map<string, DayTotals>>();
+  const hours = new Map<number, Map<string, P>>();
   for (let i = 0; i < heartbeats.length; i++) {
-    const credit = c[i]!;
-    if (credit <= 0) continue;
+    const seconds = c[i]!;
+    if (seconds <= 0) continue;
     const h = heartbeats[i]!;
     const hour = Math.floor(h.time / 3600);
     if (hour < options.fromHour || hour > options.toHour) continue;
     let days = hours.get(hour);
     if (!days) hours.set(hour, (days = new Map()));
-    const names = dims.map((d) => [d, namesOf(h, d)] as const);
-    splitByDay(cursor, h.time, credit, (date, seconds) => {
-      let day = days.get(date);
-      if (!day) days.set(date, (day = emptyDay()));
-      day.total += seconds;
-      for (const [d, list] of names) for (const n of list) add(day.dims[d], n, seconds);
+    const addTo = credit(h);
+    splitByDay(cursor, h.time, seconds, (date, piece) => {
+      let part = days.get(date);
+      if (!part) days.set(date, (part = emptyPart()));
+      addTo(part, piece);
     });
   }
   return hours;
@@ -333,26 +351,13 @@ export function hourlyCube(
   heartbeats: readonly ActivityHeartbeat[],
   options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number },
 ): Map<number, Map<string, CubePart>> {
-  const c = credits(heartbeats, options.timeoutSeconds);
-  const cursor = new DayCursor(options.zone);
-  const hours = new Map<number, Map<string, CubePart>>();
-  for (let i = 0; i < heartbeats.length; i++) {
-    const credit = c[i]!;
-    if (credit <= 0) continue;
-    const h = heartbeats[i]!;
-    const hour = Math.floor(h.time / 3600);
-    if (hour < options.fromHour || hour > options.toHour) continue;
-    let days = hours.get(hour);
-    if (!days) hours.set(hour, (days = new Map()));
+  return byHourAndDay<CubePart>(heartbeats, options, () => ({ cube: new Map(), details: new Map() }), (h) => {
     const key = cubeKey(h);
     const combo = JSON.stringify(key);
     const details = [JSON.stringify([...key, 'entities', h.entity]), ...h.dependencies.map((d) => JSON.stringify([...key, 'dependencies', d]))];
-    splitByDay(cursor, h.time, credit, (date, seconds) => {
-      let part = days.get(date);
-      if (!part) days.set(date, (part = { cube: new Map(), details: new Map() }));
+    return (part, seconds) => {
       add(part.cube, combo, seconds);
       for (const d of details) add(part.details, d, seconds);
-    });
-  }
-  return hours;
+    };
+  });
 }
