@@ -8,9 +8,8 @@ import type { DayTotals, Dimension } from '../domain/duration.js';
 import { decimal, digital, humanText, round2 } from '../domain/format.js';
 import { items, rangeEnvelope, statsTotals, type EnvelopeInput, type RangeNumbers } from '../domain/summary.js';
 import { Nullable } from './common.js';
-import { SummaryItem } from './summary.js';
+import { DimensionLists } from './summary.js';
 
-const ItemList = Nullable(Type.Array(SummaryItem));
 const NullableNumber = Nullable(Type.Number());
 const NullableString = Nullable(Type.String());
 
@@ -43,13 +42,7 @@ export const Stats = Type.Object(
       daily_average_including_other_language: NullableNumber,
       human_readable_daily_average: NullableString,
       human_readable_daily_average_including_other_language: NullableString,
-      categories: ItemList,
-      projects: ItemList,
-      languages: ItemList,
-      editors: ItemList,
-      operating_systems: ItemList,
-      dependencies: ItemList,
-      machines: ItemList,
+      ...DimensionLists,
       best_day: Nullable(Type.Object({ date: Type.String(), text: Type.String(), total_seconds: Type.Number() })),
       holidays: Type.Integer(),
       days_including_holidays: Type.Integer(),

@@ -27,18 +27,23 @@ export const SummaryItem = Type.Object(
 export type SummaryItem = Static<typeof SummaryItem>;
 
 /** A list of items, or null when the viewer may not see that dimension. */
-const ItemList = Nullable(Type.Array(SummaryItem));
+export const ItemList = Nullable(Type.Array(SummaryItem));
+
+/** The seven dimensions every summary day and stats answer carries (null when not shown). */
+export const DimensionLists = {
+  categories: ItemList,
+  projects: ItemList,
+  languages: ItemList,
+  editors: ItemList,
+  operating_systems: ItemList,
+  dependencies: ItemList,
+  machines: ItemList,
+};
 
 export const SummaryDay = Type.Object(
   {
     grand_total: Type.Object({ total_seconds: Type.Number(), digital: Type.String(), decimal: Type.String(), text: Type.String(), hours: Type.Integer(), minutes: Type.Integer() }),
-    categories: ItemList,
-    projects: ItemList,
-    languages: ItemList,
-    editors: ItemList,
-    operating_systems: ItemList,
-    dependencies: ItemList,
-    machines: ItemList,
+    ...DimensionLists,
     branches: Type.Optional(ItemList),
     entities: Type.Optional(ItemList),
     range: Type.Object({ date: Type.String(), start: Type.String(), end: Type.String(), text: Type.String(), timezone: Type.String() }),
