@@ -3,12 +3,12 @@
  * schemas (the routes' response schemas) with one mapping function each.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { shown, type Visibility } from '../domain/access.js';
-import type { DayTotals, Dimension } from '../domain/duration.js';
+import type { Visibility } from '../domain/access.js';
+import type { DayTotals } from '../domain/duration.js';
 import { decimal, digital, humanText, round2 } from '../domain/format.js';
-import { items, rangeEnvelope, statsTotals, type EnvelopeInput, type RangeNumbers } from '../domain/summary.js';
+import { rangeEnvelope, statsTotals, type EnvelopeInput, type RangeNumbers } from '../domain/summary.js';
 import { Nullable } from './common.js';
-import { DimensionLists } from './summary.js';
+import { DimensionLists, dimensionLists } from './summary.js';
 
 const NullableNumber = Nullable(Type.Number());
 const NullableString = Nullable(Type.String());
@@ -71,19 +71,11 @@ export interface StatsInput {
 
 export function statsResource(i: StatsInput): Stats {
   const v = i.visibility;
-  const total = i.sum.total;
-  const list = (dim: Dimension, machineIds?: Map<string, string>) => shown(v, dim, () => items(i.sum.dims[dim], total, machineIds));
   const env = rangeEnvelope(i.envelope);
   return {
     data: {
       ...statsTotals(i.numbers, v),
-      categories: list('categories'),
-      projects: list('projects'),
-      languages: list('languages'),
-      editors: list('editors'),
-      operating_systems: list('operating_systems'),
-      dependencies: list('dependencies'),
-      machines: list('machines', i.machineIds),
+      ...dimensionLists(i.sum, v, i.machineIds),
       ...env,
       is_already_updating: !i.envelope.upToDate,
       is_coding_activity_visible: !!i.user.logged_time_public,

@@ -64,19 +64,30 @@ export interface SummaryDayInput {
   visibility: Visibility;
 }
 
-export function summaryDayResource(i: SummaryDayInput): SummaryDay {
-  const d = i.day ?? emptyDay();
-  const v = i.visibility;
-  const list = (dim: Dimension, machineIds?: Map<string, string>) => shown(v, dim, () => items(d.dims[dim], d.total, machineIds));
-  const out: SummaryDay = {
-    grand_total: grandTotal(d.total),
+/**
+ * The seven dimension item lists of a day or range (DimensionLists): each null where the viewer may
+ * not see it; machines named by their public ids.
+ */
+export function dimensionLists(totals: DayTotals, v: Visibility, machineIds?: Map<string, string>): { [K in keyof typeof DimensionLists]: Static<(typeof DimensionLists)[K]> } {
+  const list = (dim: Dimension, ids?: Map<string, string>) => shown(v, dim, () => items(totals.dims[dim], totals.total, ids));
+  return {
     categories: list('categories'),
     projects: list('projects'),
     languages: list('languages'),
     editors: list('editors'),
     operating_systems: list('operating_systems'),
     dependencies: list('dependencies'),
-    machines: list('machines', i.machineIds),
+    machines: list('machines', machineIds),
+  };
+}
+
+export function summaryDayResource(i: SummaryDayInput): SummaryDay {
+  const d = i.day ?? emptyDay();
+  const v = i.visibility;
+  const list = (dim: Dimension) => shown(v, dim, () => items(d.dims[dim], d.total));
+  const out: SummaryDay = {
+    grand_total: grandTotal(d.total),
+    ...dimensionLists(d, v, i.machineIds),
     range: dayRange(i.date, i.zone, i.dayText),
   };
   if (i.withProjectDetail) {
