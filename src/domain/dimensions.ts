@@ -27,7 +27,3 @@ export const DIMENSION_WORDS: Readonly<Record<RollupDimension, string>> = {
   operating_systems: 'operating systems',
   projects: 'project names',
 };
-
-export function isDimension(name: string): name is Dimension {
-  return (DIMENSIONS as readonly string[]).includes(name);
-}
