@@ -17,5 +17,8 @@ import { insightRoutes } from './insights.js';
 import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
+import { dashboardRoutes } from './dashboard.js';
+import { accountSettingsRoutes } from './account-settings.js';
+import { shareLinkRoutes } from './share-links.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, dashboardRoutes, accountSettingsRoutes, shareLinkRoutes];

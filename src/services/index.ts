@@ -23,6 +23,8 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { AccountSettingsService } from './account-settings.js';
+import { ShareLinkService } from './share-links.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -42,6 +44,10 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Settings' account changes: password, deleting the account (issue 9). */
+  accountSettings: AccountSettingsService;
+  /** Badge and embed share links (issue 9). */
+  shareLinks: ShareLinkService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -98,18 +104,25 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
+  const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
   let background = false;
   const services: Services = {
     heartbeats,
     rollups,
     time,
-    stats: new StatsService(deps.storage, time, () => epochSeconds(clock)),
+    stats,
     statusBar,
     housekeeping,
     apiKeys,
     accounts: new AccountService(deps.storage),
     oauth: new OAuthService(deps.storage),
     oauthApps: new OAuthAppService(deps.storage),
+    accountSettings: new AccountSettingsService(deps.storage, () => epochSeconds(clock), (id) => {
+      apiKeys.forget(id);
+      statusBar.forget([id]);
+      time.forget([id]);
+    }),
+    shareLinks: new ShareLinkService(deps.storage, stats),
     clock,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
