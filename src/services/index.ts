@@ -23,6 +23,7 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { LeaderService, LEADERS_EVERY_S } from './leaders.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -42,6 +43,8 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Public leaders, private leaderboards and aggregate stats (stored by the leaders jobs). */
+  leaders: LeaderService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -98,12 +101,25 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
+  // Leaders: recomputed periodically and soon after a user's settings change (flags, zone, city)
+  const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  const leaders = new LeaderService(deps.storage, stats, clock, async (range) => {
+    await jobs.send('aggregate.compute', { range }, { singletonKey: range });
+  });
+  jobs.register('leaders.recompute', async (_data, ctx) => void (await leaders.recompute(ctx.signal)), { retryLimit: 1, expireInSeconds: 1800 });
+  jobs.schedule('leaders.recompute', LEADERS_EVERY_S);
+  jobs.register('aggregate.compute', async ({ range }, ctx) => leaders.computeAggregate(range, ctx.signal), { retryLimit: 1, expireInSeconds: 1800 });
+  events.on('preferences.changed', async () => {
+    await jobs.send('leaders.recompute', {}, { singletonKey: 'settings' });
+  });
+
   let background = false;
   const services: Services = {
     heartbeats,
     rollups,
     time,
-    stats: new StatsService(deps.storage, time, () => epochSeconds(clock)),
+    stats,
+    leaders,
     statusBar,
     housekeeping,
     apiKeys,

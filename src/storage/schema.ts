@@ -301,6 +301,60 @@ export interface OauthTokensTable {
   revoked_at: number | null;
 }
 
+/* Leaders, private leaderboards and aggregate stats (045). */
+/** A user's time over a leaderboard range (public settings), with the stored public rank. */
+export interface LeaderTotalsTable {
+  range: string;
+  user_id: number;
+  total_seconds: number;
+  daily_average: number;
+  /** JSON [[language, seconds], …], most first, without Other. */
+  languages: string;
+  /** Place among users public when computed; null for others. */
+  rank: number | null;
+}
+export interface LeaderLanguagesTable {
+  range: string;
+  /** Lower case (the filter's key); `name` as summaries show it. */
+  language: string;
+  name: string;
+  user_id: number;
+  seconds: number;
+  rank: number | null;
+}
+export interface LeaderRunsTable {
+  range: string;
+  first_date: string;
+  last_date: string;
+  computed_at: number;
+}
+export interface LeaderboardsTable {
+  id: Generated<number>;
+  uuid: string;
+  owner_id: number;
+  name: string;
+  time_range: string;
+  join_code: string;
+  created_at: number;
+  modified_at: number;
+}
+export interface LeaderboardMembersTable {
+  board_id: number;
+  user_id: number;
+  /** 'owner', 'member' or 'invited'. */
+  status: string;
+  created_at: number;
+}
+export interface AggregateStatsTable {
+  range: string;
+  first_date: string;
+  last_date: string;
+  /** JSON of domain/leaders.ts Aggregate. */
+  data: string;
+  is_up_to_date: number;
+  computed_at: number;
+}
+
 export interface Database {
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
@@ -324,4 +378,10 @@ export interface Database {
   projects: ProjectsTable;
   machines: MachinesTable;
   user_agents: UserAgentsTable;
+  leader_totals: LeaderTotalsTable;
+  leader_languages: LeaderLanguagesTable;
+  leader_runs: LeaderRunsTable;
+  leaderboards: LeaderboardsTable;
+  leaderboard_members: LeaderboardMembersTable;
+  aggregate_stats: AggregateStatsTable;
 }
