@@ -69,7 +69,7 @@ const RunningTotal = Type.Object(
   {
     total_seconds: Type.Number({ description: 'total coding activity (without the language Other) as seconds' }),
     human_readable_total: Type.String(),
-    daily_average: Type.Number({ description: 'daily average (over days with activity) as seconds' }),
+    daily_average: Type.Integer({ description: 'daily average (over days with activity) in whole seconds' }),
     human_readable_daily_average: Type.String(),
     languages: Type.Array(Type.Object({ name: Type.String(), total_seconds: Type.Number() }, { additionalProperties: false }), {
       description: 'time per language; empty unless the user made their languages public (or shares them on this private leaderboard)',
@@ -142,7 +142,8 @@ export function leaderEntry(e: EntryInput): Static<typeof LeaderEntry> {
     running_total: {
       total_seconds: round2(e.total),
       human_readable_total: humanText(e.total),
-      daily_average: round2(e.dailyAverage),
+      // whole seconds: wakatime_exporter decodes it into an int
+      daily_average: Math.round(e.dailyAverage),
       human_readable_daily_average: humanText(e.dailyAverage),
       languages: e.languages.map(([name, s]) => ({ name, total_seconds: round2(s) })),
     },
