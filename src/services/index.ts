@@ -110,6 +110,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.schedule('leaders.recompute', LEADERS_EVERY_S);
   jobs.register('aggregate.compute', async ({ range }, ctx) => leaders.computeAggregate(range, ctx.signal), { retryLimit: 1, expireInSeconds: 1800 });
   events.on('preferences.changed', async () => {
+    leaders.forgetSnapshot();
     await jobs.send('leaders.recompute', {}, { singletonKey: 'settings' });
   });
 

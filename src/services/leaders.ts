@@ -50,8 +50,8 @@ import {
   getLeaderRun,
   insertBoard,
   memberStatus,
-  publicLeaders,
-  publicPosition,
+  leaderSnapshot,
+  leaderUsers,
   putAggregate,
   removeMember,
   replaceLeaderRange,
@@ -62,7 +62,6 @@ import {
   type BoardListRow,
   type LeaderboardRow,
   type LeaderEntry,
-  type LeaderRow,
   type LeaderUser,
   type MemberRow,
   type PublicFilters,
@@ -120,7 +119,7 @@ function languagesOf(json: string | null): [string, number][] {
   }
 }
 
-function toEntry(row: LeaderRow | (BoardEntryRow & { rank: number }), showLanguages: boolean): LeaderListEntry {
+function toEntry(row: BoardEntryRow & { rank: number }, showLanguages: boolean): LeaderListEntry {
   return {
     rank: row.rank,
     user: row,
@@ -144,7 +143,30 @@ async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
+/** Most seconds a read snapshot of the public leaders serves before it is reloaded. */
+const SNAPSHOT_TTL_S = 10;
+
+interface SnapshotEntry {
+  userId: number;
+  total: number;
+  dailyAverage: number;
+  languages: [string, number][];
+  country: string | null;
+  hireable: boolean;
+  languagesPublic: boolean;
+}
+
+interface Snapshot {
+  /** Public entries in stored rank order. */
+  entries: SnapshotEntry[];
+  /** Per language key: entries whose languages are public, in the stored language rank order. */
+  byLanguage: Map<string, SnapshotEntry[]>;
+  run: { first: string; last: string; computedAt: number };
+}
+
 export class LeaderService {
+  private snapshot: { computedAt: number; loadedAt: number; promise: Promise<Snapshot> } | null = null;
+
   constructor(
     private readonly storage: Storage,
     private readonly stats: StatsService,
@@ -330,22 +352,84 @@ export class LeaderService {
     return { row, data: JSON.parse(row.data) as Aggregate, human: r.human };
   }
 
+  /** Drops the read snapshot of the public leaders (a user's flags changed on this instance). */
+  forgetSnapshot(): void {
+    this.snapshot = null;
+  }
+
+  /**
+   * The public leaders as stored (rank order) with the flags filters need, held in memory: reloaded
+   * when a recomputation stored new ranks, when a preference changed here, and at most
+   * SNAPSHOT_TTL_S old otherwise. Pages still re-read their users, so a user who hid their time
+   * is never shown, whatever the snapshot's age.
+   */
+  private async currentSnapshot(): Promise<Snapshot | null> {
+    const run = await getLeaderRun(this.storage.db, LEADERS_RANGE);
+    if (!run) return null;
+    const now = this.now();
+    const held = this.snapshot;
+    if (held && held.computedAt === run.computed_at && now - held.loadedAt <= SNAPSHOT_TTL_S) {
+      const snap = await held.promise.catch(() => null);
+      if (snap) return snap;
+    }
+    const loading = { computedAt: run.computed_at, loadedAt: now, promise: this.loadSnapshot(run) };
+    this.snapshot = loading;
+    try {
+      return await loading.promise;
+    } catch (err) {
+      if (this.snapshot === loading) this.snapshot = null;
+      throw err;
+    }
+  }
+
+  private async loadSnapshot(run: { first_date: string; last_date: string; computed_at: number }): Promise<Snapshot> {
+    const { rows, languageRanks } = await leaderSnapshot(this.storage.db, LEADERS_RANGE);
+    const entries: SnapshotEntry[] = rows.map((r) => ({
+      userId: r.user_id,
+      total: r.total_seconds,
+      dailyAverage: r.daily_average,
+      languages: languagesOf(r.languages),
+      country: r.city_country_code,
+      hireable: !!r.is_hireable,
+      languagesPublic: !!r.languages_used_public,
+    }));
+    const byUser = new Map(entries.map((e) => [e.userId, e]));
+    const byLanguage = new Map<string, SnapshotEntry[]>();
+    for (const l of languageRanks) {
+      const e = byUser.get(l.user_id);
+      if (!e || !e.languagesPublic) continue;
+      let list = byLanguage.get(l.language);
+      if (!list) byLanguage.set(l.language, (list = []));
+      list.push(e);
+    }
+    return { entries, byLanguage, run: { first: run.first_date, last: run.last_date, computedAt: run.computed_at } };
+  }
+
   /** The public leaders: one page under the filters; `page` undefined means the viewer's page (else 1). */
   async leaders(viewer: UserRow | null, filters: PublicFilters, page: number | undefined): Promise<LeadersPage> {
-    const db = this.storage.db;
-    const run = await getLeaderRun(db, LEADERS_RANGE);
-    const position = viewer ? await publicPosition(db, LEADERS_RANGE, filters, viewer.id) : null;
+    const snap = await this.currentSnapshot();
+    let list = snap ? (filters.language !== undefined ? (snap.byLanguage.get(filters.language) ?? []) : snap.entries) : [];
+    if (filters.countryCode !== undefined) list = list.filter((e) => e.country === filters.countryCode);
+    if (filters.hireable !== undefined) list = list.filter((e) => e.hireable === filters.hireable);
+    const index = viewer ? list.findIndex((e) => e.userId === viewer.id) : -1;
+    const position = index >= 0 ? index + 1 : null;
     const shownPage = page ?? (position ? pageOf(position) : 1);
-    const { rows, count } = await publicLeaders(db, LEADERS_RANGE, filters, (shownPage - 1) * LEADERS_PER_PAGE, LEADERS_PER_PAGE);
     const offset = (shownPage - 1) * LEADERS_PER_PAGE;
-    const entries = rows.map((row, i) => ({ ...toEntry(row, !!row.languages_used_public), rank: offset + i + 1 }));
-    const me = viewer ? (rows.find((r) => r.user_id === viewer.id) ?? null) : null;
+    const slice = list.slice(offset, offset + LEADERS_PER_PAGE);
+    const users = new Map((await leaderUsers(this.storage.db, slice.map((e) => e.userId))).map((u) => [u.user_id, u]));
+    const entries: LeaderListEntry[] = [];
+    slice.forEach((e, i) => {
+      const user = users.get(e.userId);
+      // hidden since the snapshot was taken: left out (never shown), the others keep their places
+      if (!user) return;
+      entries.push({ rank: offset + i + 1, user, total: e.total, dailyAverage: e.dailyAverage, languages: user.languages_used_public ? e.languages : [] });
+    });
     return {
       entries,
       page: shownPage,
-      totalPages: totalPages(count),
-      current: viewer ? { rank: position, page: position ? pageOf(position) : null, user: me ?? userOf(viewer) } : null,
-      run: run ? { first: run.first_date, last: run.last_date, computedAt: run.computed_at } : null,
+      totalPages: totalPages(list.length),
+      current: viewer ? { rank: position, page: position ? pageOf(position) : null, user: users.get(viewer.id) ?? userOf(viewer) } : null,
+      run: snap?.run ?? null,
     };
   }
 
@@ -468,8 +552,11 @@ export class LeaderService {
     const { board } = await this.joinedBoard(user.id, uuid);
     const range = board.time_range;
     const rows = await boardEntries(this.storage.db, board.id, range, filters);
-    const seconds = (r: BoardEntryRow) => (filters.language !== undefined ? (r.language_seconds ?? 0) : (r.total_seconds ?? 0));
-    const ranked = rank(rows.map((r) => ({ userId: r.user_id, seconds: seconds(r), row: r })));
+    const key = filters.language;
+    // a language filter ranks the members who coded in it by its seconds (case-insensitive name)
+    const seconds = (r: BoardEntryRow) => (key === undefined ? (r.total_seconds ?? 0) : languagesOf(r.languages).reduce((a, [n, s]) => (n.toLowerCase() === key ? a + s : a), 0));
+    const scored = rows.map((r) => ({ userId: r.user_id, seconds: seconds(r), row: r }));
+    const ranked = rank(key === undefined ? scored : scored.filter((e) => e.seconds > 0));
     const mine = ranked.find((r) => r.entry.userId === user.id);
     const shownPage = page ?? (mine ? pageOf(mine.rank) : 1);
     const offset = (shownPage - 1) * LEADERS_PER_PAGE;

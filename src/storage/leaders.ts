@@ -64,14 +64,6 @@ export interface LeaderUser {
   languages_used_public: number;
 }
 
-export interface LeaderRow extends LeaderUser {
-  total_seconds: number;
-  daily_average: number;
-  languages: string;
-  /** The ordering key of the list asked for (the public rank, or the language's rank). */
-  rank: number;
-}
-
 const CHUNK = 500;
 
 /** Replaces a range's stored totals and ranks, and records the run, in one transaction. */
@@ -112,53 +104,49 @@ export interface PublicFilters {
   hireable?: boolean;
 }
 
-/** The public leaders' base query: visible entries under the filters. */
-function publicQuery(db: Tx, range: string, f: PublicFilters) {
-  let q = db
+/** A range's public entries (stored rank order) with the flags filters need: the read snapshot. */
+export interface SnapshotRow {
+  user_id: number;
+  rank: number;
+  total_seconds: number;
+  daily_average: number;
+  languages: string;
+  city_country_code: string | null;
+  is_hireable: number;
+  languages_used_public: number;
+}
+
+export async function leaderSnapshot(db: Tx, range: string): Promise<{ rows: SnapshotRow[]; languageRanks: { user_id: number; language: string; rank: number }[] }> {
+  const rows = (await db
     .selectFrom('leader_totals as lt')
     .innerJoin('users as u', 'u.id', 'lt.user_id')
+    .select(['lt.user_id', 'lt.rank', 'lt.total_seconds', 'lt.daily_average', 'lt.languages', 'u.city_country_code', 'u.is_hireable', 'u.languages_used_public'])
     .where('lt.range', '=', range)
+    .where('lt.rank', 'is not', null)
     .where('u.logged_time_public', '=', 1)
-    .where('u.timezone', 'is not', null);
-  if (f.countryCode !== undefined) q = q.where('u.city_country_code', '=', f.countryCode);
-  if (f.hireable !== undefined) q = q.where('u.is_hireable', '=', f.hireable ? 1 : 0);
-  if (f.language !== undefined) {
-    return q
-      .innerJoin('leader_languages as ll', (j) => j.onRef('ll.range', '=', 'lt.range').onRef('ll.user_id', '=', 'lt.user_id'))
-      .where('ll.language', '=', f.language)
-      .where('ll.rank', 'is not', null)
-      .where('u.languages_used_public', '=', 1);
-  }
-  return q.where('lt.rank', 'is not', null);
+    .where('u.timezone', 'is not', null)
+    .orderBy('lt.rank')
+    .execute()) as SnapshotRow[];
+  const languageRanks = (await db
+    .selectFrom('leader_languages')
+    .select(['user_id', 'language', 'rank'])
+    .where('range', '=', range)
+    .where('rank', 'is not', null)
+    .orderBy('language')
+    .orderBy('rank')
+    .execute()) as { user_id: number; language: string; rank: number }[];
+  return { rows, languageRanks };
 }
 
-/** One page of the public leaders (ordered by the stored rank) and how many there are. */
-export async function publicLeaders(db: Tx, range: string, f: PublicFilters, offset: number, limit: number): Promise<{ rows: LeaderRow[]; count: number }> {
-  const orderBy = f.language !== undefined ? 'll.rank' : 'lt.rank';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const base = publicQuery(db, range, f) as any;
-  const rows = (await base
-    .select([...USER_COLUMNS, 'lt.total_seconds', 'lt.daily_average', 'lt.languages', `${orderBy} as rank`])
-    .orderBy(orderBy)
-    .limit(limit)
-    .offset(offset)
-    .execute()) as LeaderRow[];
-  const counted = (await base.select((eb: { fn: { countAll(): { as(n: string): unknown } } }) => eb.fn.countAll().as('n')).executeTakeFirst()) as { n: number | string } | undefined;
-  return { rows, count: Number(counted?.n ?? 0) };
-}
-
-/** A user's 1-based position in the public leaders under the filters, or null when not among them. */
-export async function publicPosition(db: Tx, range: string, f: PublicFilters, userId: number): Promise<number | null> {
-  const orderBy = f.language !== undefined ? 'll.rank' : 'lt.rank';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const base = publicQuery(db, range, f) as any;
-  const mine = (await base.select(`${orderBy} as rank`).where('lt.user_id', '=', userId).executeTakeFirst()) as { rank: number } | undefined;
-  if (!mine) return null;
-  const before = (await base
-    .select((eb: { fn: { countAll(): { as(n: string): unknown } } }) => eb.fn.countAll().as('n'))
-    .where(orderBy, '<', mine.rank)
-    .executeTakeFirst()) as { n: number | string } | undefined;
-  return Number(before?.n ?? 0) + 1;
+/** The shown users of a page (still public: a user who hid their time since is left out). */
+export async function leaderUsers(db: Tx, ids: readonly number[]): Promise<(LeaderUser & { logged_time_public: number })[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('users as u')
+    .select([...USER_COLUMNS, 'u.logged_time_public'])
+    .where('u.id', 'in', ids as number[])
+    .where('u.logged_time_public', '=', 1)
+    .execute() as Promise<(LeaderUser & { logged_time_public: number })[]>;
 }
 
 /** The users whose totals a range must hold: active since `since` (epoch seconds) and with a zone. */
@@ -292,12 +280,10 @@ export interface BoardEntryRow extends LeaderUser {
   total_seconds: number | null;
   daily_average: number | null;
   languages: string | null;
-  /** With a language filter: that language's seconds. */
-  language_seconds: number | null;
 }
 
 /** A board's members (joined, with a zone) and their stored totals over `range` (null: none stored). */
-export async function boardEntries(db: Tx, boardId: number, range: string, f: { language?: string; countryCode?: string }): Promise<BoardEntryRow[]> {
+export async function boardEntries(db: Tx, boardId: number, range: string, f: { countryCode?: string }): Promise<BoardEntryRow[]> {
   let q = db
     .selectFrom('leaderboard_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -306,13 +292,6 @@ export async function boardEntries(db: Tx, boardId: number, range: string, f: { 
     .where('m.status', '!=', 'invited')
     .where('u.timezone', 'is not', null);
   if (f.countryCode !== undefined) q = q.where('u.city_country_code', '=', f.countryCode);
-  if (f.language !== undefined) {
-    return q
-      .innerJoin('leader_languages as ll', (j) => j.onRef('ll.user_id', '=', 'm.user_id').on('ll.range', '=', range))
-      .where('ll.language', '=', f.language)
-      .select([...USER_COLUMNS, 'lt.total_seconds', 'lt.daily_average', 'lt.languages', 'll.seconds as language_seconds'])
-      .execute() as Promise<BoardEntryRow[]>;
-  }
   return q.select([...USER_COLUMNS, 'lt.total_seconds', 'lt.daily_average', 'lt.languages']).execute() as unknown as Promise<BoardEntryRow[]>;
 }
 
