@@ -23,6 +23,8 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { OrgService } from './orgs.js';
+import { AdminService } from './admin.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -42,6 +44,10 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Organizations, dashboards and their members; team time through `stats`. */
+  orgs: OrgService;
+  /** The instance's administration: users, run-time sign-up, disabling accounts. */
+  admin: AdminService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -99,7 +105,12 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
   let background = false;
+  let orgs: OrgService | undefined;
   const services: Services = {
+    get orgs() {
+      return (orgs ??= new OrgService(deps.storage, services.stats, clock));
+    },
+    admin: new AdminService(deps.storage, deps.config, clock, (userId) => apiKeys.forget(userId)),
     heartbeats,
     rollups,
     time,
