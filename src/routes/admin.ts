@@ -80,9 +80,7 @@ export const adminRoutes: RouteFamily = async (app, { services }) => {
   );
 
   app.get('/api/v1/admin/settings', { config: { auth }, schema: { summary: "The instance's run-time settings (administrators)", tags, response: { 200: Settings } } }, async (request) => {
-    const { AdminService } = await import('../services/admin.js');
-    AdminService.require(viewerOf(request).user);
-    return { data: await services.admin.settings() };
+    return { data: await services.admin.settingsFor(viewerOf(request).user) };
   });
 
   app.patch(

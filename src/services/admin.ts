@@ -8,7 +8,7 @@
 import type { Config } from '../config.js';
 import { epochSeconds, type Clock } from '../domain/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
-import { activeAdminCount, getInstanceSetting, listUsersForAdmin, putInstanceSetting, setUserFlags, type AdminUserRow } from '../storage/admin.js';
+import { activeAdminCount, adminUser, getInstanceSetting, listUsersForAdmin, putInstanceSetting, setUserFlags, type AdminUserRow } from '../storage/admin.js';
 import type { Storage } from '../storage/db.js';
 import { findUserByHandle, type UserRow } from '../storage/users.js';
 
@@ -39,6 +39,12 @@ export class AdminService {
     return { allow_signup: this.config.allowSignup, allow_signup_source: 'environment' };
   }
 
+  /** The settings, for an administrator. */
+  async settingsFor(admin: UserRow): Promise<InstanceSettings> {
+    AdminService.require(admin);
+    return this.settings();
+  }
+
   async signupOpen(): Promise<boolean> {
     return (await this.settings()).allow_signup;
   }
@@ -64,19 +70,14 @@ export class AdminService {
     if (patch.is_admin !== undefined) flags.is_admin = patch.is_admin ? 1 : 0;
     const losesAdmin = target.is_admin === 1 && target.disabled_at === null && (flags.is_admin === 0 || (flags.disabled_at ?? null) !== null);
     if (losesAdmin && (await activeAdminCount(this.storage.db)) <= 1) throw new ConflictError('This is the last active administrator: make another one first.', patch.is_disabled ? 'is_disabled' : 'is_admin');
-    await setUserFlags(this.storage.db, target.id, flags);
-    this.forgetCredentials(target.id);
+    if (Object.keys(flags).length > 0) {
+      await setUserFlags(this.storage.db, target.id, flags);
+      this.forgetCredentials(target.id);
+    }
     return (await this.one(target.id))!;
   }
 
-  private async one(id: number): Promise<AdminUserRow | undefined> {
-    const user = await this.storage.db
-      .selectFrom('users')
-      .select(['id', 'uuid', 'username', 'email', 'full_name', 'created_at', 'last_heartbeat_at', 'last_plugin_name', 'is_admin', 'disabled_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!user) return undefined;
-    const n = await this.storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).executeTakeFirstOrThrow();
-    return { ...user, heartbeats: Number(n.n) };
+  private one(id: number): Promise<AdminUserRow | undefined> {
+    return adminUser(this.storage.db, id);
   }
 }

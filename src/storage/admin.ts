@@ -59,3 +59,15 @@ export async function putInstanceSetting(db: DB, key: string, value: string, now
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, modified_at: now }))
     .execute();
 }
+
+/** One user as the admin page lists them. */
+export async function adminUser(db: DB, id: number): Promise<AdminUserRow | undefined> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'uuid', 'username', 'email', 'full_name', 'created_at', 'last_heartbeat_at', 'last_plugin_name', 'is_admin', 'disabled_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!user) return undefined;
+  const n = await db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', id).executeTakeFirstOrThrow();
+  return { ...user, heartbeats: Number(n.n) };
+}
