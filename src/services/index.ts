@@ -24,6 +24,8 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { LeaderService, LEADERS_EVERY_S } from './leaders.js';
+import { OrgService } from './orgs.js';
+import { AdminService } from './admin.js';
 import { Mailer } from './mail.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
@@ -46,6 +48,10 @@ export interface Services {
   oauthApps: OAuthAppService;
   /** Public leaders, private leaderboards and aggregate stats (stored by the leaders jobs). */
   leaders: LeaderService;
+  /** Organizations, dashboards and their members; team time through `stats`. */
+  orgs: OrgService;
+  /** The instance's administration: users, run-time sign-up, disabling accounts. */
+  admin: AdminService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
@@ -119,7 +125,12 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   });
 
   let background = false;
+  let orgs: OrgService | undefined;
   const services: Services = {
+    get orgs() {
+      return (orgs ??= new OrgService(deps.storage, services.stats, clock));
+    },
+    admin: new AdminService(deps.storage, deps.config, clock, (userId) => apiKeys.forget(userId)),
     heartbeats,
     rollups,
     time,

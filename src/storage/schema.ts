@@ -49,6 +49,10 @@ export interface UsersTable {
   last_branch: string | null;
   created_at: number;
   modified_at: number | null;
+  /** Instance administrator (050): the first user, or `metronome user create --admin`. */
+  is_admin: Generated<number>;
+  /** When an administrator disabled the account (050): its credentials stop working. */
+  disabled_at: Generated<number | null>;
 }
 
 export interface ApiKeysTable {
@@ -355,7 +359,95 @@ export interface AggregateStatsTable {
   computed_at: number;
 }
 
+// ── Organizations and team dashboards (migration 050_orgs) ──────────────────────────────────
+
+export interface OrgsTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  timezone: string;
+  /** Keystroke timeout in minutes. */
+  timeout: number;
+  writes_only: number;
+  /** Whether members may see each other's durations. */
+  is_duration_visible: number;
+  /** sha256 hex of the join link's token; null: no join link. */
+  join_token_hash: string | null;
+  created_by: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface OrgMembersTable {
+  org_id: number;
+  user_id: number;
+  /** 'owner' | 'admin' | 'member' */
+  role: string;
+  created_at: number;
+}
+
+export interface OrgInvitationsTable {
+  id: Generated<number>;
+  uuid: string;
+  org_id: number;
+  /** The invited user (by username), or null for an invitation by e-mail. */
+  user_id: number | null;
+  /** Lowercased e-mail address of an invitation by e-mail. */
+  email: string | null;
+  role: string;
+  invited_by: number;
+  created_at: number;
+}
+
+export interface DashboardsTable {
+  id: Generated<number>;
+  uuid: string;
+  org_id: number;
+  name: string;
+  /** null: the org's timezone. */
+  timezone: string | null;
+  /** 'org': every org member may view; 'members': only its members and viewers. */
+  access: string;
+  created_by: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface DashboardMembersTable {
+  dashboard_id: number;
+  user_id: number;
+  /** 1: may view the dashboard, their own time is not shown. */
+  is_view_only: number;
+  /** The member's choice: 'everything' or 'totals'. */
+  share: string;
+  created_at: number;
+}
+
+export interface DashboardRequestsTable {
+  id: Generated<number>;
+  uuid: string;
+  dashboard_id: number;
+  user_id: number;
+  /** 'view' | 'join' */
+  kind: string;
+  created_at: number;
+}
+
+/** Run-time settings of the instance: key → JSON value (`allow_signup`). */
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+  modified_at: number;
+}
+
 export interface Database {
+  orgs: OrgsTable;
+  org_members: OrgMembersTable;
+  org_invitations: OrgInvitationsTable;
+  dashboards: DashboardsTable;
+  dashboard_members: DashboardMembersTable;
+  dashboard_requests: DashboardRequestsTable;
+  instance_settings: InstanceSettingsTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   login_throttle: LoginThrottleTable;

@@ -148,6 +148,12 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/oauth_apps', false);
       await expectStatus(scope, 'GET', '/users/current/authorized_apps', false);
 
+      // organizations and dashboards: read_orgs reads, write_orgs changes; instance administration: never an app's
+      await expectStatus(scope, 'GET', '/users/current/orgs', scope === 'read_orgs');
+      await expectStatus(scope, 'GET', '/users/current/teams', scope === 'read_orgs');
+      await expectStatus(scope, 'POST', '/users/current/orgs', scope === 'write_orgs', 201, { name: `org of ${scope}` });
+      await expectStatus(scope, 'GET', '/admin/users', false);
+
       // another user's private data, whatever the scope: never
       for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`]) {
         const res = await call(tokens.get(scope)!, 'GET', url);
