@@ -24,6 +24,7 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { Mailer } from './mail.js';
+import { GoalService } from './goals.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -47,6 +48,8 @@ export interface Services {
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
   mail: Mailer;
+  /** Goals: definitions, shares, cached progress (goals.refresh) and progress e-mails (goals.notify). */
+  goals: GoalService;
   users: UserService;
   projects: ProjectService;
   machineNames: MachineNameService;
@@ -102,12 +105,25 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
+  // Goals and e-mail (services/goals.ts, services/mail.ts)
+  const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
+  const goalsChanged = (userIds: Iterable<number>) => void goals.heartbeatsChanged(userIds).catch((err: unknown) => deps.log.error({ err }, 'marking goals out of date failed'));
+  events.on('heartbeats.committed', ({ userIds }) => goalsChanged(userIds));
+  events.on('preferences.changed', ({ after }) => goalsChanged([after.id]));
+  jobs.register('goals.refresh', ({ userId }) => goals.refresh(userId), { retryLimit: 2, retryDelaySeconds: 2 });
+  jobs.register('goals.sweep', () => goals.sweep(), { retryLimit: 0 });
+  jobs.schedule('goals.sweep', 60);
+  jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
+  jobs.schedule('goals.notify', 300);
+  jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
+
   let background = false;
   const services: Services = {
     heartbeats,
     rollups,
     time,
-    stats: new StatsService(deps.storage, time, () => epochSeconds(clock)),
+    stats,
     statusBar,
     housekeeping,
     apiKeys,
@@ -116,6 +132,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     oauthApps: new OAuthAppService(deps.storage),
     clock,
     mail,
+    goals,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
     machineNames: new MachineNameService(deps.storage),

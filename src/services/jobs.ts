@@ -29,6 +29,14 @@ export interface JobTypes {
   'housekeeping.sweep': Record<string, never>;
   /** Recomputes the dirty rollup days of every user (services/rollups.ts). */
   'rollups.upkeep': Record<string, never>;
+  /** Recomputes the cached progress of a user's goals (services/goals.ts). */
+  'goals.refresh': { userId: number };
+  /** Recomputes goal caches left dirty (a lost refresh), periodic. */
+  'goals.sweep': Record<string, never>;
+  /** One round of goal progress e-mails, periodic (services/goals.ts notifyRound). */
+  'goals.notify': Record<string, never>;
+  /** Sends one e-mail with retries (services/mail.ts); never carries a secret. */
+  'mail.send': { to: string; subject: string; text: string; html?: string };
 }
 
 export interface JobContext {
