@@ -291,10 +291,15 @@ export class GoalService {
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────
 
-  private async views(goals: GoalRow[], viewer: UserRow): Promise<GoalView[]> {
+  /**
+   * `computeMissing`: goals without progress for today are computed now (the list: clients such as
+   * wakatime_exporter index its last chart point); otherwise they answer without it (the single goal).
+   */
+  private async views(goals: GoalRow[], viewer: UserRow, computeMissing = false): Promise<GoalView[]> {
     if (goals.length === 0) return [];
     const db = this.storage.db;
     const ids = goals.map((g) => g.id);
+    if (computeMissing) await this.computeMissing(goals);
     const [cache, shares, subs] = await Promise.all([store.cacheOf(db, ids), store.sharesOf(db, ids), store.subscribersOf(db, ids)]);
     const people = await store.findPeople(db, [...goals.map((g) => g.user_id), ...shares.flatMap((s) => (s.user_id ? [s.user_id] : [])), ...subs.map((s) => s.user_id)]);
     const now = this.now();
@@ -334,6 +339,20 @@ export class GoalService {
     return views;
   }
 
+  private async computeMissing(goals: GoalRow[]): Promise<void> {
+    const cache = await store.cacheOf(this.storage.db, goals.map((g) => g.id));
+    const owners = new Map<number, UserRow | undefined>();
+    for (const goal of goals) {
+      if (!owners.has(goal.user_id)) owners.set(goal.user_id, await findUserById(this.storage.db, goal.user_id));
+      const owner = owners.get(goal.user_id);
+      if (!owner) continue;
+      const zone = userSettings(owner).zone;
+      const c = cache.get(goal.id);
+      if (c && c.computed_for === `${localToday(zone, this.stats.now())}|${zone}`) continue;
+      await this.refreshGoal(goal, owner);
+    }
+  }
+
   private shareUser(viewer: UserRow) {
     return { id: viewer.id, email: viewer.email, emailConfirmed: !!viewer.is_email_confirmed };
   }
@@ -346,7 +365,7 @@ export class GoalService {
     const db = this.storage.db;
     const shared = await store.goalsSharedWith(db, this.shareUser(viewer));
     const goals = target.id === viewer.id ? [...(await store.goalsOwnedBy(db, viewer.id)), ...shared] : shared.filter((g) => g.user_id === target.id);
-    return this.views(goals, viewer);
+    return this.views(goals, viewer, true);
   }
 
   /** One goal, for its owner or someone it is shared with (404 for anyone else: its id stays secret). */
