@@ -18,5 +18,6 @@ import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
 import { goalRoutes } from './goals.js';
+import { mailRoutes } from './mail.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, goalRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, goalRoutes, mailRoutes];

@@ -25,6 +25,7 @@ import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { Mailer } from './mail.js';
 import { GoalService } from './goals.js';
+import { AccountMailService } from './account-mail.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -50,6 +51,8 @@ export interface Services {
   mail: Mailer;
   /** Goals: definitions, shares, cached progress (goals.refresh) and progress e-mails (goals.notify). */
   goals: GoalService;
+  /** Password reset links and weekly summaries by e-mail. */
+  accountMail: AccountMailService;
   users: UserService;
   projects: ProjectService;
   machineNames: MachineNameService;
@@ -117,6 +120,9 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
   jobs.schedule('goals.notify', 300);
   jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
+  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl);
+  jobs.register('mail.weekly_summary', async () => void (await accountMail.weeklySummaryRound()), { retryLimit: 0, expireInSeconds: 1800 });
+  jobs.schedule('mail.weekly_summary', 900);
 
   let background = false;
   const services: Services = {
@@ -133,6 +139,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     clock,
     mail,
     goals,
+    accountMail,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
     machineNames: new MachineNameService(deps.storage),

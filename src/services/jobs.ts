@@ -37,6 +37,8 @@ export interface JobTypes {
   'goals.notify': Record<string, never>;
   /** Sends one e-mail with retries (services/mail.ts); never carries a secret. */
   'mail.send': { to: string; subject: string; text: string; html?: string };
+  /** One round of weekly summary e-mails, periodic (services/account-mail.ts). */
+  'mail.weekly_summary': Record<string, never>;
 }
 
 export interface JobContext {
