@@ -20,6 +20,8 @@ import { oauthAppRoutes } from './oauth-apps.js';
 import { leaderRoutes } from './leaders.js';
 import { orgRoutes } from './orgs.js';
 import { adminRoutes } from './admin.js';
+import { goalRoutes } from './goals.js';
+import { mailRoutes } from './mail.js';
 
 export const routeFamilies: RouteFamily[] = [
   healthRoutes,
@@ -40,4 +42,6 @@ export const routeFamilies: RouteFamily[] = [
   leaderRoutes,
   orgRoutes,
   adminRoutes,
+  goalRoutes,
+  mailRoutes,
 ];

@@ -440,7 +440,94 @@ export interface InstanceSettingsTable {
   modified_at: number;
 }
 
-export interface Database {
+// ── Goals and e-mail (migration 040_goals) ──────────────────────────────────────────────────────
+
+export interface GoalsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** The goal amount per period, in seconds. */
+  seconds: number;
+  /** 'day' or 'week'. */
+  delta: string;
+  improve_by_percent: number | null;
+  is_inverse: number;
+  is_enabled: number;
+  /** JSON arrays of text. */
+  ignore_days: string;
+  ignore_zero_days: number;
+  languages: string;
+  projects: string;
+  editors: string;
+  categories: string;
+  custom_title: string | null;
+  created_at: number;
+  modified_at: number | null;
+}
+
+/** A goal's computed part (domain/goal.ts GoalProgress as JSON), for the local date `computed_for`. */
+export interface GoalCacheTable {
+  goal_id: number;
+  user_id: number;
+  computed_for: string;
+  computed_at: number;
+  body: string;
+  dirty: number;
+}
+
+export interface GoalSharesTable {
+  id: Generated<number>;
+  goal_id: number;
+  /** The user it is shared with; null for an e-mail address no account has (yet). */
+  user_id: number | null;
+  /** Set when shared by e-mail address (lower-cased). */
+  email: string | null;
+  /** Set when shared by username. */
+  username: string | null;
+  /** 'pending', 'accepted' or 'declined'. */
+  status: string;
+  created_at: number;
+  responded_at: number | null;
+}
+
+export interface GoalSubscribersTable {
+  goal_id: number;
+  user_id: number;
+  /** 'daily', 'weekly' or 'none'. */
+  email_frequency: string;
+  snooze_until: number | null;
+  /** The period last reported by e-mail (a date, or a week's first date). */
+  last_sent_key: string | null;
+  created_at: number;
+}
+
+export interface PasswordResetsTable {
+  /** sha256 hex of the token sent by e-mail. */
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface MailPreferencesTable {
+  user_id: number;
+  weekly_summary: number;
+  /** The week (its first local date) last summarized. */
+  last_summary_key: string | null;
+  modified_at: number | null;
+}
+
+export interface GoalTables {
+  goals: GoalsTable;
+  goal_cache: GoalCacheTable;
+  goal_shares: GoalSharesTable;
+  goal_subscribers: GoalSubscribersTable;
+  password_resets: PasswordResetsTable;
+  mail_preferences: MailPreferencesTable;
+}
+
+export interface Database extends GoalTables {
   orgs: OrgsTable;
   org_members: OrgMembersTable;
   org_invitations: OrgInvitationsTable;

@@ -22,3 +22,4 @@ export * from './oauth.js';
 export * from './session.js';
 export * from './leaders.js';
 export * from './org.js';
+export * from './goal.js';

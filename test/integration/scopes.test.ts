@@ -91,6 +91,10 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'POST', '/users/current/heartbeats', scope === 'write_heartbeats', 202, { entity: 'x.ts', type: 'file', time: base - 86400 * 30, project: 'w' });
       await expectStatus(scope, 'DELETE', '/users/current/heartbeats.bulk', scope === 'write_heartbeats', 200, { date, ids: ['0'] });
 
+      // goals (issue 10): reads need read_goals; writes are never for an app
+      await expectStatus(scope, 'GET', '/users/current/goals', scope === 'read_goals');
+      await expectStatus(scope, 'POST', '/users/current/goals', false, 201, { seconds: 600, delta: 'day' });
+
       // summaries and the status bar
       const sv = summariesView(scope);
       const sum = await expectStatus(scope, 'GET', `/users/current/summaries?start=${date}&end=${date}`, sv.kind !== 'none');

@@ -13,6 +13,7 @@ import { rollupHours } from './031_rollup_hours.js';
 import { rollupCube } from './032_rollup_cube.js';
 import { leaderboards } from './045_leaderboards.js';
 import { orgs } from './050_orgs.js';
+import { goals } from './040_goals.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -24,5 +25,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '032_rollup_cube': rollupCube(dialect),
     '045_leaderboards': leaderboards(dialect),
     '050_orgs': orgs(dialect),
+    '040_goals': goals(dialect),
   };
 }
