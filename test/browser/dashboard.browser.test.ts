@@ -114,6 +114,9 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
     expect(await page.getByTestId('total').textContent()).toBe(api7.cumulative_total.text);
     expect(await seconds('daily-average')).toBe(api7.daily_average.seconds);
     expect(await page.getByTestId('daily-average').textContent()).toBe(api7.daily_average.text);
+    const bestApi = api7.data.reduce((b: { date: string; s: number } | null, d: { range: { date: string }; grand_total: { total_seconds: number } }) => (d.grand_total.total_seconds > (b?.s ?? 0) ? { date: d.range.date, s: d.grand_total.total_seconds } : b), null);
+    expect(Number(await page.getByTestId('best-day').getAttribute('data-seconds'))).toBe(bestApi.s);
+    expect(await page.getByTestId('best-day').textContent()).toContain(bestApi.date);
     // breakdowns: each name's time is the sum of the API's days
     const langs = new Map<string, number>();
     for (const d of api7.data) for (const l of d.languages) langs.set(l.name, (langs.get(l.name) ?? 0) + l.total_seconds);

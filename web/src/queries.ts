@@ -15,6 +15,7 @@ import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
 import type { Activity } from '../../src/wire/activity.js';
+import type { Dashboard } from '../../src/wire/dashboard.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
@@ -59,6 +60,11 @@ export const useShareLinks = () => useGet<{ data: ShareLink[] }>(`${ME}/share_li
 /** GET summaries for `start`…`end` (YYYY-MM-DD) or a named `range`, with filters: the daily charts and totals. */
 export function useSummaries(q: { start?: string; end?: string; range?: string } & TimeFilters, options: { enabled?: boolean } = {}) {
   return useGet<Summaries>(`${ME}/summaries`, { ...q }, { ...options, keepPrevious: true });
+}
+
+/** GET dashboard: what the dashboard draws for a range (summaries' numbers, each day's projects, the breakdowns). */
+export function useDashboard(q: { start?: string; end?: string; range?: string } & TimeFilters, options: { enabled?: boolean } = {}) {
+  return useGet<Dashboard>(`${ME}/dashboard`, { ...q }, { ...options, keepPrevious: true });
 }
 
 /** GET stats/:range (last_7_days … all_time, YYYY, YYYY-MM) with filters. */
