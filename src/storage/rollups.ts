@@ -172,15 +172,46 @@ export async function replaceHours(tx: Tx, userId: number, fromHour: number, toH
   return new Set(before.map((r) => r.day));
 }
 
+/**
+ * The UTC hours (epoch/3600) whose partial rows can hold pieces of the local dates [first, last],
+ * in any zone (UTC−12 … UTC+14) and for any timeout (≤ 240 minutes: a credit starting before
+ * midnight can reach into the day): the hour tables are read by their primary key
+ * (user_id, hour, …) within it rather than through a by-day index (migration 033).
+ */
+export function hourWindow(first: string, last: string): [number, number] {
+  const start = Date.parse(`${first}T00:00:00Z`) / 1000;
+  const end = Date.parse(`${last}T00:00:00Z`) / 1000 + 86400;
+  return [Math.floor((start - 14 * 3600 - 4 * 3600) / 3600) - 2, Math.floor((end + 12 * 3600) / 3600) + 2];
+}
+
+/** Sorted distinct dates as runs of consecutive dates [first, last]. */
+export function dateRuns(dates: Iterable<string>): [string, string][] {
+  const sorted = [...new Set(dates)].sort();
+  const runs: [string, string][] = [];
+  let prev = NaN;
+  for (const d of sorted) {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    const last = runs[runs.length - 1];
+    if (last && t - prev === 86_400_000) last[1] = d;
+    else runs.push([d, d]);
+    prev = t;
+  }
+  return runs;
+}
+
 /** Each of these days as the sum of its hours' partial rows. */
 export async function sumHours(tx: Tx, userId: number, dates: string[]): Promise<Map<string, DayTotals>> {
   const out = new Map<string, DayTotals>();
-  for (let i = 0; i < dates.length; i += 200) {
+  for (const [first, last] of dateRuns(dates)) {
+    const [fromHour, toHour] = hourWindow(first, last);
     const rows = await tx
       .selectFrom('rollup_hours')
       .select((eb) => ['day', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
       .where('user_id', '=', userId)
-      .where('day', 'in', dates.slice(i, i + 200))
+      .where('hour', '>=', fromHour)
+      .where('hour', '<=', toHour)
+      .where('day', '>=', first)
+      .where('day', '<=', last)
       .groupBy(['day', 'dimension', 'name'])
       .execute();
     for (const r of rows) {
@@ -308,12 +339,16 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
     if (!toDays) continue;
     const changes: Record<string, unknown>[] = [];
     const shrunk = new Set<string>();
+    const shrunkProjects = new Set<string>();
     for (const d of delta.values()) {
       if (Math.abs(d.seconds) < 1e-9) continue;
       const row: Record<string, unknown> = { user_id: userId, day: d.day, seconds: d.seconds };
       cols.forEach((c, i) => (row[c] = d.names[i]));
       changes.push(row);
-      if (d.seconds < 0) shrunk.add(d.day);
+      if (d.seconds < 0) {
+        shrunk.add(d.day);
+        shrunkProjects.add(d.names[0]!);
+      }
     }
     for (let i = 0; i < changes.length; i += 500) {
       await tx
@@ -323,45 +358,50 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
         .execute();
     }
     // what a change took away entirely (float sums leave crumbs, never a real credit's size)
-    if (shrunk.size) await deleteDayRows(tx, dayTable, userId, [...shrunk], true);
+    if (shrunk.size) await deleteDayRows(tx, dayTable, userId, [...shrunk], [...shrunkProjects], true);
   }
   return touched;
 }
 
 /**
- * Deletes the day rows of these days (only the crumbs a change left, below a microsecond, with
- * `crumbs`). Day rows are keyed by project first (by dimension and project for details): the
- * projects present are looked up by day, then the rows go by key.
+ * Deletes the day rows of these days and projects (only the crumbs a change left, below a
+ * microsecond, with `crumbs`): day rows are keyed by project first (by dimension and project for
+ * details), so the delete goes by key.
  */
-async function deleteDayRows(tx: Tx, table: 'rollup_cube' | 'rollup_details', userId: number, days: string[], crumbs: boolean): Promise<void> {
-  // (no DISTINCT: SQLite would walk the whole primary key for it rather than the day index)
-  let present = tx.selectFrom(table).select('project').where('user_id', '=', userId);
-  if (table === 'rollup_details') present = present.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
-  const projects = [...new Set((await present.where('day', 'in', days).execute()).map((r) => r.project))];
+async function deleteDayRows(tx: Tx, table: 'rollup_cube' | 'rollup_details', userId: number, days: string[], projects: string[], crumbs: boolean): Promise<void> {
   for (let i = 0; i < projects.length; i += 500) {
-    let q = tx.deleteFrom(table).where('user_id', '=', userId);
-    if (table === 'rollup_details') q = q.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
-    q = q.where('project', 'in', projects.slice(i, i + 500)).where('day', 'in', days);
-    if (crumbs) q = q.where('seconds', '<', 1e-6);
-    await q.execute();
+    for (let j = 0; j < days.length; j += 200) {
+      let q = tx.deleteFrom(table).where('user_id', '=', userId);
+      if (table === 'rollup_details') q = q.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
+      q = q.where('project', 'in', projects.slice(i, i + 500)).where('day', 'in', days.slice(j, j + 200));
+      if (crumbs) q = q.where('seconds', '<', 1e-6);
+      await q.execute();
+    }
   }
 }
 
-/** Re-sums the cube's day rows of these dates from their hours' partial rows. */
+/**
+ * Re-sums the cube's day rows of these dates from their hours' partial rows. Every detail row
+ * belongs to a combination of the cube, so the projects whose rows go are those of the cube's day
+ * rows (the by-day index) and of the hours' rows of these days (the hour window, by key).
+ */
 export async function resumCube(tx: Tx, userId: number, dates: string[]): Promise<void> {
-  for (let i = 0; i < dates.length; i += 200) {
-    const part = dates.slice(i, i + 200);
+  for (const [first, last] of dateRuns(dates)) {
+    const [fromHour, toHour] = hourWindow(first, last);
+    const inHours = <T extends 'rollup_cube_hours' | 'rollup_detail_hours'>(table: T) =>
+      tx.selectFrom(table as 'rollup_cube_hours').where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).where('day', '>=', first).where('day', '<=', last);
+    const projects = new Set<string>();
+    for (const r of await tx.selectFrom('rollup_cube').select('project').where('user_id', '=', userId).where('day', '>=', first).where('day', '<=', last).execute()) projects.add(r.project);
+    for (const r of await inHours('rollup_cube_hours').select('project').distinct().execute()) projects.add(r.project);
+    const days = [...new Set(dates)].filter((d) => d >= first && d <= last);
     for (const [day, hours, cols] of [
       ['rollup_cube', 'rollup_cube_hours', CUBE_COLUMNS],
       ['rollup_details', 'rollup_detail_hours', DETAIL_COLUMNS],
     ] as const) {
-      await deleteDayRows(tx, day, userId, part, false);
-      const select = tx
-        .selectFrom(hours)
-        .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref('day').as('day'), ...cols.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')])
-        .where('user_id', '=', userId)
-        .where('day', 'in', part)
-        .groupBy(['user_id', 'day', ...cols]);
+      await deleteDayRows(tx, day, userId, days, [...projects], false);
+      const select = inHours(hours)
+        .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref('day').as('day'), ...cols.map((c) => eb.ref(c as 'project').as(c)), eb.fn.sum<number>('seconds').as('seconds')])
+        .groupBy(['user_id', 'day', ...(cols as readonly 'project'[])]);
       await tx
         .insertInto(day)
         .columns(['user_id', 'day', ...cols, 'seconds'] as never)
@@ -424,7 +464,14 @@ export async function readDetails(
   dimension: 'entities' | 'dependencies',
   byDay: boolean,
 ): Promise<{ day: string; name: string; seconds: number }[]> {
-  let q = db.selectFrom('rollup_details').where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate).where('dimension', '=', dimension);
+  // the dimension as a literal: a by-day read of dependencies can use their partial index (migration 033);
+  // entities are read with their project (the primary key's lead)
+  let q = db
+    .selectFrom('rollup_details')
+    .where('user_id', '=', userId)
+    .where('dimension', '=', sql.lit(dimension === 'entities' ? 'entities' : 'dependencies'))
+    .where('day', '>=', firstDate)
+    .where('day', '<=', lastDate);
   for (const dim of CUBE_DIMENSIONS) {
     const names = filters[dim];
     if (names) q = names.length ? q.where(COLUMN_OF[dim] as 'project', 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
