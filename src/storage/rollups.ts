@@ -110,8 +110,11 @@ export async function loadForRollups(db: Tx, userId: number, start: number, end:
  * A dimension value as rollups store it: without NUL (PostgreSQL text cannot hold it) and with
  * lone UTF-16 surrogates replaced by U+FFFD, so one odd heartbeat can never fail a day's write.
  */
+// eslint-disable-next-line no-control-regex
+const ODD_TEXT = /[\u0000\uD800-\uDFFF]/;
 export function rollupName(name: string): string {
   if (typeof name !== 'string') return String(name);
+  if (!ODD_TEXT.test(name)) return name; // the usual case: nothing to replace
   // eslint-disable-next-line no-control-regex
   return name.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
@@ -320,8 +323,9 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
         const clean = new Map<string, { names: string[]; seconds: number }>();
         for (const [key, seconds] of part[field]) {
           if (!(seconds > 0)) continue;
-          const names = (JSON.parse(key) as string[]).map(rollupName);
-          const k = JSON.stringify(names);
+          const parsed = JSON.parse(key) as string[];
+          const names = parsed.map(rollupName);
+          const k = names.every((n, i) => n === parsed[i]) ? key : JSON.stringify(names);
           const c = clean.get(k);
           if (c) c.seconds += seconds;
           else clean.set(k, { names, seconds });
