@@ -87,3 +87,86 @@ describeEachDatabase('lean rollups', (t) => {
     expect(s2.data.total_seconds_including_other_language).toBe(180);
   });
 });
+
+describeEachDatabase('per-month rollups', (t) => {
+  it('long ranges read whole months from the month tables and edge days from the days: the same sums as the days, through changes', async () => {
+    const { user, apiKey } = await t.createUser();
+    await t.storage.db.updateTable('users').set({ timezone: 'America/New_York' }).where('id', '=', user.id).execute();
+    const zone = 'America/New_York';
+    const today = DateTime.now().setZone(zone).startOf('day');
+    const first = today.minus({ days: 110 }); // (a history up to 120 days is rebuilt at once)
+    const body: object[] = [];
+    // every 9th day: a session of three projects, languages and dependencies, around local midnight too
+    for (let d = 0; d <= 110; d += 9) {
+      const day = first.plus({ days: d });
+      for (let k = 0; k < 12; k++) {
+        body.push({
+          entity: `f${k % 3}.ts`,
+          project: ['p', 'q', 'r'][k % 3],
+          language: ['Go', 'Rust'][k % 2],
+          branch: k % 4 === 0 ? 'main' : 'dev',
+          dependencies: k % 2 ? ['dep-a', 'dep-b'] : ['dep-c'],
+          category: k % 5 === 0 ? 'debugging' : 'coding',
+          time: day.plus({ hours: 23, minutes: 30 + k * 4 }).toSeconds(),
+        });
+      }
+    }
+    for (let i = 0; i < body.length; i += 100) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: zone }), ...t.auth(apiKey) }, payload: body.slice(i, i + 100) });
+      expect(res.statusCode).toBe(201);
+    }
+    const get = async (url: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/${url}`, headers: t.auth(apiKey) });
+      expect(res.statusCode, url).toBe(200);
+      return res.json();
+    };
+    const check = async (filter: string) => {
+      // the days (summaries, ≤ 366 days per request) against the range sums (stats: months + edges)
+      const start = first.minus({ days: 1 }).toISODate();
+      const days = (await get(`summaries?start=${start}&end=${today.toISODate()}${filter}`)).data as any[];
+      const want = new Map<string, Map<string, number>>();
+      let total = 0;
+      for (const day of days) {
+        total += day.grand_total.total_seconds;
+        for (const dim of ['projects', 'languages', 'dependencies', 'categories']) {
+          const m = want.get(dim) ?? new Map<string, number>();
+          want.set(dim, m);
+          for (const item of day[dim]) m.set(item.name, (m.get(item.name) ?? 0) + item.total_seconds);
+        }
+      }
+      expect(total).toBeGreaterThan(0);
+      const stats = (await get(`stats/all_time?${filter.slice(1)}`)).data;
+      expect(stats.total_seconds_including_other_language, filter).toBeCloseTo(total, 0);
+      for (const [dim, m] of want) {
+        for (const [name, seconds] of m) expect((stats[dim] as any[]).find((x) => x.name === name)?.total_seconds ?? 0, `${filter} ${dim} ${name}`).toBeCloseTo(seconds, 0);
+        expect((stats[dim] as any[]).length, `${filter} ${dim}`).toBe(m.size);
+      }
+      // a range whose edges cut months: stats for a custom range go through the same split
+      const ly = (await get(`stats/last_year?${filter.slice(1)}`)).data;
+      expect(ly.total_seconds_including_other_language, filter).toBeCloseTo(total, 0);
+    };
+    await check('');
+    await check('&project=q');
+    await check('&language=Rust');
+    // a late heartbeat in an old month and a delete: the months follow
+    const late = first.plus({ days: 27 }).plus({ hours: 10 }).toSeconds();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users/current/heartbeats.bulk',
+      headers: { ...cliHeaders({ timezone: zone }), ...t.auth(apiKey) },
+      payload: [{ entity: 'x.ts', project: 'q', language: 'Rust', dependencies: ['dep-z'], time: late }, { entity: 'x.ts', project: 'q', language: 'Rust', time: late + 600 }],
+    });
+    expect(res.statusCode).toBe(201);
+    await check('');
+    await check('&project=q');
+    const date = DateTime.fromSeconds(late, { zone }).toISODate()!;
+    const listed = (await get(`heartbeats?date=${date}`)).data as { id: string; time: number }[];
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/users/current/heartbeats.bulk', headers: t.auth(apiKey), payload: { date, ids: listed.filter((h) => h.time === late).map((h) => h.id) } });
+    expect(del.statusCode).toBe(200);
+    await check('');
+    await check('&language=Rust');
+    // months exist for the months the history covers
+    const months = await t.storage.db.selectFrom('rollup_months').select('month').distinct().where('user_id', '=', user.id).execute();
+    expect(months.length).toBeGreaterThanOrEqual(4);
+  });
+});
