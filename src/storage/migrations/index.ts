@@ -15,6 +15,9 @@ import { rollupCube } from './032_rollup_cube.js';
 import { rollupLeanIndexes } from './033_rollup_lean_indexes.js';
 import { rollupMonths } from './034_rollup_months.js';
 import { rollupCubeFilters } from './035_rollup_cube_filters.js';
+import { leaderboards } from './045_leaderboards.js';
+import { orgs } from './050_orgs.js';
+import { goals } from './040_goals.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -27,5 +30,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '033_rollup_lean_indexes': rollupLeanIndexes(dialect),
     '034_rollup_months': rollupMonths(dialect),
     '035_rollup_cube_filters': rollupCubeFilters(dialect),
+    '045_leaderboards': leaderboards(dialect),
+    '050_orgs': orgs(dialect),
+    '040_goals': goals(dialect),
   };
 }
