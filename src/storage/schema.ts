@@ -208,6 +208,22 @@ export interface RollupDetailHoursTable extends RollupDetailsTable {
   hour: number;
 }
 
+/** Per-month rollups (034): the day rows summed per local month ('YYYY-MM'), for long ranges. */
+export interface RollupMonthsTable {
+  user_id: number;
+  month: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+export interface RollupCubeMonthsTable extends Omit<RollupCubeTable, 'day'> {
+  month: string;
+}
+/** The dependency rows of rollup_details summed per month and combination. */
+export interface RollupDependencyMonthsTable extends RollupCubeMonthsTable {
+  name: string;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -551,6 +567,9 @@ export interface Database extends GoalTables {
   rollup_details: RollupDetailsTable;
   rollup_detail_hours: RollupDetailHoursTable;
   rollup_cube_dirty: RollupDirtyTable;
+  rollup_months: RollupMonthsTable;
+  rollup_cube_months: RollupCubeMonthsTable;
+  rollup_dependency_months: RollupDependencyMonthsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;
