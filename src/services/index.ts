@@ -23,6 +23,7 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { ExternalDurationService } from './external-durations.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -51,6 +52,8 @@ export interface Services {
   health: HealthService;
   /** Reading heartbeats back (`heartbeats` is the writer). */
   heartbeatReader: HeartbeatReader;
+  /** External durations (issue 12): they count in time accounting like heartbeats. */
+  externalDurations: ExternalDurationService;
   /** What happened after a commit; every subscription is made below, in createServices. */
   events: EventBus;
   /** Background jobs (pg-boss on PostgreSQL, in-process on SQLite); started by startBackground(). */
@@ -85,6 +88,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     // the same way (dropping them would cost every heartbeat request a query)
     for (const [id, change] of userRows) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));
   });
+  events.on('external_durations.changed', ({ userIds }) => {
+    statusBar.forget(userIds);
+    time.forget(userIds);
+  });
   events.on('preferences.changed', ({ after }) => {
     statusBar.forget([after.id]);
     apiKeys.forget(after.id);
@@ -117,6 +124,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
+    externalDurations: new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events),
     events,
     jobs,
     preferencesChanged: (before, after) => events.emit('preferences.changed', { before, after }),

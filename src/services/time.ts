@@ -26,6 +26,7 @@ import { rangeBounds, daysBetweenInclusive } from '../domain/ranges.js';
 import { filterPredicate, hasFilters, type Filters } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
+import { loadExternalSpans } from '../storage/external-durations.js';
 import { readCube, readCubeDayTotals, readDays, readDetails, readRangeSums, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
 import { inProcess, type Background } from './background.js';
@@ -358,7 +359,8 @@ export class TimeService {
     for (const [first, last] of slices) {
       const { start, end } = rangeBounds(first, last, q.settings.zone);
       const heartbeats = await loadActivity(this.storage.db, q.user.id, start - t, end + t, { writesOnly: q.settings.writesOnly });
-      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include, dimensions: q.dimensions });
+      const externals = await loadExternalSpans(this.storage.db, q.user.id, start - 2 * t, end + 2 * t);
+      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include, dimensions: q.dimensions, externals });
       for (const [date, day] of days) out.set(date, day);
       if (progress) {
         progress.percent = Math.min(99, Math.floor((++done / slices.length) * 100));

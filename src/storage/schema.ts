@@ -325,3 +325,31 @@ export interface Database {
   machines: MachinesTable;
   user_agents: UserAgentsTable;
 }
+
+// ---- external durations (issue 12; migration 060) --------------------------------------------
+
+export interface ExternalDurationsTable {
+  id: Generated<number>;
+  /** Public id, exposed as `id`. */
+  uuid: string;
+  user_id: number;
+  /** The app that reported it: the OAuth app's name, or the API key's (or the request's `provider`). */
+  provider: string;
+  external_id: string;
+  entity: string;
+  type: string;
+  category: string;
+  start_time: number;
+  end_time: number;
+  project: string | null;
+  branch: string | null;
+  language: string | null;
+  meta: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+// declaration merging: this family's tables join the Database interface above
+export interface Database {
+  external_durations: ExternalDurationsTable;
+}

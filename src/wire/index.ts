@@ -20,3 +20,4 @@ export * from './health.js';
 export * from './api-key.js';
 export * from './oauth.js';
 export * from './session.js';
+export * from './external-duration.js';

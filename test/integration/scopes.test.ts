@@ -89,6 +89,12 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', `/users/current/durations?date=${date}`, scope === 'read_heartbeats');
       await expectStatus(scope, 'POST', '/users/current/heartbeats', scope === 'write_heartbeats', 202, { entity: 'x.ts', type: 'file', time: base - 86400 * 30, project: 'w' });
       await expectStatus(scope, 'DELETE', '/users/current/heartbeats.bulk', scope === 'write_heartbeats', 200, { date, ids: ['0'] });
+      // external durations (issue 12): read with read_heartbeats, written with write_heartbeats
+      // (an empty item: authorized → 400 naming its fields, so the data of later checks is unchanged)
+      await expectStatus(scope, 'GET', `/users/current/external_durations?date=${date}`, scope === 'read_heartbeats');
+      await expectStatus(scope, 'POST', '/users/current/external_durations', scope === 'write_heartbeats', 400, { entity: 'standup' });
+      await expectStatus(scope, 'POST', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 201, [{ entity: 'standup' }]);
+      await expectStatus(scope, 'DELETE', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 200, { date, ids: [] });
 
       // summaries and the status bar
       const sv = summariesView(scope);
