@@ -24,6 +24,7 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { ExternalDurationService } from './external-durations.js';
+import { Mailer } from './mail.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -45,6 +46,8 @@ export interface Services {
   oauthApps: OAuthAppService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
+  /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
+  mail: Mailer;
   users: UserService;
   projects: ProjectService;
   machineNames: MachineNameService;
@@ -77,6 +80,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   const apiKeys = new ApiKeyService(deps.storage, deps.log);
   const housekeeping = new Housekeeping(deps.storage, clock);
   const time = new TimeService(deps.storage, rollups, inProcess(deps.log));
+  const mail = new Mailer(deps.config.mail, deps.log);
   const jobs = deps.jobs ?? createJobRunner({ dialect: deps.storage.dialect, databaseUrl: deps.config.databaseUrl, log: deps.log, clock });
 
   // Events: every reaction to a committed change, in one place.
@@ -118,6 +122,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     oauth: new OAuthService(deps.storage),
     oauthApps: new OAuthAppService(deps.storage),
     clock,
+    mail,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
     machineNames: new MachineNameService(deps.storage),
@@ -138,6 +143,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
       await Promise.all([jobs.stop(), rollups.stop()]);
       await heartbeats.close();
       await apiKeys.settle();
+      mail.close();
     },
   };
   return services;
