@@ -18,6 +18,8 @@ import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
 import { externalDurationRoutes } from './external-durations.js';
+import { commitRoutes } from './commits.js';
+import { commitWebhookRoutes } from './commit-webhooks.js';
 
 export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes];
-routeFamilies.push(externalDurationRoutes);
+routeFamilies.push(externalDurationRoutes, commitRoutes, commitWebhookRoutes);

@@ -24,6 +24,7 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { ExternalDurationService } from './external-durations.js';
+import { CommitService } from './commits.js';
 import { Mailer } from './mail.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
@@ -57,6 +58,8 @@ export interface Services {
   heartbeatReader: HeartbeatReader;
   /** External durations (issue 12): they count in time accounting like heartbeats. */
   externalDurations: ExternalDurationService;
+  /** Commits from push webhooks and imports, with their coding time (issue 12). */
+  commits: CommitService;
   /** What happened after a commit; every subscription is made below, in createServices. */
   events: EventBus;
   /** Background jobs (pg-boss on PostgreSQL, in-process on SQLite); started by startBackground(). */
@@ -130,6 +133,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
     externalDurations: new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events),
+    commits: new CommitService(deps.storage, clock, time),
     events,
     jobs,
     preferencesChanged: (before, after) => events.emit('preferences.changed', { before, after }),

@@ -21,3 +21,4 @@ export * from './api-key.js';
 export * from './oauth.js';
 export * from './session.js';
 export * from './external-duration.js';
+export * from './commit.js';

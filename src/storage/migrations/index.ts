@@ -12,6 +12,7 @@ import { loginThrottleCodeRedirect } from './030_login_throttle_code_redirect.js
 import { rollupHours } from './031_rollup_hours.js';
 import { rollupCube } from './032_rollup_cube.js';
 import { externalDurations } from './060_external_durations.js';
+import { commits } from './061_commits.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -22,5 +23,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '031_rollup_hours': rollupHours(dialect),
     '032_rollup_cube': rollupCube(dialect),
     '060_external_durations': externalDurations(dialect),
+    '061_commits': commits(dialect),
   };
 }
