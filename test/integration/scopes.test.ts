@@ -137,6 +137,9 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/projects', recordAllowed(scope, 'projects'));
       await expectStatus(scope, 'GET', '/users/current/machine_names', recordAllowed(scope, 'machines'));
       await expectStatus(scope, 'GET', '/users/current/user_agents', recordAllowed(scope, 'editors'));
+      // commits (issue 12) show a project's time: the scopes that show projects (alpha has none yet: an empty page)
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commits', recordAllowed(scope, 'projects'), 200);
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commit_webhook', false);
 
       // account management is never an app's business
       await expectStatus(scope, 'PATCH', '/users/current', false, 200, { timeout: 20 });
