@@ -23,6 +23,7 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { DataDumpService } from './data-dumps.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -42,6 +43,8 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Data dumps (exports) and their generating job. */
+  dataDumps: DataDumpService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -98,12 +101,20 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
+  const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  // data transfer (issue 12): dumps
+  const dataDumps = new DataDumpService(deps.storage, stats, jobs, clock, deps.config.baseUrl, deps.log);
+  jobs.register('data_dumps.generate', ({ dumpId }, ctx) => dataDumps.generate(dumpId, ctx.signal), { retryLimit: 2, expireInSeconds: 3600 });
+  jobs.register('transfer.sweep', async () => void (await dataDumps.deleteExpired()), { retryLimit: 1 });
+  jobs.schedule('transfer.sweep', HOUSEKEEPING_EVERY_S);
+
   let background = false;
   const services: Services = {
     heartbeats,
     rollups,
     time,
-    stats: new StatsService(deps.storage, time, () => epochSeconds(clock)),
+    stats,
+    dataDumps,
     statusBar,
     housekeeping,
     apiKeys,

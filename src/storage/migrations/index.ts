@@ -11,6 +11,7 @@ import { accountsOauth } from './020_accounts_oauth.js';
 import { loginThrottleCodeRedirect } from './030_login_throttle_code_redirect.js';
 import { rollupHours } from './031_rollup_hours.js';
 import { rollupCube } from './032_rollup_cube.js';
+import { transfer } from './065_transfer.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -20,5 +21,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '030_login_throttle_code_redirect': loginThrottleCodeRedirect(dialect),
     '031_rollup_hours': rollupHours(dialect),
     '032_rollup_cube': rollupCube(dialect),
+    '065_transfer': transfer(dialect),
   };
 }
