@@ -18,5 +18,6 @@ import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
 import { dataDumpRoutes } from './data-dumps.js';
+import { relayRoutes } from './relay.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, dataDumpRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, dataDumpRoutes, relayRoutes];

@@ -24,9 +24,12 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { DataDumpService } from './data-dumps.js';
+import { RelayService } from './relay.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
+/** How often the relay outbox is looked at besides right after a commit that filled it. */
+export const RELAY_EVERY_S = 5;
 
 export interface Services {
   heartbeats: HeartbeatWriter;
@@ -45,6 +48,8 @@ export interface Services {
   oauthApps: OAuthAppService;
   /** Data dumps (exports) and their generating job. */
   dataDumps: DataDumpService;
+  /** Relay targets and the delivery of the relay outbox. */
+  relay: RelayService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -107,6 +112,11 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('data_dumps.generate', ({ dumpId }, ctx) => dataDumps.generate(dumpId, ctx.signal), { retryLimit: 2, expireInSeconds: 3600 });
   jobs.register('transfer.sweep', async () => void (await dataDumps.deleteExpired()), { retryLimit: 1 });
   jobs.schedule('transfer.sweep', HOUSEKEEPING_EVERY_S);
+  const relay = new RelayService(deps.storage, jobs, clock, deps.log);
+  heartbeats.hooks.push(relay.onHeartbeatsChanged);
+  events.on('heartbeats.committed', () => relay.afterCommit());
+  jobs.register('relay.deliver', (_data, ctx) => relay.deliver(ctx.signal), { retryLimit: 0, expireInSeconds: 600 });
+  jobs.schedule('relay.deliver', RELAY_EVERY_S);
 
   let background = false;
   const services: Services = {
@@ -115,6 +125,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     time,
     stats,
     dataDumps,
+    relay,
     statusBar,
     housekeeping,
     apiKeys,
