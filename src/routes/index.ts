@@ -19,5 +19,6 @@ import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
 import { dataDumpRoutes } from './data-dumps.js';
 import { relayRoutes } from './relay.js';
+import { importRoutes } from './imports.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, dataDumpRoutes, relayRoutes];
+export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, dataDumpRoutes, relayRoutes, importRoutes];

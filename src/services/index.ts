@@ -25,6 +25,7 @@ import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { DataDumpService } from './data-dumps.js';
 import { RelayService } from './relay.js';
+import { ImportService } from './imports.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -50,6 +51,8 @@ export interface Services {
   dataDumps: DataDumpService;
   /** Relay targets and the delivery of the relay outbox. */
   relay: RelayService;
+  /** Imports from dump files and other servers. */
+  imports: ImportService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   users: UserService;
@@ -110,13 +113,16 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   // data transfer (issue 12): dumps
   const dataDumps = new DataDumpService(deps.storage, stats, jobs, clock, deps.config.baseUrl, deps.log);
   jobs.register('data_dumps.generate', ({ dumpId }, ctx) => dataDumps.generate(dumpId, ctx.signal), { retryLimit: 2, expireInSeconds: 3600 });
-  jobs.register('transfer.sweep', async () => void (await dataDumps.deleteExpired()), { retryLimit: 1 });
+  jobs.register('transfer.sweep', async () => void (await Promise.all([dataDumps.deleteExpired(), imports.sweep()])), { retryLimit: 1 });
   jobs.schedule('transfer.sweep', HOUSEKEEPING_EVERY_S);
   const relay = new RelayService(deps.storage, jobs, clock, deps.log);
   heartbeats.hooks.push(relay.onHeartbeatsChanged);
   events.on('heartbeats.committed', () => relay.afterCommit());
   jobs.register('relay.deliver', (_data, ctx) => relay.deliver(ctx.signal), { retryLimit: 0, expireInSeconds: 600 });
   jobs.schedule('relay.deliver', RELAY_EVERY_S);
+  const imports = new ImportService(deps.storage, heartbeats, jobs, clock, deps.log);
+  // another runner holding it (or a passing failure): try again later; the cursor resumes it
+  jobs.register('imports.run', async ({ importId }, ctx) => void (await imports.run(importId, { signal: ctx.signal })), { retryLimit: 20, retryDelaySeconds: 15, retryBackoff: false, expireInSeconds: 12 * 3600 });
 
   let background = false;
   const services: Services = {
@@ -126,6 +132,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     stats,
     dataDumps,
     relay,
+    imports,
     statusBar,
     housekeeping,
     apiKeys,
@@ -146,6 +153,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
       if (background) return;
       background = true;
       await jobs.start();
+      // imports a stopped server left unfinished go on (their cursor resumes them)
+      await imports.resumeAll().catch((err: unknown) => deps.log.error({ err }, 'could not resume imports'));
     },
     async close() {
       // rollups.stop() ends a running upkeep round early, so the runner's wait for it is short
