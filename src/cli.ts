@@ -15,6 +15,7 @@ import { findUserByUsername } from './storage/users.js';
 import { appRedirectUris, createOauthApp } from './storage/oauth.js';
 import { redirectUrisProblem } from './domain/oauth.js';
 import { startServer } from './server.js';
+import { IMPORT_USAGE, runImportCli } from './cli-import.js';
 
 const USAGE = `Usage: metronome <command>
 
@@ -34,6 +35,7 @@ Commands:
                                             register an OAuth app owned by the user and print
                                             its client_id and client_secret (public apps: none,
                                             they must use PKCE)
+${IMPORT_USAGE}
 
 Configuration comes from environment variables (README.md, "Configuration").`;
 
@@ -133,6 +135,7 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     else out(`${values.rotate ? `revoked ${result.revoked} key(s); ` : ''}new api_key for ${result.user.username}:\napi_key = ${result.key}`);
     return 0;
   }
+  if (command === 'import') return runImportCli(sub === undefined ? rest : [sub, ...rest], out, readStdin);
   if (command === 'app' && sub === 'create') {
     const { values, positionals } = parseArgs({
       args: rest,

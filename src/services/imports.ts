@@ -81,6 +81,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The CLI's local file (never a path from a request). */
   localFile?: string;
+  /** Run it even if another runner seems to hold it (the CLI resuming its own import). */
+  takeOver?: boolean;
   /** Told after every saved batch (the CLI's progress bar). */
   onProgress?: (row: ImportRow) => void;
 }
@@ -247,6 +249,7 @@ export class ImportService {
 
   /** After a restart: queue every unfinished import again (SQLite's in-process jobs died with the process). */
   async resumeAll(): Promise<void> {
+    // (the CLI's local-file imports are resumed by the CLI: the server never reads local paths)
     for (const { id } of await unfinishedImports(this.storage.db)) await this.jobs.send('imports.run', { importId: id }, { singletonKey: `import-${id}` });
   }
 
@@ -262,7 +265,7 @@ export class ImportService {
     const db = this.storage.db;
     const row = await findImportById(db, importId);
     if (!row || !['pending', 'running'].includes(row.status)) return row;
-    if (!(await claimImport(db, row.id, this.now(), STALE_SECONDS))) throw new Error(`import ${row.uuid} is being run elsewhere`);
+    if (!(await claimImport(db, row.id, this.now(), opts.takeOver ? -1 : STALE_SECONDS))) throw new Error(`import ${row.uuid} is being run elsewhere`);
     row.status = 'running';
     const state = new RunState(row);
     try {

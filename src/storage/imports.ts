@@ -41,7 +41,12 @@ export async function claimImport(db: DB, id: number, now: number, staleSeconds:
 
 /** Imports to resume (pending or running) of every user: after a restart. */
 export async function unfinishedImports(db: DB): Promise<{ id: number }[]> {
-  return db.selectFrom('imports').select('id').where('status', 'in', ['pending', 'running']).execute();
+  return db
+    .selectFrom('imports')
+    .select('id')
+    .where('status', 'in', ['pending', 'running'])
+    .where((eb) => eb.or([eb('source_url', 'is', null), eb('source_url', 'not like', 'file:%')]))
+    .execute();
 }
 
 export async function deleteImport(db: DB, id: number): Promise<void> {
