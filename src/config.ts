@@ -28,6 +28,12 @@ export interface Config {
    * connection silent for connectionTimeoutMs (0: never) is dropped.
    */
   timeouts: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; connectionTimeoutMs: number };
+  /**
+   * Outgoing e-mail (services/mail.ts): SMTP_URL (`smtp://user:pass@host:587`, `smtps://…:465`);
+   * null sends nothing (mail is off). MAIL_FROM is the sender, by default `Metronome <metronome@`
+   * the host of BASE_URL `>`.
+   */
+  mail: { smtpUrl: string | null; from: string };
   /** Extra environment, for modules that read their own variables (e.g. /meta IPs). */
   env: Record<string, string | undefined>;
 }
@@ -84,6 +90,32 @@ export function trustProxySetting(raw: string | undefined): false | string | ((a
   return entries.join(',');
 }
 
+/** SMTP_URL / MAIL_FROM → config.mail; invalid values stop the server at start. */
+export function mailSetting(env: Record<string, string | undefined>, baseUrl: string): Config['mail'] {
+  const raw = env.SMTP_URL?.trim() ?? '';
+  let smtpUrl: string | null = null;
+  if (raw !== '') {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error('SMTP_URL must be a URL like smtp://user:password@host:587 or smtps://host:465');
+    }
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}"`);
+    if (!url.hostname) throw new Error('SMTP_URL names no host');
+    smtpUrl = raw;
+  }
+  let host = 'localhost';
+  try {
+    host = new URL(baseUrl).hostname || host;
+  } catch {
+    /* BASE_URL is checked where it is used */
+  }
+  const from = env.MAIL_FROM?.trim() || `Metronome <metronome@${host}>`;
+  if (/[\r\n\0]/.test(from) || !/@/.test(from)) throw new Error(`MAIL_FROM must be one address like "Metronome <metronome@example.com>", got "${from}"`);
+  return { smtpUrl, from };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || '0.0.0.0';
@@ -113,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSynchronous: sync,
     allowSignup: bool(env, 'ALLOW_SIGNUP', true),
     timeouts,
+    mail: mailSetting(env, baseUrl),
     env,
   };
 }

@@ -20,5 +20,34 @@ import { oauthAppRoutes } from './oauth-apps.js';
 import { dataDumpRoutes } from './data-dumps.js';
 import { relayRoutes } from './relay.js';
 import { importRoutes } from './imports.js';
+import { leaderRoutes } from './leaders.js';
+import { orgRoutes } from './orgs.js';
+import { adminRoutes } from './admin.js';
+import { goalRoutes } from './goals.js';
+import { mailRoutes } from './mail.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, dataDumpRoutes, relayRoutes, importRoutes];
+export const routeFamilies: RouteFamily[] = [
+  healthRoutes,
+  userRoutes,
+  heartbeatRoutes,
+  projectRoutes,
+  machineNameRoutes,
+  userAgentRoutes,
+  apiKeyRoutes,
+  catalogRoutes,
+  summaryRoutes,
+  statsRoutes,
+  durationRoutes,
+  insightRoutes,
+  accountRoutes,
+  oauthRoutes,
+  oauthAppRoutes,
+  leaderRoutes,
+  orgRoutes,
+  adminRoutes,
+  goalRoutes,
+  mailRoutes,
+  dataDumpRoutes,
+  relayRoutes,
+  importRoutes,
+];

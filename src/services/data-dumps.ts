@@ -45,6 +45,7 @@ import { summaryDayResource } from '../wire/summary.js';
 import { toUserResource } from '../wire/user.js';
 import type { JobRunner } from './jobs.js';
 import type { StatsService } from './stats.js';
+import { escapeHtml, isMailAddress, type Mailer } from './mail.js';
 
 /** Size of a stored part of a dump's file. */
 const PART_BYTES = 1024 * 1024;
@@ -289,4 +290,18 @@ export class DataDumpService {
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+/** The e-mail a finished dump sends its owner (when mail is configured and they have an address). */
+export function dumpMailNotifier(mail: Mailer): DumpNotifier {
+  return async (user, dump, url) => {
+    if (!mail.enabled || !user.email || !isMailAddress(user.email)) return;
+    const expires = dump.expires_at === null ? '' : ` until ${DateTime.fromSeconds(dump.expires_at, { zone: 'UTC' }).toFormat("yyyy-MM-dd HH:mm 'UTC'")}`;
+    await mail.send({
+      to: user.email,
+      subject: `Your Metronome data export (${dump.type}) is ready`,
+      text: `Your ${dump.type} data export is ready. Download it here${expires}:\n${url}\n`,
+      html: `<p>Your ${escapeHtml(dump.type)} data export is ready.</p><p><a href="${escapeHtml(url)}">Download it</a>${escapeHtml(expires)}.</p>`,
+    });
+  };
 }

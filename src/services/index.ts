@@ -23,7 +23,13 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
-import { DataDumpService } from './data-dumps.js';
+import { LeaderService, LEADERS_EVERY_S } from './leaders.js';
+import { OrgService } from './orgs.js';
+import { AdminService } from './admin.js';
+import { Mailer } from './mail.js';
+import { GoalService } from './goals.js';
+import { AccountMailService } from './account-mail.js';
+import { DataDumpService, dumpMailNotifier } from './data-dumps.js';
 import { RelayService } from './relay.js';
 import { ImportService } from './imports.js';
 
@@ -47,6 +53,12 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Public leaders, private leaderboards and aggregate stats (stored by the leaders jobs). */
+  leaders: LeaderService;
+  /** Organizations, dashboards and their members; team time through `stats`. */
+  orgs: OrgService;
+  /** The instance's administration: users, run-time sign-up, disabling accounts. */
+  admin: AdminService;
   /** Data dumps (exports) and their generating job. */
   dataDumps: DataDumpService;
   /** Relay targets and the delivery of the relay outbox. */
@@ -55,6 +67,12 @@ export interface Services {
   imports: ImportService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
+  /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
+  mail: Mailer;
+  /** Goals: definitions, shares, cached progress (goals.refresh) and progress e-mails (goals.notify). */
+  goals: GoalService;
+  /** Password reset links and weekly summaries by e-mail. */
+  accountMail: AccountMailService;
   users: UserService;
   projects: ProjectService;
   machineNames: MachineNameService;
@@ -85,6 +103,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   const apiKeys = new ApiKeyService(deps.storage, deps.log);
   const housekeeping = new Housekeeping(deps.storage, clock);
   const time = new TimeService(deps.storage, rollups, inProcess(deps.log));
+  const mail = new Mailer(deps.config.mail, deps.log);
   const jobs = deps.jobs ?? createJobRunner({ dialect: deps.storage.dialect, databaseUrl: deps.config.databaseUrl, log: deps.log, clock });
 
   // Events: every reaction to a committed change, in one place.
@@ -109,9 +128,35 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
+  // Leaders: recomputed periodically and soon after a user's settings change (flags, zone, city)
   const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  const leaders = new LeaderService(deps.storage, stats, clock, async (range) => {
+    await jobs.send('aggregate.compute', { range }, { singletonKey: range });
+  });
+  jobs.register('leaders.recompute', async (_data, ctx) => void (await leaders.recompute(ctx.signal)), { retryLimit: 1, expireInSeconds: 1800 });
+  jobs.schedule('leaders.recompute', LEADERS_EVERY_S);
+  jobs.register('aggregate.compute', async ({ range }, ctx) => leaders.computeAggregate(range, ctx.signal), { retryLimit: 1, expireInSeconds: 1800 });
+  events.on('preferences.changed', async () => {
+    leaders.forgetSnapshot();
+    await jobs.send('leaders.recompute', {}, { singletonKey: 'settings' });
+  });
+  // Goals and e-mail (services/goals.ts, services/mail.ts)
+  const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
+  const goalsChanged = (userIds: Iterable<number>) => void goals.heartbeatsChanged(userIds).catch((err: unknown) => deps.log.error({ err }, 'marking goals out of date failed'));
+  events.on('heartbeats.committed', ({ userIds }) => goalsChanged(userIds));
+  events.on('preferences.changed', ({ after }) => goalsChanged([after.id]));
+  jobs.register('goals.refresh', ({ userId }) => goals.refresh(userId), { retryLimit: 2, retryDelaySeconds: 2 });
+  jobs.register('goals.sweep', () => goals.sweep(), { retryLimit: 0 });
+  jobs.schedule('goals.sweep', 60);
+  jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
+  jobs.schedule('goals.notify', 300);
+  jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
+  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl);
+  jobs.register('mail.weekly_summary', async () => void (await accountMail.weeklySummaryRound()), { retryLimit: 0, expireInSeconds: 1800 });
+  jobs.schedule('mail.weekly_summary', 900);
   // data transfer (issue 12): dumps
   const dataDumps = new DataDumpService(deps.storage, stats, jobs, clock, deps.config.baseUrl, deps.log);
+  dataDumps.notify = dumpMailNotifier(mail);
   jobs.register('data_dumps.generate', ({ dumpId }, ctx) => dataDumps.generate(dumpId, ctx.signal), { retryLimit: 2, expireInSeconds: 3600 });
   jobs.register('transfer.sweep', async () => void (await Promise.all([dataDumps.deleteExpired(), imports.sweep()])), { retryLimit: 1 });
   jobs.schedule('transfer.sweep', HOUSEKEEPING_EVERY_S);
@@ -125,11 +170,17 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('imports.run', async ({ importId }, ctx) => void (await imports.run(importId, { signal: ctx.signal })), { retryLimit: 20, retryDelaySeconds: 15, retryBackoff: false, expireInSeconds: 12 * 3600 });
 
   let background = false;
+  let orgs: OrgService | undefined;
   const services: Services = {
+    get orgs() {
+      return (orgs ??= new OrgService(deps.storage, services.stats, clock));
+    },
+    admin: new AdminService(deps.storage, deps.config, clock, (userId) => apiKeys.forget(userId)),
     heartbeats,
     rollups,
     time,
     stats,
+    leaders,
     dataDumps,
     relay,
     imports,
@@ -140,6 +191,9 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     oauth: new OAuthService(deps.storage),
     oauthApps: new OAuthAppService(deps.storage),
     clock,
+    mail,
+    goals,
+    accountMail,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
     machineNames: new MachineNameService(deps.storage),
@@ -161,6 +215,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
       await Promise.all([jobs.stop(), rollups.stop()]);
       await heartbeats.close();
       await apiKeys.settle();
+      mail.close();
     },
   };
   return services;

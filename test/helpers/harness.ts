@@ -76,7 +76,7 @@ export function dialects(): Dialect[] {
   return inject('pgUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-export function describeEachDatabase(title: string, body: (t: TestContext) => void, options: { env?: Record<string, string> } = {}): void {
+export function describeEachDatabase(title: string, body: (t: TestContext) => void, options: { env?: Record<string, string> | (() => Record<string, string>) } = {}): void {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     const skip = dialect === 'postgres' && !inject('pgUrl');
     describe.skipIf(skip)(`${title} [${dialect}]`, () => {
@@ -86,7 +86,7 @@ export function describeEachDatabase(title: string, body: (t: TestContext) => vo
         const fresh = await freshDatabase(dialect);
         drop = fresh.drop;
         t.databaseUrl = fresh.url;
-        t.config = testConfig(fresh.url, options.env);
+        t.config = testConfig(fresh.url, typeof options.env === 'function' ? options.env() : options.env);
         t.storage = openDatabase(fresh.url, { sqliteSynchronous: 'NORMAL', poolSize: 5 });
         await migrateToLatest(t.storage);
         t.app = await buildApp({ config: t.config, storage: t.storage, logger: false });

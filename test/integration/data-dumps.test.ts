@@ -2,7 +2,8 @@
 import { gunzipSync } from 'node:zlib';
 import { WakaTimeApi } from '@nick22985/wakatime-api';
 import { DateTime } from 'luxon';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
@@ -19,22 +20,32 @@ interface Dump {
   created_at: string;
 }
 
+let smtp: TestSmtpServer;
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+});
+afterAll(async () => {
+  await smtp?.close();
+});
+
 describeEachDatabase('data dumps', (t) => {
   it('exports heartbeats and daily summaries as gzip JSON, by job, with signed expiring links', async () => {
-    const { apiKey } = await t.createUser();
+    const email = `dumps-${t.dialect}@example.com`;
+    const { apiKey } = await t.createUser({ email });
     const { apiKey: otherKey } = await t.createUser();
     const day = DateTime.utc().startOf('day').minus({ days: 3 });
     const beats = [];
     for (let d = 0; d < 2; d++) {
       for (let i = 0; i < 30; i++) beats.push({ entity: `/p/f${i % 3}.ts`, type: 'file', time: day.plus({ days: d, hours: 10 }).toSeconds() + i * 60, project: 'alpha', language: 'TypeScript', extra_field: { n: i } });
     }
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: beats });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey)  }, payload: beats });
     expect(res.statusCode).toBe(201);
 
     await t.app.ctx.services.startBackground();
     const created: Dump[] = [];
     for (const type of ['heartbeats', 'daily']) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/data_dumps', headers: t.auth(apiKey), payload: { type } });
+      // e-mail only for the heartbeats dump
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/data_dumps', headers: t.auth(apiKey), payload: { type, email_when_finished: type === 'heartbeats' } });
       expect(r.statusCode).toBe(201);
       const d = r.json<{ data: Dump }>().data;
       expect(Object.keys(d).sort()).toEqual(['created_at', 'download_url', 'expires', 'has_failed', 'id', 'is_processing', 'is_stuck', 'percent_complete', 'status', 'type']);
@@ -58,6 +69,12 @@ describeEachDatabase('data dumps', (t) => {
       expect(d.download_url).toMatch(/^http:\/\/metronome\.test\/api\/v1\/data_dumps\/[0-9a-f-]+\/download\?expires=\d+&signature=/);
     }
     const heartbeatsDump = list.find((d) => d.type === 'heartbeats')!;
+    const isDumpMail = (m: { to: string[]; subject: string }) => m.to.includes(email) && m.subject.includes('data export');
+    const [mail] = await smtp.waitFor(isDumpMail);
+    expect(mail!.subject).toBe('Your Metronome data export (heartbeats) is ready');
+    expect(mail!.text).toContain(heartbeatsDump.download_url);
+    // the daily dump asked for no e-mail
+    expect(smtp.messages.filter(isDumpMail)).toHaveLength(1);
     const dailyDump = list.find((d) => d.type === 'daily')!;
     const path = (d: Dump) => d.download_url!.replace('http://metronome.test', '');
 
@@ -68,7 +85,7 @@ describeEachDatabase('data dumps', (t) => {
     const file = JSON.parse(gunzipSync(dl.rawPayload).toString('utf8')) as { user: { username: string }; days: { date: string; heartbeats: { entity: string; time: number; extra_field: unknown; machine: string }[] }[] };
     expect(file.days.map((x) => x.date)).toEqual([day.toISODate(), day.plus({ days: 1 }).toISODate()]);
     expect(file.days.flatMap((x) => x.heartbeats)).toHaveLength(60);
-    expect(file.days[0]!.heartbeats[1]).toMatchObject({ entity: '/p/f1.ts', extra_field: { n: 1 }, machine: 'devbox', editor: 'VS Code' });
+    expect(file.days[0]!.heartbeats[1]).toMatchObject({ entity: '/p/f1.ts', extra_field: { n: 1  }, machine: 'devbox', editor: 'VS Code' });
 
     const daily = JSON.parse(gunzipSync((await t.app.inject({ method: 'GET', url: path(dailyDump) })).rawPayload).toString('utf8')) as { days: { date: string; grand_total: { total_seconds: number }; projects: { name: string }[] }[] };
     const active = daily.days.filter((x) => x.grand_total.total_seconds > 0);
@@ -94,4 +111,4 @@ describeEachDatabase('data dumps', (t) => {
     const viaClient = (await client.getMyDataDump()) as { data: Dump[] };
     expect(viaClient.data.map((d) => d.id).sort()).toEqual(list.map((d) => d.id).sort());
   });
-});
+}, { env: () => ({ SMTP_URL: smtp.url, MAIL_FROM: 'metronome@example.com' }) });

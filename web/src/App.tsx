@@ -1,27 +1,24 @@
-/** The shell: loads the session, keeps it, draws the header and picks the page for the path. */
-import { useCallback, useEffect, useState } from 'react';
+/**
+ * The shell: loads the session, keeps it, draws the header (navigation from routes.tsx) and shows
+ * the page whose route matches the path, guarded by its `access` and loaded lazily.
+ */
+import { Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler, type Session, type User } from './api.js';
 import { Alert, Page } from './components.js';
+import { queryClient } from './data.js';
+import type { PageProps } from './page-props.js';
 import { Link, Redirect, useRouter } from './router.js';
-import { ApiKeysPage } from './pages/ApiKeys.js';
-import { AuthorizedAppsPage } from './pages/AuthorizedApps.js';
-import { LoginPage } from './pages/Login.js';
-import { OAuthAppsPage } from './pages/OAuthApps.js';
-import { OverviewPage } from './pages/Overview.js';
-import { SettingsPage } from './pages/Settings.js';
-import { SignupPage } from './pages/Signup.js';
+import { matchRoute, ROUTES } from './routes.js';
 
-/** What every page gets: the session and the means to change it. */
-export interface AppState {
-  session: Session;
-  user: User;
-  setUser(user: User): void;
-  /** The API key created in this visit (shown once): the config snippet uses it. */
-  newApiKey: { id: string; key: string } | null;
-  setNewApiKey(key: { id: string; key: string } | null): void;
+export type { AppState, PageProps } from './page-props.js';
+
+function Loading() {
+  return (
+    <p className="loading" role="status">
+      Loading…
+    </p>
+  );
 }
-
-const SIGNED_IN_PAGES = ['/', '/settings', '/settings/api-keys', '/settings/apps', '/settings/authorized-apps'];
 
 export function App() {
   const { location, navigate } = useRouter();
@@ -50,6 +47,7 @@ export function App() {
     // a 401 from a page's request: the session is gone, so ask for a login again
     setUnauthorizedHandler(() => {
       setNewApiKey(null);
+      queryClient.clear();
       void loadSession();
     });
     return () => setUnauthorizedHandler(null);
@@ -57,6 +55,7 @@ export function App() {
 
   const signedIn = useCallback((user: User, csrfToken: string) => {
     setCsrfToken(csrfToken);
+    queryClient.clear(); // nothing cached for someone else
     setSession((s) => (s ? { ...s, user, csrf_token: csrfToken } : s));
   }, []);
 
@@ -69,6 +68,7 @@ export function App() {
       return;
     }
     setNewApiKey(null);
+    queryClient.clear();
     await loadSession(); // a fresh CSRF token for the next login
     navigate('/login');
   };
@@ -84,9 +84,7 @@ export function App() {
             </button>
           </Page>
         ) : (
-          <p className="loading" role="status">
-            Loading…
-          </p>
+          <Loading />
         )}
       </main>
     );
@@ -94,29 +92,18 @@ export function App() {
 
   const user = session.user;
   const path = location.pathname;
+  const match = matchRoute(path);
+  const props: PageProps = {
+    session,
+    user,
+    setUser: (u) => setSession((s) => (s ? { ...s, user: u } : s)),
+    onSignedIn: signedIn,
+    newApiKey,
+    setNewApiKey,
+    params: match?.params ?? {},
+  };
   let page;
-  if (path === '/signup') {
-    page = user ? <Redirect to="/" /> : <SignupPage session={session} onSignedIn={signedIn} />;
-  } else if (path === '/login') {
-    page = <LoginPage session={session} />;
-  } else if (SIGNED_IN_PAGES.includes(path)) {
-    if (!user) {
-      page = <Redirect to={path === '/' ? '/login' : `/login?next=${encodeURIComponent(path + location.search)}`} />;
-    } else {
-      const state: AppState = {
-        session,
-        user,
-        setUser: (u) => setSession((s) => (s ? { ...s, user: u } : s)),
-        newApiKey,
-        setNewApiKey,
-      };
-      if (path === '/') page = <OverviewPage {...state} />;
-      else if (path === '/settings') page = <SettingsPage {...state} />;
-      else if (path === '/settings/api-keys') page = <ApiKeysPage {...state} />;
-      else if (path === '/settings/apps') page = <OAuthAppsPage {...state} />;
-      else page = <AuthorizedAppsPage {...state} />;
-    }
-  } else {
+  if (!match) {
     page = (
       <Page title="Page not found">
         <p>
@@ -124,6 +111,16 @@ export function App() {
         </p>
       </Page>
     );
+  } else {
+    const { route } = match;
+    if (route.access === 'user') {
+      if (!user) page = <Redirect to={path === '/' ? '/login' : `/login?next=${encodeURIComponent(path + location.search)}`} />;
+      else page = <route.page {...props} user={user} />;
+    } else if (route.access === 'guest' && user) {
+      page = <Redirect to="/" />;
+    } else {
+      page = <route.page {...props} />;
+    }
   }
 
   return (
@@ -142,11 +139,11 @@ export function App() {
           {user ? (
             <>
               <nav aria-label="Main" className="nav">
-                <Link to="/">Overview</Link>
-                <Link to="/settings">Settings</Link>
-                <Link to="/settings/api-keys">API keys</Link>
-                <Link to="/settings/apps">OAuth apps</Link>
-                <Link to="/settings/authorized-apps">Authorized apps</Link>
+                {ROUTES.filter((r) => r.nav).map((r) => (
+                  <Link key={r.path} to={r.path}>
+                    {r.nav}
+                  </Link>
+                ))}
               </nav>
               <div className="account">
                 <span className="account-name" title={user.email ?? undefined}>
@@ -167,7 +164,7 @@ export function App() {
       </header>
       <main className="main" id="main">
         {loadError ? <Alert kind="error">{loadError}</Alert> : null}
-        {page}
+        <Suspense fallback={<Loading />}>{page}</Suspense>
       </main>
       <footer className="footer">
         <p>

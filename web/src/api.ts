@@ -3,7 +3,11 @@
  * (from GET /api/web/session, refreshed after login and sign-up) on every state-changing request.
  * Answers follow the API's envelopes: `{data}` on success, `{error}` and/or `{errors: {field: [..]}}`.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { getJson, notifyUnauthorized, queryClient, errorMessage } from './data.js';
+
+export { setUnauthorizedHandler } from './data.js';
 // types only (erased at build): the server's wire resources, so the app and the API cannot drift
 import type { OwnUserResource, UserResource } from '../../src/wire/user.js';
 import type { WebSession } from '../../src/wire/session.js';
@@ -34,17 +38,12 @@ export type Session = Omit<WebSession, 'user'> & { user: User | null };
 export type { ApiKey, AuthorizedApp, OAuthApp };
 
 let csrfToken = '';
-let onUnauthorized: (() => void) | null = null;
 
 export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
 /** Called when an authenticated request answers 401: the session ended (expired or logged out elsewhere). */
-export function setUnauthorizedHandler(handler: (() => void) | null): void {
-  onUnauthorized = handler;
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function api<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<ApiResult<T>> {
@@ -71,7 +70,7 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
     }
   }
   if (res.ok) return { ok: true, status: res.status, data: json?.data };
-  if (res.status === 401 && !options.quiet401) onUnauthorized?.();
+  if (res.status === 401 && !options.quiet401) notifyUnauthorized();
   const errors = json && typeof json.errors === 'object' && json.errors !== null ? (json.errors as FieldErrors) : undefined;
   const error = typeof json?.error === 'string' ? json.error : errors ? undefined : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
   const retry = Number(res.headers.get('retry-after'));
@@ -100,22 +99,25 @@ export function formError(result: Pick<ApiResult<unknown>, 'error' | 'errors'> |
 }
 
 /**
- * A list the page loads from `path` when it mounts: the items (null while loading), the message
- * to show when loading (or a change to the list) failed, and `reload`. `setItems` edits the list
- * in place after a change the server confirmed.
+ * A list the page loads from `path` (a TanStack Query keyed by the path, shared with every other
+ * page that asks): the items (null while loading), the message to show when loading (or a change
+ * to the list) failed, and `reload`. `setItems` edits the cached list after a change the server
+ * confirmed.
  */
 export function useList<T>(path: string, failure: string) {
-  const [items, setItems] = useState<T[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const query = useQuery({ queryKey: [path], queryFn: ({ signal }) => getJson<{ data: T[] }>(path, { signal }).then((body) => body.data) });
+  const [changeError, setError] = useState<string | null>(null);
+  const setItems = useCallback(
+    (update: T[] | null | ((items: T[] | null) => T[] | null)) => {
+      queryClient.setQueryData<T[] | null>([path], (old) => (typeof update === 'function' ? (update as (items: T[] | null) => T[] | null)(old ?? null) : update));
+    },
+    [path],
+  );
+  const { refetch } = query;
   const reload = useCallback(async () => {
-    const res = await api<T[]>('GET', path);
-    if (res.ok && res.data) {
-      setItems(res.data);
-      setError(null);
-    } else setError(res.error ?? failure);
-  }, [path, failure]);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return { items, setItems, error, setError, reload };
+    setError(null);
+    await refetch();
+  }, [refetch]);
+  const error = changeError ?? (query.error && !query.data ? errorMessage(query.error, failure) : null);
+  return { items: query.data ?? null, setItems, error, setError, reload };
 }
