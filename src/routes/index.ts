@@ -17,6 +17,9 @@ import { insightRoutes } from './insights.js';
 import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
+import { dataDumpRoutes } from './data-dumps.js';
+import { relayRoutes } from './relay.js';
+import { importRoutes } from './imports.js';
 import { leaderRoutes } from './leaders.js';
 import { orgRoutes } from './orgs.js';
 import { adminRoutes } from './admin.js';
@@ -50,4 +53,7 @@ export const routeFamilies: RouteFamily[] = [
   externalDurationRoutes,
   commitRoutes,
   commitWebhookRoutes,
+  dataDumpRoutes,
+  relayRoutes,
+  importRoutes,
 ];

@@ -20,6 +20,7 @@ import { orgs } from './050_orgs.js';
 import { goals } from './040_goals.js';
 import { externalDurations } from './060_external_durations.js';
 import { commits } from './061_commits.js';
+import { transfer } from './065_transfer.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -37,5 +38,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '040_goals': goals(dialect),
     '060_external_durations': externalDurations(dialect),
     '061_commits': commits(dialect),
+    '065_transfer': transfer(dialect),
   };
 }
