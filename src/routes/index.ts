@@ -28,6 +28,9 @@ import { mailRoutes } from './mail.js';
 import { externalDurationRoutes } from './external-durations.js';
 import { commitRoutes } from './commits.js';
 import { commitWebhookRoutes } from './commit-webhooks.js';
+import { dashboardRoutes } from './dashboard.js';
+import { accountSettingsRoutes } from './account-settings.js';
+import { shareLinkRoutes } from './share-links.js';
 
 export const routeFamilies: RouteFamily[] = [
   healthRoutes,
@@ -56,4 +59,7 @@ export const routeFamilies: RouteFamily[] = [
   dataDumpRoutes,
   relayRoutes,
   importRoutes,
+  dashboardRoutes,
+  accountSettingsRoutes,
+  shareLinkRoutes,
 ];

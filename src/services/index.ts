@@ -34,6 +34,8 @@ import { AccountMailService } from './account-mail.js';
 import { DataDumpService, dumpMailNotifier } from './data-dumps.js';
 import { RelayService } from './relay.js';
 import { ImportService } from './imports.js';
+import { AccountSettingsService } from './account-settings.js';
+import { ShareLinkService } from './share-links.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -67,6 +69,10 @@ export interface Services {
   relay: RelayService;
   /** Imports from dump files and other servers. */
   imports: ImportService;
+  /** Settings' account changes: password, deleting the account (issue 9). */
+  accountSettings: AccountSettingsService;
+  /** Badge and embed share links (issue 9). */
+  shareLinks: ShareLinkService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
@@ -201,6 +207,12 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     accounts: new AccountService(deps.storage),
     oauth: new OAuthService(deps.storage),
     oauthApps: new OAuthAppService(deps.storage),
+    accountSettings: new AccountSettingsService(deps.storage, () => epochSeconds(clock), (id) => {
+      apiKeys.forget(id);
+      statusBar.forget([id]);
+      time.forget([id]);
+    }),
+    shareLinks: new ShareLinkService(deps.storage, stats),
     clock,
     mail,
     goals,

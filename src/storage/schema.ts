@@ -765,3 +765,25 @@ export interface Database {
   commit_webhooks: CommitWebhooksTable;
   commits: CommitsTable;
 }
+
+// ---- share links: badges and embeds (migration 070_share_links) ----
+export interface ShareLinksTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** sha256 hex of the link's token; the token itself is never stored. */
+  token_hash: string;
+  token_prefix: string;
+  kind: string;
+  range: string;
+  project: string | null;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+// (interface merging: this block adds its table to Database without editing the list above)
+export interface Database {
+  share_links: ShareLinksTable;
+}

@@ -21,6 +21,7 @@ import { goals } from './040_goals.js';
 import { externalDurations } from './060_external_durations.js';
 import { commits } from './061_commits.js';
 import { transfer } from './065_transfer.js';
+import { shareLinks } from './070_share_links.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -39,5 +40,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '060_external_durations': externalDurations(dialect),
     '061_commits': commits(dialect),
     '065_transfer': transfer(dialect),
+    '070_share_links': shareLinks(dialect),
   };
 }
