@@ -45,6 +45,10 @@ export const ROUTES: RouteDef[] = [
   { path: '/settings/api-keys', title: 'API keys', nav: 'API keys', access: 'user', page: userPage(() => import('./pages/ApiKeys.js'), 'ApiKeysPage') },
   { path: '/settings/apps', title: 'OAuth apps', nav: 'OAuth apps', access: 'user', page: userPage(() => import('./pages/OAuthApps.js'), 'OAuthAppsPage') },
   { path: '/settings/authorized-apps', title: 'Authorized apps', nav: 'Authorized apps', access: 'user', page: userPage(() => import('./pages/AuthorizedApps.js'), 'AuthorizedAppsPage') },
+  { path: '/goals', title: 'Goals', nav: 'Goals', access: 'user', page: userPage(() => import('./pages/Goals.js'), 'GoalsPage') },
+  { path: '/settings/email', title: 'E-mail', nav: 'E-mail', access: 'user', page: userPage(() => import('./pages/EmailSettings.js'), 'EmailSettingsPage') },
+  { path: '/forgot-password', title: 'Forgot password', access: 'guest', page: openPage(() => import('./pages/ForgotPassword.js'), 'ForgotPasswordPage') },
+  { path: '/reset-password', title: 'Set a new password', access: 'any', page: openPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];
