@@ -23,6 +23,9 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { LeaderService, LEADERS_EVERY_S } from './leaders.js';
+import { OrgService } from './orgs.js';
+import { AdminService } from './admin.js';
 import { Mailer } from './mail.js';
 import { GoalService } from './goals.js';
 import { AccountMailService } from './account-mail.js';
@@ -45,6 +48,12 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Public leaders, private leaderboards and aggregate stats (stored by the leaders jobs). */
+  leaders: LeaderService;
+  /** Organizations, dashboards and their members; team time through `stats`. */
+  orgs: OrgService;
+  /** The instance's administration: users, run-time sign-up, disabling accounts. */
+  admin: AdminService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
@@ -108,8 +117,19 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
-  // Goals and e-mail (services/goals.ts, services/mail.ts)
+  // Leaders: recomputed periodically and soon after a user's settings change (flags, zone, city)
   const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  const leaders = new LeaderService(deps.storage, stats, clock, async (range) => {
+    await jobs.send('aggregate.compute', { range }, { singletonKey: range });
+  });
+  jobs.register('leaders.recompute', async (_data, ctx) => void (await leaders.recompute(ctx.signal)), { retryLimit: 1, expireInSeconds: 1800 });
+  jobs.schedule('leaders.recompute', LEADERS_EVERY_S);
+  jobs.register('aggregate.compute', async ({ range }, ctx) => leaders.computeAggregate(range, ctx.signal), { retryLimit: 1, expireInSeconds: 1800 });
+  events.on('preferences.changed', async () => {
+    leaders.forgetSnapshot();
+    await jobs.send('leaders.recompute', {}, { singletonKey: 'settings' });
+  });
+  // Goals and e-mail (services/goals.ts, services/mail.ts)
   const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
   const goalsChanged = (userIds: Iterable<number>) => void goals.heartbeatsChanged(userIds).catch((err: unknown) => deps.log.error({ err }, 'marking goals out of date failed'));
   events.on('heartbeats.committed', ({ userIds }) => goalsChanged(userIds));
@@ -125,11 +145,17 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.schedule('mail.weekly_summary', 900);
 
   let background = false;
+  let orgs: OrgService | undefined;
   const services: Services = {
+    get orgs() {
+      return (orgs ??= new OrgService(deps.storage, services.stats, clock));
+    },
+    admin: new AdminService(deps.storage, deps.config, clock, (userId) => apiKeys.forget(userId)),
     heartbeats,
     rollups,
     time,
     stats,
+    leaders,
     statusBar,
     housekeeping,
     apiKeys,

@@ -234,6 +234,60 @@ export async function readRangeSums(db: Tx, userId: number, firstDate: string, l
   return { sums: sums.map((s) => ({ day: '', dimension: s.dimension, name: s.name, seconds: Number(s.seconds) })), days };
 }
 
+/**
+ * readRangeSums for many users at once (team views): per user, sums of the `dimensions` wanted and
+ * each day's total, in two queries per chunk of users.
+ */
+export async function readManyRangeSums(
+  db: Tx,
+  userIds: readonly number[],
+  firstDate: string,
+  lastDate: string,
+  dimensions: readonly string[],
+): Promise<{ sums: (RollupRow & { user_id: number })[]; days: { user_id: number; day: string; seconds: number }[] }> {
+  const sums: (RollupRow & { user_id: number })[] = [];
+  const days: { user_id: number; day: string; seconds: number }[] = [];
+  const CHUNK = 500;
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const ids = userIds.slice(i, i + CHUNK);
+    if (dimensions.length > 0) {
+      const rows = await db
+        .selectFrom('rollup_days')
+        .select((eb) => ['user_id', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+        .where('user_id', 'in', ids)
+        .where('day', '>=', firstDate)
+        .where('day', '<=', lastDate)
+        .where('dimension', 'in', dimensions)
+        .groupBy(['user_id', 'dimension', 'name'])
+        .execute();
+      for (const r of rows) sums.push({ user_id: r.user_id, day: '', dimension: r.dimension, name: r.name, seconds: Number(r.seconds) });
+    }
+    const totals = await db
+      .selectFrom('rollup_days')
+      .select(['user_id', 'day', 'seconds'])
+      .where('user_id', 'in', ids)
+      .where('dimension', '=', TOTAL)
+      .where('day', '>=', firstDate)
+      .where('day', '<=', lastDate)
+      .execute();
+    for (const r of totals) days.push(r);
+  }
+  return { sums, days };
+}
+
+/** The rollup states of many users, and which of them have dirty hours (team views check freshness in bulk). */
+export async function statesOf(db: Tx, userIds: readonly number[]): Promise<{ states: Map<number, RollupState>; dirty: Set<number> }> {
+  const states = new Map<number, RollupState>();
+  const dirty = new Set<number>();
+  const CHUNK = 500;
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const ids = userIds.slice(i, i + CHUNK);
+    for (const s of await db.selectFrom('rollup_state').selectAll().where('user_id', 'in', ids).execute()) states.set(s.user_id, s);
+    for (const d of await db.selectFrom('rollup_dirty').select('user_id').distinct().where('user_id', 'in', ids).execute()) dirty.add(d.user_id);
+  }
+  return { states, dirty };
+}
+
 // ---- the rollup cube (migration 032) ---------------------------------------------------------
 
 /** Cube columns, in the order of CUBE_DIMENSIONS (and of domain cubeKey). */

@@ -49,6 +49,10 @@ export interface UsersTable {
   last_branch: string | null;
   created_at: number;
   modified_at: number | null;
+  /** Instance administrator (050): the first user, or `metronome user create --admin`. */
+  is_admin: Generated<number>;
+  /** When an administrator disabled the account (050): its credentials stop working. */
+  disabled_at: Generated<number | null>;
 }
 
 export interface ApiKeysTable {
@@ -301,6 +305,141 @@ export interface OauthTokensTable {
   revoked_at: number | null;
 }
 
+/* Leaders, private leaderboards and aggregate stats (045). */
+/** A user's time over a leaderboard range (public settings), with the stored public rank. */
+export interface LeaderTotalsTable {
+  range: string;
+  user_id: number;
+  total_seconds: number;
+  daily_average: number;
+  /** JSON [[language, seconds], …], most first, without Other. */
+  languages: string;
+  /** Place among users public when computed; null for others. */
+  rank: number | null;
+}
+export interface LeaderLanguagesTable {
+  range: string;
+  /** Lower case (the filter's key); `name` as summaries show it. */
+  language: string;
+  name: string;
+  user_id: number;
+  seconds: number;
+  rank: number | null;
+}
+export interface LeaderRunsTable {
+  range: string;
+  first_date: string;
+  last_date: string;
+  computed_at: number;
+}
+export interface LeaderboardsTable {
+  id: Generated<number>;
+  uuid: string;
+  owner_id: number;
+  name: string;
+  time_range: string;
+  join_code: string;
+  created_at: number;
+  modified_at: number;
+}
+export interface LeaderboardMembersTable {
+  board_id: number;
+  user_id: number;
+  /** 'owner', 'member' or 'invited'. */
+  status: string;
+  created_at: number;
+}
+export interface AggregateStatsTable {
+  range: string;
+  first_date: string;
+  last_date: string;
+  /** JSON of domain/leaders.ts Aggregate. */
+  data: string;
+  is_up_to_date: number;
+  computed_at: number;
+}
+
+// ── Organizations and team dashboards (migration 050_orgs) ──────────────────────────────────
+
+export interface OrgsTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  timezone: string;
+  /** Keystroke timeout in minutes. */
+  timeout: number;
+  writes_only: number;
+  /** Whether members may see each other's durations. */
+  is_duration_visible: number;
+  /** sha256 hex of the join link's token; null: no join link. */
+  join_token_hash: string | null;
+  created_by: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface OrgMembersTable {
+  org_id: number;
+  user_id: number;
+  /** 'owner' | 'admin' | 'member' */
+  role: string;
+  created_at: number;
+}
+
+export interface OrgInvitationsTable {
+  id: Generated<number>;
+  uuid: string;
+  org_id: number;
+  /** The invited user (by username), or null for an invitation by e-mail. */
+  user_id: number | null;
+  /** Lowercased e-mail address of an invitation by e-mail. */
+  email: string | null;
+  role: string;
+  invited_by: number;
+  created_at: number;
+}
+
+export interface DashboardsTable {
+  id: Generated<number>;
+  uuid: string;
+  org_id: number;
+  name: string;
+  /** null: the org's timezone. */
+  timezone: string | null;
+  /** 'org': every org member may view; 'members': only its members and viewers. */
+  access: string;
+  created_by: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface DashboardMembersTable {
+  dashboard_id: number;
+  user_id: number;
+  /** 1: may view the dashboard, their own time is not shown. */
+  is_view_only: number;
+  /** The member's choice: 'everything' or 'totals'. */
+  share: string;
+  created_at: number;
+}
+
+export interface DashboardRequestsTable {
+  id: Generated<number>;
+  uuid: string;
+  dashboard_id: number;
+  user_id: number;
+  /** 'view' | 'join' */
+  kind: string;
+  created_at: number;
+}
+
+/** Run-time settings of the instance: key → JSON value (`allow_signup`). */
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+  modified_at: number;
+}
+
 // ── Goals and e-mail (migration 040_goals) ──────────────────────────────────────────────────────
 
 export interface GoalsTable {
@@ -389,6 +528,13 @@ export interface GoalTables {
 }
 
 export interface Database extends GoalTables {
+  orgs: OrgsTable;
+  org_members: OrgMembersTable;
+  org_invitations: OrgInvitationsTable;
+  dashboards: DashboardsTable;
+  dashboard_members: DashboardMembersTable;
+  dashboard_requests: DashboardRequestsTable;
+  instance_settings: InstanceSettingsTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   login_throttle: LoginThrottleTable;
@@ -411,4 +557,10 @@ export interface Database extends GoalTables {
   projects: ProjectsTable;
   machines: MachinesTable;
   user_agents: UserAgentsTable;
+  leader_totals: LeaderTotalsTable;
+  leader_languages: LeaderLanguagesTable;
+  leader_runs: LeaderRunsTable;
+  leaderboards: LeaderboardsTable;
+  leaderboard_members: LeaderboardMembersTable;
+  aggregate_stats: AggregateStatsTable;
 }

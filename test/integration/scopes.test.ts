@@ -67,6 +67,7 @@ describeEachDatabase('scope matrix', (t) => {
     const call = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
       t.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, payload: payload as never });
 
+    const ownBoard: string = (await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(apiKey), payload: { name: 'mine' } })).json().data.id;
     const failures: string[] = [];
     const check = (ok: boolean, what: string) => {
       if (!ok) failures.push(what);
@@ -136,14 +137,29 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/machine_names', recordAllowed(scope, 'machines'));
       await expectStatus(scope, 'GET', '/users/current/user_agents', recordAllowed(scope, 'editors'));
 
+      // leaders are public; private leaderboards need read_/write_private_leaderboards
+      await expectStatus(scope, 'GET', '/leaders', true);
+      await expectStatus(scope, 'GET', '/users/current/leaderboards', scope === 'read_private_leaderboards');
+      const created = await expectStatus(scope, 'POST', '/users/current/leaderboards', scope === 'write_private_leaderboards', 201, { name: `board ${scope}` });
+      const boardId: string = created.statusCode === 201 ? created.json().data.id : ownBoard;
+      await expectStatus(scope, 'GET', `/users/current/leaderboards/${ownBoard}`, scope === 'read_private_leaderboards');
+      await expectStatus(scope, 'PATCH', `/users/current/leaderboards/${boardId}`, scope === 'write_private_leaderboards', 200, { name: 'renamed' });
+      await expectStatus(scope, 'DELETE', `/users/current/leaderboards/${boardId === ownBoard ? '00000000-0000-4000-8000-000000000000' : boardId}`, scope === 'write_private_leaderboards', 204);
+
       // account management is never an app's business
       await expectStatus(scope, 'PATCH', '/users/current', false, 200, { timeout: 20 });
       await expectStatus(scope, 'GET', '/users/current/api_keys', false);
       await expectStatus(scope, 'GET', '/users/current/oauth_apps', false);
       await expectStatus(scope, 'GET', '/users/current/authorized_apps', false);
 
+      // organizations and dashboards: read_orgs reads, write_orgs changes; instance administration: never an app's
+      await expectStatus(scope, 'GET', '/users/current/orgs', scope === 'read_orgs');
+      await expectStatus(scope, 'GET', '/users/current/teams', scope === 'read_orgs');
+      await expectStatus(scope, 'POST', '/users/current/orgs', scope === 'write_orgs', 201, { name: `org of ${scope}` });
+      await expectStatus(scope, 'GET', '/admin/users', false);
+
       // another user's private data, whatever the scope: never
-      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`]) {
+      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`]) {
         const res = await call(tokens.get(scope)!, 'GET', url);
         check(res.statusCode === 403, `${scope} reached ${url}: ${res.statusCode}`);
       }

@@ -11,6 +11,8 @@ import { accountsOauth } from './020_accounts_oauth.js';
 import { loginThrottleCodeRedirect } from './030_login_throttle_code_redirect.js';
 import { rollupHours } from './031_rollup_hours.js';
 import { rollupCube } from './032_rollup_cube.js';
+import { leaderboards } from './045_leaderboards.js';
+import { orgs } from './050_orgs.js';
 import { goals } from './040_goals.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -21,6 +23,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '030_login_throttle_code_redirect': loginThrottleCodeRedirect(dialect),
     '031_rollup_hours': rollupHours(dialect),
     '032_rollup_cube': rollupCube(dialect),
+    '045_leaderboards': leaderboards(dialect),
+    '050_orgs': orgs(dialect),
     '040_goals': goals(dialect),
   };
 }
