@@ -23,8 +23,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '030_login_throttle_code_redirect': loginThrottleCodeRedirect(dialect),
     '031_rollup_hours': rollupHours(dialect),
     '032_rollup_cube': rollupCube(dialect),
+    '040_goals': goals(dialect),
     '045_leaderboards': leaderboards(dialect),
     '050_orgs': orgs(dialect),
-    '040_goals': goals(dialect),
   };
 }
