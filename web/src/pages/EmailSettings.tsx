@@ -4,7 +4,7 @@ import type { AppState } from '../page-props.js';
 import { api } from '../api.js';
 import { Alert, Page } from '../components.js';
 import { invalidate } from '../data.js';
-import { MAIL_PREFERENCES_PATH, useMailPreferences } from '../queries.js';
+import { MAIL_PREFERENCES_PATH, ME, useMailPreferences } from '../queries.js';
 import { Link } from '../router.js';
 
 export function EmailSettingsPage({ user }: AppState) {
@@ -12,6 +12,13 @@ export function EmailSettingsPage({ user }: AppState) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [chosen, setChosen] = useState<boolean | null>(null);
+  const [confirmSent, setConfirmSent] = useState(false);
+  const sendConfirmation = async () => {
+    setError(null);
+    const res = await api('POST', `${ME}/email_confirmation`);
+    if (res.ok) setConfirmSent(true);
+    else setError(res.error ?? 'Could not send the link.');
+  };
   const data = prefs.data?.data;
   const toggle = async (weekly: boolean) => {
     setError(null);
@@ -34,6 +41,19 @@ export function EmailSettingsPage({ user }: AppState) {
       {!user.email ? <Alert kind="info">Your account has no e-mail address: add one in Settings to receive e-mail.</Alert> : null}
       <Alert kind="error">{error}</Alert>
       <Alert kind="success">{saved}</Alert>
+      {user.email && !user.is_email_confirmed && data?.mail_enabled ? (
+        <section className="card">
+          <h2>Your address</h2>
+          <p>{user.email} is not confirmed yet: goals shared with this address reach you once it is.</p>
+          {confirmSent ? (
+            <Alert kind="success">A confirmation link is on its way to {user.email}.</Alert>
+          ) : (
+            <button type="button" className="button" onClick={sendConfirmation}>
+              E-mail me a confirmation link
+            </button>
+          )}
+        </section>
+      ) : null}
       <section className="card">
         <h2>Weekly summary</h2>
         {data ? (
