@@ -60,6 +60,11 @@ export const ROUTES: RouteDef[] = [
   { path: '/settings/sharing', title: 'Sharing', nav: 'Sharing', access: 'user', page: userPage(() => import('./pages/Sharing.js'), 'SharingPage') },
   { path: '/@:username', title: 'Profile', access: 'any', page: openPage(() => import('./pages/PublicProfile.js'), 'PublicProfilePage') },
   { path: '/set-password', title: 'Set a first password', access: 'guest', page: openPage(() => import('./pages/SetPassword.js'), 'SetPasswordPage') },
+  { path: '/goals', title: 'Goals', nav: 'Goals', access: 'user', page: userPage(() => import('./pages/Goals.js'), 'GoalsPage') },
+  { path: '/settings/email', title: 'E-mail', nav: 'E-mail', access: 'user', page: userPage(() => import('./pages/EmailSettings.js'), 'EmailSettingsPage') },
+  { path: '/forgot-password', title: 'Forgot password', access: 'guest', page: openPage(() => import('./pages/ForgotPassword.js'), 'ForgotPasswordPage') },
+  { path: '/confirm-email', title: 'Confirm your e-mail address', access: 'any', page: openPage(() => import('./pages/ConfirmEmail.js'), 'ConfirmEmailPage') },
+  { path: '/reset-password', title: 'Set a new password', access: 'any', page: openPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];
