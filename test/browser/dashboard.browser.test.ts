@@ -318,4 +318,26 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
     const gone = await s.context.request.get(`${base}/api/v1/users/current`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` } });
     expect(gone.status()).toBe(401);
   });
+
+  it('lets a user made by the CLI set a first password with their API key, then logs them in', async () => {
+    const { user, apiKey } = await t.createUser();
+    const fresh = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    try {
+      const page = await fresh.newPage();
+      await page.goto(`${s.base}/login`);
+      await page.getByRole('link', { name: 'Set a first password' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Set a first password' }).waitFor();
+      await page.getByLabel('API key').fill('waka_not-a-key');
+      await page.getByLabel('New password').fill('first password 1');
+      await page.getByRole('button', { name: 'Set password and log in' }).click();
+      await page.getByText('This API key is not valid.').waitFor();
+      await page.getByLabel('API key').fill(apiKey);
+      await page.getByRole('button', { name: 'Set password and log in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      expect(await page.locator('.account-name').textContent()).toBe(`@${user.username}`);
+      if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('dash-set-password-done.png'), fullPage: true });
+    } finally {
+      await fresh.close();
+    }
+  });
 });
