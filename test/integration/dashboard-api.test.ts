@@ -238,5 +238,9 @@ describeEachDatabase('dashboard API: activity, password, account deletion, share
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/share/msl_nonsense/image.svg' })).statusCode).toBe(404);
     // the others still work
     expect((await t.app.inject({ method: 'GET', url: path(proj.svg_url) })).statusCode).toBe(200);
+    // until the account is disabled by an administrator
+    const { user: owner } = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: t.auth(apiKey) }).then((r) => ({ user: r.json().data }));
+    await t.storage.db.updateTable('users').set({ disabled_at: Date.now() / 1000 }).where('uuid', '=', owner.id).execute();
+    expect((await t.app.inject({ method: 'GET', url: path(proj.svg_url) })).statusCode).toBe(404);
   });
 });
