@@ -6,7 +6,7 @@ import { errorMessage } from '../data.js';
 import { useSummaries } from '../queries.js';
 import { rangeParams, useRangeChoice } from '../range.js';
 import { Link } from '../router.js';
-import { Breakdown, sumItems } from '../charts/Breakdown.js';
+import { Breakdown, pathTail, sumItems } from '../charts/Breakdown.js';
 import { RangePicker } from '../charts/RangePicker.js';
 import { StackedBars } from '../charts/StackedBars.js';
 
@@ -44,7 +44,7 @@ export function ProjectPage({ params }: AppState) {
       <div className="breakdowns">
         <Breakdown title="Languages" testId="project-languages" items={s ? sumItems(days.map((d) => d.languages)) : []} />
         <Breakdown title="Branches" testId="project-branches" items={s ? sumItems(days.map((d) => d.branches)) : []} />
-        <Breakdown title="Files" testId="project-files" items={s ? sumItems(days.map((d) => d.entities)) : []} top={10} />
+        <Breakdown title="Files" testId="project-files" items={s ? sumItems(days.map((d) => d.entities)) : []} top={10} label={pathTail} />
         <Breakdown title="Editors" testId="project-editors" items={s ? sumItems(days.map((d) => d.editors)) : []} />
       </div>
     </Page>
