@@ -146,6 +146,10 @@ describeEachDatabase(
 
       const del = await api(apiKey, 'DELETE', `/users/current/goals/${id}`);
       expect(del.statusCode).toBe(204);
+      // a refresh that finishes after the delete stores nothing (and does not fail)
+      const { putCache } = await import('../../src/storage/goals.js');
+      await putCache(t.storage.db, { goal_id: 987654, user_id: 1, computed_for: 'x', computed_at: 1, body: '{}' });
+      expect(await t.storage.db.selectFrom('goal_cache').selectAll().where('goal_id', '=', 987654).execute()).toEqual([]);
       expect((await api(apiKey, 'GET', `/users/current/goals/${id}`)).statusCode).toBe(404);
       expect((await api(apiKey, 'DELETE', `/users/current/goals/${id}`)).statusCode).toBe(404);
     });
