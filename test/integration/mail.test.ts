@@ -6,6 +6,10 @@ import pino from 'pino';
 import { loadConfig, mailSetting } from '../../src/config.js';
 import { Mailer, isMailAddress } from '../../src/services/mail.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { AccountMailService } from '../../src/services/account-mail.js';
+import type { Storage } from '../../src/storage/db.js';
+import type { StatsService } from '../../src/services/stats.js';
+import { systemClock } from '../../src/domain/clock.js';
 
 const log = pino({ level: 'silent' });
 
@@ -46,6 +50,9 @@ describe('Mailer', () => {
 
   it('sends nothing when mail is off, and says so', async () => {
     const off = new Mailer({ smtpUrl: null, from: 'Metronome <m@x.test>' }, log);
+    // "forgot password" then answers 409 naming the reason, before looking anyone up
+    const accountMail = new AccountMailService({} as Storage, off, {} as StatsService, systemClock, log, 'http://x.test');
+    await expect(accountMail.requestPasswordReset('anyone')).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/E-mail is off/) });
     expect(off.status()).toEqual({ enabled: false, from: null });
     expect(await off.send({ to: 'ada@example.com', subject: 'hi', text: 'hello' })).toEqual({ sent: false, reason: 'mail_off' });
     expect(mailer.status()).toEqual({ enabled: true, from: 'Metronome <metronome@metronome.test>' });
