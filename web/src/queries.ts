@@ -14,9 +14,9 @@ import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
-import type { GoalResource } from '../../src/wire/goal.js';
 import type { Activity } from '../../src/wire/activity.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
+import type { GoalResource } from '../../src/wire/goal.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
 export const ME = '/api/v1/users/current';
