@@ -10,6 +10,7 @@ import { AccountMailService } from '../../src/services/account-mail.js';
 import type { Storage } from '../../src/storage/db.js';
 import type { StatsService } from '../../src/services/stats.js';
 import { systemClock } from '../../src/domain/clock.js';
+import { runCli } from '../../src/cli.js';
 
 const log = pino({ level: 'silent' });
 
@@ -86,5 +87,24 @@ describe('Mailer', () => {
     await expect(mailer.send({ to: 'carol@example.com', subject: 's', text: 't' })).rejects.toThrow(/451|try again/);
     await mailer.send({ to: 'carol@example.com', subject: 's', text: 't' });
     expect((await smtp.waitFor()).length).toBe(1);
+  });
+
+  it('metronome mail test sends a test e-mail, or says mail is off', async () => {
+    smtp.clear();
+    const saved = process.env.SMTP_URL;
+    const lines: string[] = [];
+    try {
+      delete process.env.SMTP_URL;
+      expect(await runCli(['mail', 'test', 'admin@example.com'], (l) => lines.push(l))).toBe(1);
+      expect(lines.pop()).toMatch(/mail is off: set SMTP_URL/);
+      process.env.SMTP_URL = smtp.url;
+      expect(await runCli(['mail', 'test', 'admin@example.com'], (l) => lines.push(l))).toBe(0);
+      expect(lines.pop()).toMatch(/^sent to admin@example\.com/);
+      const [m] = await smtp.waitFor((x) => x.to.includes('admin@example.com'));
+      expect(m!.subject).toBe('Metronome test e-mail');
+    } finally {
+      if (saved === undefined) delete process.env.SMTP_URL;
+      else process.env.SMTP_URL = saved;
+    }
   });
 });
