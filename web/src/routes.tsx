@@ -41,6 +41,10 @@ function openPage<K extends string>(load: () => Promise<{ [k in K]: ComponentTyp
 
 export const ROUTES: RouteDef[] = [
   { path: '/', title: 'Overview', nav: 'Overview', access: 'user', page: userPage(() => import('./pages/Overview.js'), 'OverviewPage') },
+  { path: '/leaders', title: 'Leaders', nav: 'Leaders', access: 'any', page: openPage(() => import('./pages/Leaders.js'), 'LeadersPage') },
+  { path: '/leaderboards', title: 'Leaderboards', nav: 'Leaderboards', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'LeaderboardsPage') },
+  { path: '/leaderboards/join/:code', title: 'Join a leaderboard', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'JoinLeaderboardPage') },
+  { path: '/leaderboards/:board', title: 'Leaderboard', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'LeaderboardPage') },
   { path: '/settings', title: 'Settings', nav: 'Settings', access: 'user', page: userPage(() => import('./pages/Settings.js'), 'SettingsPage') },
   { path: '/settings/api-keys', title: 'API keys', nav: 'API keys', access: 'user', page: userPage(() => import('./pages/ApiKeys.js'), 'ApiKeysPage') },
   { path: '/settings/apps', title: 'OAuth apps', nav: 'OAuth apps', access: 'user', page: userPage(() => import('./pages/OAuthApps.js'), 'OAuthAppsPage') },
