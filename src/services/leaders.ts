@@ -71,6 +71,26 @@ import type { StatsService } from './stats.js';
 
 /** How often the leaders are recomputed (the reference: at least every 12 hours). */
 export const LEADERS_EVERY_S = 3600;
+/** Delay of the recomputation after a settings change (changes within it are one recomputation). */
+export const LEADERS_SETTLE_MS = 5000;
+
+/** The user fields the leaders and the aggregate depend on. */
+const LEADER_FIELDS = [
+  'timezone',
+  'logged_time_public',
+  'languages_used_public',
+  'editors_used_public',
+  'os_used_public',
+  'categories_used_public',
+  'city_country_code',
+  'is_hireable',
+] as const satisfies readonly (keyof UserRow)[];
+
+/** Whether a change of a user's row changes what the leaders or the aggregate hold. */
+export function leaderFieldsChanged(before: UserRow, after: UserRow): boolean {
+  return LEADER_FIELDS.some((f) => before[f] !== after[f]);
+}
+
 /** Stored aggregates of named ranges older than this are recomputed by the periodic run. */
 const AGGREGATE_REFRESH_S = 6 * 3600;
 /** Past years move only with late heartbeats: refreshed daily. */
@@ -117,16 +137,6 @@ function languagesOf(json: string | null): [string, number][] {
   } catch {
     return [];
   }
-}
-
-function toEntry(row: BoardEntryRow & { rank: number }, showLanguages: boolean): LeaderListEntry {
-  return {
-    rank: row.rank,
-    user: row,
-    total: row.total_seconds ?? 0,
-    dailyAverage: row.daily_average ?? 0,
-    languages: showLanguages ? languagesOf(row.languages) : [],
-  };
 }
 
 /** A random secret for a board's join link. */
@@ -496,10 +506,9 @@ export class LeaderService {
     if (!invitee) throw new NotFoundError(`User not found: ${handle}`, 'username');
     return this.storage.db.transaction().execute(async (tx) => {
       const existing = await memberStatus(tx, board.id, invitee.id);
-      if (!existing) {
-        if ((await countSeats(tx, board.id)) >= BOARD_SEATS) throw new ConflictError(`This leaderboard is full (${BOARD_SEATS} seats).`, 'username');
-        await addMember(tx, board.id, invitee.id, 'invited', this.now());
-      }
+      if (existing) throw new ConflictError(existing === 'invited' ? `${invitee.username} is already invited.` : `${invitee.username} is already on this leaderboard.`, 'username');
+      if ((await countSeats(tx, board.id)) >= BOARD_SEATS) throw new ConflictError(`This leaderboard is full (${BOARD_SEATS} seats).`, 'username');
+      await addMember(tx, board.id, invitee.id, 'invited', this.now());
       const row = (await boardMembers(tx, board.id)).find((m) => m.user_id === invitee.id)!;
       return row;
     });
@@ -554,14 +563,19 @@ export class LeaderService {
     const rows = await boardEntries(this.storage.db, board.id, range, filters);
     const key = filters.language;
     // a language filter ranks the members who coded in it by its seconds (case-insensitive name)
-    const seconds = (r: BoardEntryRow) => (key === undefined ? (r.total_seconds ?? 0) : languagesOf(r.languages).reduce((a, [n, s]) => (n.toLowerCase() === key ? a + s : a), 0));
-    const scored = rows.map((r) => ({ userId: r.user_id, seconds: seconds(r), row: r }));
+    const scored = rows.map((r) => {
+      const languages = languagesOf(r.languages);
+      const seconds = key === undefined ? (r.total_seconds ?? 0) : languages.reduce((a, [n, s]) => (n.toLowerCase() === key ? a + s : a), 0);
+      return { userId: r.user_id, seconds, row: r, languages };
+    });
     const ranked = rank(key === undefined ? scored : scored.filter((e) => e.seconds > 0));
     const mine = ranked.find((r) => r.entry.userId === user.id);
     const shownPage = page ?? (mine ? pageOf(mine.rank) : 1);
     const offset = (shownPage - 1) * LEADERS_PER_PAGE;
     // joining a private leaderboard shares your time and languages with its members
-    const entries = ranked.slice(offset, offset + LEADERS_PER_PAGE).map((r) => toEntry({ ...r.entry.row, rank: r.rank }, true));
+    const entries: LeaderListEntry[] = ranked
+      .slice(offset, offset + LEADERS_PER_PAGE)
+      .map((r) => ({ rank: r.rank, user: r.entry.row, total: r.entry.row.total_seconds ?? 0, dailyAverage: r.entry.row.daily_average ?? 0, languages: r.entry.languages }));
     const run = await getLeaderRun(this.storage.db, range);
     return {
       board,

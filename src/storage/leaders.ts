@@ -69,6 +69,12 @@ const CHUNK = 500;
 /** Replaces a range's stored totals and ranks, and records the run, in one transaction. */
 export async function replaceLeaderRange(db: DB, range: string, run: { first: string; last: string; computedAt: number }, entries: readonly LeaderEntry[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    // the run's row first: it locks the range, so concurrent recomputations replace it one after the other
+    await tx
+      .insertInto('leader_runs')
+      .values({ range, first_date: run.first, last_date: run.last, computed_at: run.computedAt })
+      .onConflict((oc) => oc.column('range').doUpdateSet({ first_date: run.first, last_date: run.last, computed_at: run.computedAt }))
+      .execute();
     await tx.deleteFrom('leader_languages').where('range', '=', range).execute();
     await tx.deleteFrom('leader_totals').where('range', '=', range).execute();
     for (let i = 0; i < entries.length; i += CHUNK) {
@@ -88,8 +94,6 @@ export async function replaceLeaderRange(db: DB, range: string, run: { first: st
       return true;
     });
     for (let i = 0; i < unique.length; i += CHUNK) await tx.insertInto('leader_languages').values(unique.slice(i, i + CHUNK)).execute();
-    await tx.deleteFrom('leader_runs').where('range', '=', range).execute();
-    await tx.insertInto('leader_runs').values({ range, first_date: run.first, last_date: run.last, computed_at: run.computedAt }).execute();
   });
 }
 
@@ -315,10 +319,12 @@ export async function getAggregate(db: Tx, range: string): Promise<AggregateRow 
 }
 
 export async function putAggregate(db: DB, row: AggregateRow): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('aggregate_stats').where('range', '=', row.range).execute();
-    await tx.insertInto('aggregate_stats').values(row).execute();
-  });
+  const { range, ...rest } = row;
+  await db
+    .insertInto('aggregate_stats')
+    .values(row)
+    .onConflict((oc) => oc.column('range').doUpdateSet(rest))
+    .execute();
 }
 
 export async function aggregateRanges(db: Tx): Promise<string[]> {

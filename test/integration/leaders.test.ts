@@ -3,7 +3,7 @@
  * from the heartbeats sent (random users, zones, flags and languages), on both databases.
  */
 import { DateTime } from 'luxon';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEachDatabase, type TestContext } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
@@ -233,6 +233,25 @@ describeEachDatabase('leaders', (t) => {
     expect(again.json().data.map((d: { user: { username: string } }) => d.user.username)).toEqual(expectedRanking(sims).map((e) => e.sim.username));
   });
 
+  it("asks for a recomputation when a user's leader fields change (not for other preferences)", async () => {
+    const send = vi.spyOn(t.app.ctx.services.jobs, 'send');
+    try {
+      const sim = sims[3]!;
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sim.apiKey), payload: { full_name: 'Only A Name' } });
+      expect(send.mock.calls.filter(([name]) => name === 'leaders.recompute')).toHaveLength(0);
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sim.apiKey), payload: { is_hireable: !sim.hireable } });
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sim.apiKey), payload: { is_hireable: sim.hireable } });
+      const calls = send.mock.calls.filter(([name]) => name === 'leaders.recompute');
+      expect(calls).toHaveLength(2);
+      expect(calls[0]![2]).toMatchObject({ singletonKey: 'settings' });
+    } finally {
+      send.mockRestore();
+    }
+    const bad = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sims[3]!.apiKey), payload: { city_country_code: 'Germany' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.city_country_code).toBeDefined();
+  });
+
   it('aggregates the public users over last_7_days; other ranges are computed when first asked', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/stats/last_7_days' });
     expect(res.statusCode).toBe(200);
@@ -325,6 +344,9 @@ describeEachDatabase('leaders', (t) => {
       const notInvited = sims[10]!;
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards/join', headers: t.auth(notInvited.apiKey), payload: { board: board.id } })).statusCode).toBe(404);
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards/join', headers: t.auth(notInvited.apiKey), payload: { code: 'nope' } })).statusCode).toBe(404);
+      const again = await t.app.inject({ method: 'POST', url: `/api/v1/users/current/leaderboards/${board.id}/members`, headers: t.auth(owner.apiKey), payload: { username: members[0]!.username } });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().errors.username).toBeDefined();
       const unknown = await t.app.inject({ method: 'POST', url: `/api/v1/users/current/leaderboards/${board.id}/members`, headers: t.auth(owner.apiKey), payload: { username: 'no-such-user-here' } });
       expect(unknown.statusCode).toBe(404);
       // a member cannot invite
