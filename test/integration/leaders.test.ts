@@ -88,7 +88,7 @@ async function makeUsers(t: TestContext, count: number, seed: number): Promise<S
       username: user.username,
       apiKey,
       zone: ZONES[Math.floor(r() * ZONES.length)]!,
-      public: i === 1 ? false : r() < 0.75,
+      public: i === 1 ? false : i === 2 ? true : r() < 0.75,
       languagesPublic: r() < 0.6,
       hireable: r() < 0.5,
       country: COUNTRIES[Math.floor(r() * COUNTRIES.length)]!,
@@ -118,6 +118,8 @@ async function makeUsers(t: TestContext, count: number, seed: number): Promise<S
         city_name: 'Springfield',
         is_email_public: i % 3 === 0,
         email: `${user.username}@example.com`,
+        // own settings other than the public ones: the leaders still count with timeout 15, every heartbeat
+        ...(i === 2 ? { timeout: 45, writes_only: true } : {}),
       },
     });
     expect(res.statusCode).toBe(200);
@@ -159,6 +161,8 @@ describeEachDatabase('leaders', (t) => {
     const body = res.json();
     const expected = expectedRanking(sims);
     expect(expected.length).toBeGreaterThan(3);
+    // the user with timeout 45 and writes_only is ranked with the public settings too
+    expect(expected.map((e) => e.sim.id)).toContain(sims[2]!.id);
     expect(body.data.map((d: { user: { username: string } }) => d.user.username)).toEqual(expected.map((e) => e.sim.username));
     body.data.forEach((d: { rank: number; running_total: { total_seconds: number; languages: { name: string; total_seconds: number }[] } }, i: number) => {
       const e = expected[i]!;
