@@ -21,7 +21,7 @@ const USAGE = `Usage: metronome <command>
 Commands:
   serve                                     start the server (migrates first)
   migrate                                   apply database migrations and exit
-  user create <username> [--email E] [--password-stdin] [--json]
+  user create <username> [--email E] [--password-stdin] [--admin] [--json]
                                             create a user and print their API key
                                             (--password-stdin: their web password, read from stdin)
   user set-password <username> --password-stdin
@@ -80,13 +80,13 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } },
+      options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' }, admin: { type: 'boolean' } },
     });
     const username = positionals[0];
     if (!username) throw new HttpError(400, 'user create needs a <username>');
     const password = values['password-stdin'] ? await readStdin() : null;
-    const { user, apiKey } = await withStorage((s) => createAccount(s, { username, email: values.email ?? null, password }));
-    if (values.json) out(JSON.stringify({ id: user.uuid, username: user.username, api_key: apiKey }));
+    const { user, apiKey } = await withStorage((s) => createAccount(s, { username, email: values.email ?? null, password, admin: values.admin ?? false }));
+    if (values.json) out(JSON.stringify({ id: user.uuid, username: user.username, api_key: apiKey, is_admin: user.is_admin === 1 }));
     else {
       out(`created user ${user.username} (${user.uuid})\napi_key = ${apiKey}`);
       if (!password) {

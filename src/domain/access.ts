@@ -9,6 +9,7 @@
  */
 import { SCOPED_DIMENSIONS } from './dimensions.js';
 import type { Dimension } from './duration.js';
+import type { Share } from './orgs.js';
 
 /** `'all'` for API keys and sessions; otherwise an OAuth token's granted scope names. */
 export type ScopeSet = 'all' | ReadonlySet<string>;
@@ -35,8 +36,9 @@ export interface Visibility {
 export const EVERYTHING: Visibility = { time: true, projects: true, languages: true, editors: true, operating_systems: true, categories: true, dependencies: true, machines: true, best_day: true };
 export const NOTHING: Visibility = { time: false, projects: false, languages: false, editors: false, operating_systems: false, categories: false, dependencies: false, machines: false, best_day: false };
 
-/** The public-profile flags of a subject (0/1 as stored, or booleans). */
+/** The public-profile flags of a subject (0/1 as stored, or booleans); `id` tells dashboard members apart. */
 export interface PublicProfile {
+  id?: number;
   logged_time_public: number | boolean | null;
   languages_used_public: number | boolean | null;
   editors_used_public: number | boolean | null;
@@ -49,7 +51,14 @@ export interface PublicProfile {
  * anyone else (authenticated or not), who sees what the subject's profile flags allow.
  * Later: `{ kind: 'org_dashboard', … }`, `{ kind: 'leaderboard', … }` with their own rule below.
  */
-export type Viewer = { kind: 'owner'; scopes: ScopeSet } | { kind: 'public'; authenticated: boolean };
+export type Viewer =
+  | { kind: 'owner'; scopes: ScopeSet }
+  | { kind: 'public'; authenticated: boolean }
+  /**
+   * A viewer of an org dashboard (domain/orgs.ts decided they may view it): sees each member as
+   * that member shares (`shares`, by user id; absent: nothing), themself in full.
+   */
+  | { kind: 'dashboard'; viewerId: number; shares: ReadonlyMap<number, Share> };
 
 /** Dimensions a narrowed scope (`read_summaries.<dim>`, `read_stats.<dim>`) may name: the one list, domain/dimensions.ts. */
 export { SCOPED_DIMENSIONS };
@@ -91,11 +100,25 @@ export function hasPublicStats(subject: PublicProfile): boolean {
  */
 export function visibilityFor(viewer: Viewer, subject: PublicProfile, family: ReadFamily): Visibility {
   if (viewer.kind === 'public') return publicVisibility(subject);
+  if (viewer.kind === 'dashboard') return dashboardVisibility(viewer, subject.id);
   const full = ['read_heartbeats', 'read_summaries', ...(family === 'stats' ? ['read_stats'] : [])];
   if (full.some((s) => granted(viewer.scopes, s))) return EVERYTHING;
   const v: Visibility = { ...EVERYTHING, best_day: family === 'stats' && granted(viewer.scopes, 'read_stats.best_day') };
   for (const dim of SCOPED_DIMENSIONS) v[dim] = granted(viewer.scopes, `read_summaries.${dim}`) || (family === 'stats' && granted(viewer.scopes, `read_stats.${dim}`));
   return v;
+}
+
+/**
+ * What a dashboard viewer sees of a member: themself in full; a member sharing everything, every
+ * dimension but machine names (personal); one sharing totals, only time (and the best day).
+ */
+export function dashboardVisibility(viewer: Extract<Viewer, { kind: 'dashboard' }>, subjectId: number | undefined): Visibility {
+  if (subjectId === undefined) return NOTHING;
+  if (subjectId === viewer.viewerId) return EVERYTHING;
+  const share = viewer.shares.get(subjectId);
+  if (share === 'everything') return { ...EVERYTHING, machines: false };
+  if (share === 'totals') return { ...NOTHING, time: true, best_day: true };
+  return NOTHING;
 }
 
 /** Whether `v` shows an aspect: branches and files (entities) belong to projects. */

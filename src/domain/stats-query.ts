@@ -32,6 +32,11 @@ export interface StatsQuery {
   range: { first: string; last: string };
   zone: string;
   settings: { timeoutSeconds: number; writesOnly: boolean };
+  /**
+   * Each subject in their own zone, timeout and writes_only (team dashboards: every member's days
+   * are their local days, served by their rollups); `zone` and `settings` then only name the range.
+   */
+  ownSettings?: boolean;
   filters: Filters;
   /** The dimensions wanted per day (or for the range, with granularity 'range'); [] for totals only. */
   dimensions: readonly Dimension[];
@@ -53,6 +58,8 @@ export interface SubjectAnswer {
   dayTotals: Map<string, number>;
   /** The whole range: total seconds and per-dimension seconds. */
   sum: DayTotals;
+  /** What the viewer may see of this subject (set per subject in `bySubject`). */
+  visibility?: Visibility;
 }
 
 export interface StatsAnswer extends SubjectAnswer {

@@ -185,7 +185,13 @@ async function enforce(storage: Storage, request: FastifyRequest, rule: RouteAut
 }
 
 const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app: FastifyInstance, options) => {
-  const resolve = authenticator(options);
+  const resolveCredentials = authenticator(options);
+  // a disabled account's credentials (keys, tokens, sessions) stop working (050_orgs: instance admin)
+  const resolve = async (request: FastifyRequest): Promise<Auth | null> => {
+    const auth = await resolveCredentials(request);
+    if (auth && auth.user.disabled_at != null) throw new HttpError(401, 'This account is disabled: ask an administrator of this instance.');
+    return auth;
+  };
   const memo = new WeakMap<FastifyRequest, Promise<Auth | null>>();
   app.decorateRequest('viewer', null);
   app.decorateRequest('subject', null);

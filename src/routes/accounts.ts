@@ -28,7 +28,7 @@ export const accountRoutes: RouteFamily = async (app, { storage, services, confi
       const auth = request.viewer;
       const user = auth?.via === 'session' ? ownResource(auth.user) : null;
       reply.header('cache-control', 'no-store');
-      return { data: webSession({ user, csrfToken: csrfTokenFor(request, reply, config), signupOpen: config.allowSignup, baseUrl: config.baseUrl }) };
+      return { data: webSession({ user, csrfToken: csrfTokenFor(request, reply, config), signupOpen: await services.admin.signupOpen(), baseUrl: config.baseUrl }) };
     },
   );
 
@@ -49,7 +49,7 @@ export const accountRoutes: RouteFamily = async (app, { storage, services, confi
     },
     async (request, reply) => {
       verifyCsrf(request);
-      if (!config.allowSignup) throw new ForbiddenError('Sign-up is closed on this instance: ask an administrator for an account.');
+      if (!(await services.admin.signupOpen())) throw new ForbiddenError('Sign-up is closed on this instance: ask an administrator for an account.');
       const { username, email, password } = request.body;
       const { user } = await services.accounts.create({ username, email: email ?? null, password, keyName: null });
       const csrf = await startSession(storage, config, request, reply, user);

@@ -2,7 +2,8 @@
  * Accounts: creating users (CLI, sign-up, tests) with validation, password hashing and the first
  * API key; setting a password; logging in (throttled). Errors are domain errors (domain/errors.ts).
  */
-import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { sql } from 'kysely';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../domain/errors.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../domain/password.js';
 import { LOGIN_WINDOW_SECONDS, MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_LOGIN } from '../domain/throttle.js';
 import type { Storage } from '../storage/db.js';
@@ -20,6 +21,8 @@ export interface NewAccount {
   password?: string | null;
   /** Name of the first API key (default "default"); null creates none (web sign-up: keys are made on the API keys page). */
   keyName?: string | null;
+  /** An instance administrator (`metronome user create --admin`); the first user always is one. */
+  admin?: boolean;
 }
 
 export async function createAccount(storage: Storage, input: NewAccount & { keyName?: string }): Promise<{ user: UserRow; apiKey: string }>;
@@ -40,6 +43,9 @@ export async function createAccount(storage: Storage, input: NewAccount): Promis
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return storage.db.transaction().execute(async (tx) => {
     const user = await insertUser(tx, { username, email, passwordHash });
+    // the first user administers the instance (050_orgs); so does one made with --admin
+    const admin = await sql<{ id: number }>`update users set is_admin = 1 where id = ${user.id} and (${input.admin ? 1 : 0} = 1 or id = (select min(id) from users)) returning id`.execute(tx);
+    if (admin.rows.length > 0) user.is_admin = 1;
     if (input.keyName === null) return { user, apiKey: null };
     const { key } = await createApiKey(tx, user.id, input.keyName ?? 'default');
     return { user, apiKey: key };
@@ -111,6 +117,7 @@ export async function logIn(storage: Storage, attempt: LoginAttempt, now = Date.
   }
   const ok = await verifyPassword(attempt.password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !user.password_hash || !ok) throw new UnauthorizedError('Wrong username, email or password.');
+  if (user.disabled_at !== null) throw new ForbiddenError('This account is disabled: ask an administrator.');
   await releaseLoginAttempt(storage.db, reservation.ids);
   await clearLoginFailures(storage.db, accountKey);
   return user;

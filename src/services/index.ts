@@ -24,7 +24,11 @@ import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
 import { leaderFieldsChanged, LeaderService, LEADERS_EVERY_S, LEADERS_SETTLE_MS } from './leaders.js';
+import { OrgService } from './orgs.js';
+import { AdminService } from './admin.js';
 import { Mailer } from './mail.js';
+import { GoalService } from './goals.js';
+import { AccountMailService } from './account-mail.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -46,10 +50,18 @@ export interface Services {
   oauthApps: OAuthAppService;
   /** Public leaders, private leaderboards and aggregate stats (stored by the leaders jobs). */
   leaders: LeaderService;
+  /** Organizations, dashboards and their members; team time through `stats`. */
+  orgs: OrgService;
+  /** The instance's administration: users, run-time sign-up, disabling accounts. */
+  admin: AdminService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
   mail: Mailer;
+  /** Goals: definitions, shares, cached progress (goals.refresh) and progress e-mails (goals.notify). */
+  goals: GoalService;
+  /** Password reset links and weekly summaries by e-mail. */
+  accountMail: AccountMailService;
   users: UserService;
   projects: ProjectService;
   machineNames: MachineNameService;
@@ -119,9 +131,28 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     // a few seconds later, so a burst of changes is one recomputation
     await jobs.send('leaders.recompute', {}, { singletonKey: 'settings', startAfter: new Date(Date.now() + LEADERS_SETTLE_MS) });
   });
+  // Goals and e-mail (services/goals.ts, services/mail.ts)
+  const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
+  const goalsChanged = (userIds: Iterable<number>) => void goals.heartbeatsChanged(userIds).catch((err: unknown) => deps.log.error({ err }, 'marking goals out of date failed'));
+  events.on('heartbeats.committed', ({ userIds }) => goalsChanged(userIds));
+  events.on('preferences.changed', ({ after }) => goalsChanged([after.id]));
+  jobs.register('goals.refresh', ({ userId }) => goals.refresh(userId), { retryLimit: 2, retryDelaySeconds: 2 });
+  jobs.register('goals.sweep', () => goals.sweep(), { retryLimit: 0 });
+  jobs.schedule('goals.sweep', 60);
+  jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
+  jobs.schedule('goals.notify', 300);
+  jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
+  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl);
+  jobs.register('mail.weekly_summary', async () => void (await accountMail.weeklySummaryRound()), { retryLimit: 0, expireInSeconds: 1800 });
+  jobs.schedule('mail.weekly_summary', 900);
 
   let background = false;
+  let orgs: OrgService | undefined;
   const services: Services = {
+    get orgs() {
+      return (orgs ??= new OrgService(deps.storage, services.stats, clock));
+    },
+    admin: new AdminService(deps.storage, deps.config, clock, (userId) => apiKeys.forget(userId)),
     heartbeats,
     rollups,
     time,
@@ -135,6 +166,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     oauthApps: new OAuthAppService(deps.storage),
     clock,
     mail,
+    goals,
+    accountMail,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
     machineNames: new MachineNameService(deps.storage),

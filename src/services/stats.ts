@@ -13,8 +13,9 @@
 import { canSee, intersect, NOTHING, visibilityFor, type Visibility } from '../domain/access.js';
 import { DateTime } from 'luxon';
 import { dayRange as localDayBounds, EARLIEST_DATE } from '../domain/calendar.js';
-import { DIMENSIONS, durations, emptyDay, type DayTotals, type Duration, type SliceBy } from '../domain/duration.js';
-import { FILTER_DIMENSION, FILTERS, filterPredicate, FilterNotAllowedError, singleNameFilter, type Filters, type StatsAnswer, type StatsQuery, type SubjectAnswer } from '../domain/stats-query.js';
+import { DIMENSIONS, durations, emptyDay, ROLLUP_DIMENSIONS, type DayTotals, type Duration, type SliceBy } from '../domain/duration.js';
+import { userSettings } from '../domain/user.js';
+import { FILTER_DIMENSION, FILTERS, filterPredicate, FilterNotAllowedError, hasFilters, singleNameFilter, type Filters, type StatsAnswer, type StatsQuery, type SubjectAnswer } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
 import { findUserById, type UserRow } from '../storage/users.js';
@@ -71,23 +72,44 @@ export class StatsService {
     let upToDate = true;
     let percent = 100;
     let visibility: Visibility | null = null;
+    const knownById = new Map(known.map((u) => [u.id, u]));
+    const users: UserRow[] = [];
+    const seen: Visibility[] = [];
     for (const id of query.subjects) {
-      const user = known.find((u) => u.id === id) ?? (await findUserById(this.storage.db, id));
+      const user = knownById.get(id) ?? (await findUserById(this.storage.db, id));
       if (!user) throw new Error(`no user ${id}`);
       const v = visibilityFor(query.viewer, user, query.family);
       visibility = visibility ? intersect(visibility, v) : v;
       StatsService.checkFilters(query.filters, v);
-      const one = await this.subject(user, query);
-      bySubject.set(id, one.answer);
-      upToDate &&= one.upToDate;
-      percent = Math.min(percent, one.percent);
+      users.push(user);
+      seen.push(v);
+    }
+    const batch =
+      query.ownSettings && users.length > 1 && !hasFilters(query.filters) && query.granularity !== 'day' && query.dimensions.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d));
+    if (batch) {
+      // a team: every member's rollups in a few queries
+      const many = await this.time.manyRangeSums(users, query.range.first, query.range.last, query.dimensions);
+      users.forEach((user, i) => {
+        const one = many.get(user.id)!;
+        const dayTotals = query.granularity === 'range' ? one.value.dayTotals : new Map<string, number>();
+        bySubject.set(user.id, { days: new Map(), dayTotals, sum: one.value.sum, visibility: seen[i] });
+        upToDate &&= one.upToDate;
+        percent = Math.min(percent, one.percent);
+      });
+    } else {
+      for (const [i, user] of users.entries()) {
+        const one = await this.subject(user, query);
+        bySubject.set(user.id, { ...one.answer, visibility: seen[i] });
+        upToDate &&= one.upToDate;
+        percent = Math.min(percent, one.percent);
+      }
     }
     const merged = bySubject.size === 1 ? [...bySubject.values()][0]! : merge(bySubject.values());
     return { ...merged, bySubject, visibility: visibility ?? NOTHING, upToDate, percent };
   }
 
   private async subject(user: UserRow, query: StatsQuery): Promise<{ answer: SubjectAnswer; upToDate: boolean; percent: number }> {
-    const settings = { zone: query.zone, timeoutSeconds: query.settings.timeoutSeconds, writesOnly: query.settings.writesOnly };
+    const settings = query.ownSettings ? userSettings(user) : { zone: query.zone, timeoutSeconds: query.settings.timeoutSeconds, writesOnly: query.settings.writesOnly };
     const base = { user, settings, first: query.range.first, last: query.range.last };
     const wanted = query.dimensions;
     const single = singleNameFilter(query.filters);

@@ -26,7 +26,7 @@ import { rangeBounds, daysBetweenInclusive } from '../domain/ranges.js';
 import { filterPredicate, hasFilters, type Filters } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
-import { readCube, readCubeDayTotals, readDays, readDetails, readRangeSums, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
+import { readCube, readCubeDayTotals, readDays, readDetails, readManyRangeSums, readRangeSums, statesOf, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
 import { inProcess, type Background } from './background.js';
 import type { RollupService } from './rollups.js';
@@ -207,6 +207,33 @@ export class TimeService {
     }
     const answer = await this.rawAnswer(q);
     return { ...answer, value: sumsOf(answer.value) };
+  }
+
+  /**
+   * rangeSums for many users, each in their own settings, without filters (team dashboards): the
+   * users whose rollups are ready and clean are read in bulk; the others one by one (rangeSums).
+   */
+  async manyRangeSums(users: readonly UserRow[], first: string, last: string, dimensions: readonly Dimension[]): Promise<Map<number, Answer<Sums>>> {
+    const out = new Map<number, Answer<Sums>>();
+    const { states, dirty } = await statesOf(this.storage.db, users.map((u) => u.id));
+    const ready: UserRow[] = [];
+    for (const user of users) {
+      const s = userSettings(user);
+      const state = states.get(user.id);
+      const clean = state && state.status === 'ready' && state.timezone === s.zone && state.timeout === s.timeoutSeconds && !!state.writes_only === s.writesOnly && !dirty.has(user.id);
+      if (clean) ready.push(user);
+      else out.set(user.id, await this.rangeSums({ user, settings: s, first, last, dimensions }));
+    }
+    const { sums, days } = await readManyRangeSums(this.storage.db, ready.map((u) => u.id), first, last, dimensions);
+    const byUser = new Map<number, Sums>(ready.map((u) => [u.id, { sum: emptyDay(), dayTotals: new Map<string, number>() }]));
+    for (const r of sums) byUser.get(r.user_id)!.sum.dims[r.dimension as Dimension]?.set(r.name, r.seconds);
+    for (const d of days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+      const one = byUser.get(d.user_id)!;
+      one.dayTotals.set(d.day, d.seconds);
+      one.sum.total += d.seconds;
+    }
+    for (const [id, value] of byUser) out.set(id, { value, upToDate: true, percent: 100 });
+    return out;
   }
 
   private async daySums(q: TimeQuery): Promise<Sums> {

@@ -49,6 +49,10 @@ export interface UsersTable {
   last_branch: string | null;
   created_at: number;
   modified_at: number | null;
+  /** Instance administrator (050): the first user, or `metronome user create --admin`. */
+  is_admin: Generated<number>;
+  /** When an administrator disabled the account (050): its credentials stop working. */
+  disabled_at: Generated<number | null>;
 }
 
 export interface ApiKeysTable {
@@ -204,6 +208,22 @@ export interface RollupDetailHoursTable extends RollupDetailsTable {
   hour: number;
 }
 
+/** Per-month rollups (034): the day rows summed per local month ('YYYY-MM'), for long ranges. */
+export interface RollupMonthsTable {
+  user_id: number;
+  month: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+export interface RollupCubeMonthsTable extends Omit<RollupCubeTable, 'day'> {
+  month: string;
+}
+/** The dependency rows of rollup_details summed per month and combination. */
+export interface RollupDependencyMonthsTable extends RollupCubeMonthsTable {
+  name: string;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -355,7 +375,182 @@ export interface AggregateStatsTable {
   computed_at: number;
 }
 
-export interface Database {
+// ── Organizations and team dashboards (migration 050_orgs) ──────────────────────────────────
+
+export interface OrgsTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  timezone: string;
+  /** Keystroke timeout in minutes. */
+  timeout: number;
+  writes_only: number;
+  /** Whether members may see each other's durations. */
+  is_duration_visible: number;
+  /** sha256 hex of the join link's token; null: no join link. */
+  join_token_hash: string | null;
+  created_by: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface OrgMembersTable {
+  org_id: number;
+  user_id: number;
+  /** 'owner' | 'admin' | 'member' */
+  role: string;
+  created_at: number;
+}
+
+export interface OrgInvitationsTable {
+  id: Generated<number>;
+  uuid: string;
+  org_id: number;
+  /** The invited user (by username), or null for an invitation by e-mail. */
+  user_id: number | null;
+  /** Lowercased e-mail address of an invitation by e-mail. */
+  email: string | null;
+  role: string;
+  invited_by: number;
+  created_at: number;
+}
+
+export interface DashboardsTable {
+  id: Generated<number>;
+  uuid: string;
+  org_id: number;
+  name: string;
+  /** null: the org's timezone. */
+  timezone: string | null;
+  /** 'org': every org member may view; 'members': only its members and viewers. */
+  access: string;
+  created_by: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface DashboardMembersTable {
+  dashboard_id: number;
+  user_id: number;
+  /** 1: may view the dashboard, their own time is not shown. */
+  is_view_only: number;
+  /** The member's choice: 'everything' or 'totals'. */
+  share: string;
+  created_at: number;
+}
+
+export interface DashboardRequestsTable {
+  id: Generated<number>;
+  uuid: string;
+  dashboard_id: number;
+  user_id: number;
+  /** 'view' | 'join' */
+  kind: string;
+  created_at: number;
+}
+
+/** Run-time settings of the instance: key → JSON value (`allow_signup`). */
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+  modified_at: number;
+}
+
+// ── Goals and e-mail (migration 040_goals) ──────────────────────────────────────────────────────
+
+export interface GoalsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** The goal amount per period, in seconds. */
+  seconds: number;
+  /** 'day' or 'week'. */
+  delta: string;
+  improve_by_percent: number | null;
+  is_inverse: number;
+  is_enabled: number;
+  /** JSON arrays of text. */
+  ignore_days: string;
+  ignore_zero_days: number;
+  languages: string;
+  projects: string;
+  editors: string;
+  categories: string;
+  custom_title: string | null;
+  created_at: number;
+  modified_at: number | null;
+}
+
+/** A goal's computed part (domain/goal.ts GoalProgress as JSON), for the local date `computed_for`. */
+export interface GoalCacheTable {
+  goal_id: number;
+  user_id: number;
+  computed_for: string;
+  computed_at: number;
+  body: string;
+  dirty: number;
+}
+
+export interface GoalSharesTable {
+  id: Generated<number>;
+  goal_id: number;
+  /** The user it is shared with; null for an e-mail address no account has (yet). */
+  user_id: number | null;
+  /** Set when shared by e-mail address (lower-cased). */
+  email: string | null;
+  /** Set when shared by username. */
+  username: string | null;
+  /** 'pending', 'accepted' or 'declined'. */
+  status: string;
+  created_at: number;
+  responded_at: number | null;
+}
+
+export interface GoalSubscribersTable {
+  goal_id: number;
+  user_id: number;
+  /** 'daily', 'weekly' or 'none'. */
+  email_frequency: string;
+  snooze_until: number | null;
+  /** The period last reported by e-mail (a date, or a week's first date). */
+  last_sent_key: string | null;
+  created_at: number;
+}
+
+export interface PasswordResetsTable {
+  /** sha256 hex of the token sent by e-mail. */
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface MailPreferencesTable {
+  user_id: number;
+  weekly_summary: number;
+  /** The week (its first local date) last summarized. */
+  last_summary_key: string | null;
+  modified_at: number | null;
+}
+
+export interface GoalTables {
+  goals: GoalsTable;
+  goal_cache: GoalCacheTable;
+  goal_shares: GoalSharesTable;
+  goal_subscribers: GoalSubscribersTable;
+  password_resets: PasswordResetsTable;
+  mail_preferences: MailPreferencesTable;
+}
+
+export interface Database extends GoalTables {
+  orgs: OrgsTable;
+  org_members: OrgMembersTable;
+  org_invitations: OrgInvitationsTable;
+  dashboards: DashboardsTable;
+  dashboard_members: DashboardMembersTable;
+  dashboard_requests: DashboardRequestsTable;
+  instance_settings: InstanceSettingsTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   login_throttle: LoginThrottleTable;
@@ -372,6 +567,9 @@ export interface Database {
   rollup_details: RollupDetailsTable;
   rollup_detail_hours: RollupDetailHoursTable;
   rollup_cube_dirty: RollupDirtyTable;
+  rollup_months: RollupMonthsTable;
+  rollup_cube_months: RollupCubeMonthsTable;
+  rollup_dependency_months: RollupDependencyMonthsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;

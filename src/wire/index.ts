@@ -21,3 +21,5 @@ export * from './api-key.js';
 export * from './oauth.js';
 export * from './session.js';
 export * from './leaders.js';
+export * from './org.js';
+export * from './goal.js';

@@ -91,6 +91,10 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'POST', '/users/current/heartbeats', scope === 'write_heartbeats', 202, { entity: 'x.ts', type: 'file', time: base - 86400 * 30, project: 'w' });
       await expectStatus(scope, 'DELETE', '/users/current/heartbeats.bulk', scope === 'write_heartbeats', 200, { date, ids: ['0'] });
 
+      // goals (issue 10): reads need read_goals; writes are never for an app
+      await expectStatus(scope, 'GET', '/users/current/goals', scope === 'read_goals');
+      await expectStatus(scope, 'POST', '/users/current/goals', false, 201, { seconds: 600, delta: 'day' });
+
       // summaries and the status bar
       const sv = summariesView(scope);
       const sum = await expectStatus(scope, 'GET', `/users/current/summaries?start=${date}&end=${date}`, sv.kind !== 'none');
@@ -147,6 +151,12 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/api_keys', false);
       await expectStatus(scope, 'GET', '/users/current/oauth_apps', false);
       await expectStatus(scope, 'GET', '/users/current/authorized_apps', false);
+
+      // organizations and dashboards: read_orgs reads, write_orgs changes; instance administration: never an app's
+      await expectStatus(scope, 'GET', '/users/current/orgs', scope === 'read_orgs');
+      await expectStatus(scope, 'GET', '/users/current/teams', scope === 'read_orgs');
+      await expectStatus(scope, 'POST', '/users/current/orgs', scope === 'write_orgs', 201, { name: `org of ${scope}` });
+      await expectStatus(scope, 'GET', '/admin/users', false);
 
       // another user's private data, whatever the scope: never
       for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`]) {
