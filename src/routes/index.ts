@@ -22,6 +22,9 @@ import { orgRoutes } from './orgs.js';
 import { adminRoutes } from './admin.js';
 import { goalRoutes } from './goals.js';
 import { mailRoutes } from './mail.js';
+import { externalDurationRoutes } from './external-durations.js';
+import { commitRoutes } from './commits.js';
+import { commitWebhookRoutes } from './commit-webhooks.js';
 
 export const routeFamilies: RouteFamily[] = [
   healthRoutes,
@@ -44,4 +47,7 @@ export const routeFamilies: RouteFamily[] = [
   adminRoutes,
   goalRoutes,
   mailRoutes,
+  externalDurationRoutes,
+  commitRoutes,
+  commitWebhookRoutes,
 ];

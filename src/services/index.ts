@@ -26,6 +26,8 @@ import { OAuthAppService } from './oauth-apps.js';
 import { leaderFieldsChanged, LeaderService, LEADERS_EVERY_S, LEADERS_SETTLE_MS } from './leaders.js';
 import { OrgService } from './orgs.js';
 import { AdminService } from './admin.js';
+import { ExternalDurationService } from './external-durations.js';
+import { CommitService } from './commits.js';
 import { Mailer } from './mail.js';
 import { GoalService } from './goals.js';
 import { AccountMailService } from './account-mail.js';
@@ -69,6 +71,10 @@ export interface Services {
   health: HealthService;
   /** Reading heartbeats back (`heartbeats` is the writer). */
   heartbeatReader: HeartbeatReader;
+  /** External durations (issue 12): they count in time accounting like heartbeats. */
+  externalDurations: ExternalDurationService;
+  /** Commits from push webhooks and imports, with their coding time (issue 12). */
+  commits: CommitService;
   /** What happened after a commit; every subscription is made below, in createServices. */
   events: EventBus;
   /** Background jobs (pg-boss on PostgreSQL, in-process on SQLite); started by startBackground(). */
@@ -104,6 +110,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     // the same way (dropping them would cost every heartbeat request a query)
     for (const [id, change] of userRows) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));
   });
+  events.on('external_durations.changed', ({ userIds }) => {
+    statusBar.forget(userIds);
+    time.forget(userIds);
+  });
   events.on('preferences.changed', ({ after }) => {
     statusBar.forget([after.id]);
     apiKeys.forget(after.id);
@@ -135,6 +145,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
   const goalsChanged = (userIds: Iterable<number>) => void goals.heartbeatsChanged(userIds).catch((err: unknown) => deps.log.error({ err }, 'marking goals out of date failed'));
   events.on('heartbeats.committed', ({ userIds }) => goalsChanged(userIds));
+  events.on('external_durations.changed', ({ userIds }) => goalsChanged(userIds));
   events.on('preferences.changed', ({ after }) => goalsChanged([after.id]));
   jobs.register('goals.refresh', ({ userId }) => goals.refresh(userId), { retryLimit: 2, retryDelaySeconds: 2 });
   jobs.register('goals.sweep', () => goals.sweep(), { retryLimit: 0 });
@@ -174,6 +185,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
+    externalDurations: new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events),
+    commits: new CommitService(deps.storage, clock, time),
     events,
     jobs,
     preferencesChanged: (before, after) => events.emit('preferences.changed', { before, after }),

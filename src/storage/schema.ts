@@ -583,3 +583,80 @@ export interface Database extends GoalTables {
   leaderboard_members: LeaderboardMembersTable;
   aggregate_stats: AggregateStatsTable;
 }
+
+// ---- external durations (issue 12; migration 060) --------------------------------------------
+
+export interface ExternalDurationsTable {
+  id: Generated<number>;
+  /** Public id, exposed as `id`. */
+  uuid: string;
+  user_id: number;
+  /** The app that reported it: the OAuth app's name, or the API key's (or the request's `provider`). */
+  provider: string;
+  external_id: string;
+  entity: string;
+  type: string;
+  category: string;
+  start_time: number;
+  end_time: number;
+  project: string | null;
+  branch: string | null;
+  language: string | null;
+  meta: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+// declaration merging: this family's tables join the Database interface above
+export interface Database {
+  external_durations: ExternalDurationsTable;
+}
+
+// ---- commits (issue 12; migration 061) -------------------------------------------------------
+
+export interface CommitWebhooksTable {
+  id: Generated<number>;
+  /** In the webhook's URL. */
+  uuid: string;
+  user_id: number;
+  project: string;
+  /** As given: HMAC signatures are checked with it. */
+  secret: string;
+  /** JSON of the repository a push last described (domain/commit.ts Repository), or null. */
+  repository: string | null;
+  created_at: number;
+  last_delivery_at: number | null;
+}
+
+export interface CommitsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  project: string;
+  branch: string;
+  hash: string;
+  message: string;
+  /** github | gitlab | gitea | forgejo | git (imported). */
+  source: string;
+  html_url: string | null;
+  author_name: string | null;
+  author_email: string | null;
+  author_username: string | null;
+  author_url: string | null;
+  author_html_url: string | null;
+  author_avatar_url: string | null;
+  author_date: number;
+  committer_name: string | null;
+  committer_email: string | null;
+  committer_username: string | null;
+  committer_url: string | null;
+  committer_html_url: string | null;
+  committer_avatar_url: string | null;
+  committer_date: number;
+  created_at: number;
+}
+
+export interface Database {
+  commit_webhooks: CommitWebhooksTable;
+  commits: CommitsTable;
+}

@@ -90,6 +90,12 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', `/users/current/durations?date=${date}`, scope === 'read_heartbeats');
       await expectStatus(scope, 'POST', '/users/current/heartbeats', scope === 'write_heartbeats', 202, { entity: 'x.ts', type: 'file', time: base - 86400 * 30, project: 'w' });
       await expectStatus(scope, 'DELETE', '/users/current/heartbeats.bulk', scope === 'write_heartbeats', 200, { date, ids: ['0'] });
+      // external durations (issue 12): read with read_heartbeats, written with write_heartbeats
+      // (an empty item: authorized → 400 naming its fields, so the data of later checks is unchanged)
+      await expectStatus(scope, 'GET', `/users/current/external_durations?date=${date}`, scope === 'read_heartbeats');
+      await expectStatus(scope, 'POST', '/users/current/external_durations', scope === 'write_heartbeats', 400, { entity: 'standup' });
+      await expectStatus(scope, 'POST', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 201, [{ entity: 'standup' }]);
+      await expectStatus(scope, 'DELETE', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 200, { date, ids: [] });
 
       // goals (issue 10): reads need read_goals; writes are never for an app
       await expectStatus(scope, 'GET', '/users/current/goals', scope === 'read_goals');
@@ -136,6 +142,9 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/projects', recordAllowed(scope, 'projects'));
       await expectStatus(scope, 'GET', '/users/current/machine_names', recordAllowed(scope, 'machines'));
       await expectStatus(scope, 'GET', '/users/current/user_agents', recordAllowed(scope, 'editors'));
+      // commits (issue 12) show a project's time: the scopes that show projects (alpha has none yet: an empty page)
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commits', recordAllowed(scope, 'projects'), 200);
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commit_webhook', false);
 
       // leaders are public; private leaderboards need read_/write_private_leaderboards
       await expectStatus(scope, 'GET', '/leaders', true);

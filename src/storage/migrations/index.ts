@@ -18,6 +18,8 @@ import { rollupCubeFilters } from './035_rollup_cube_filters.js';
 import { leaderboards } from './045_leaderboards.js';
 import { orgs } from './050_orgs.js';
 import { goals } from './040_goals.js';
+import { externalDurations } from './060_external_durations.js';
+import { commits } from './061_commits.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -33,5 +35,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '045_leaderboards': leaderboards(dialect),
     '050_orgs': orgs(dialect),
     '040_goals': goals(dialect),
+    '060_external_durations': externalDurations(dialect),
+    '061_commits': commits(dialect),
   };
 }
