@@ -381,6 +381,21 @@ describeEachDatabase('leaders', (t) => {
       const byCountry = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}?country_code=JP`, headers: t.auth(owner.apiKey) });
       expect(byCountry.json().data.map((d: { user: { username: string } }) => d.user.username)).toEqual(expected.filter((e) => e.sim.country === 'JP').map((e) => e.sim.username));
 
+      // the board's time range: last_30_days, recomputed for its members
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner.apiKey), payload: { time_range: 'last_30_days' } });
+      await t.app.ctx.services.leaders.recompute();
+      const month = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner.apiKey) });
+      const last30 = (sim: Sim) => {
+        const today = DateTime.now().setZone(sim.zone).startOf('day');
+        return bruteForce(sim.beats, today.minus({ days: 30 }).toSeconds(), today.toSeconds()).total;
+      };
+      const expected30 = everyone.map((sim) => ({ sim, total: last30(sim) })).sort((x, y) => y.total - x.total || x.sim.id - y.sim.id);
+      expect(month.json().range.name).toBe('last_30_days');
+      expect(month.json().data.map((d: { user: { username: string }; running_total: { total_seconds: number } }) => [d.user.username, Math.round(d.running_total.total_seconds)])).toEqual(
+        expected30.map((e) => [e.sim.username, Math.round(e.total)]),
+      );
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner.apiKey), payload: { time_range: 'last_7_days' } });
+
       const membersList = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}/members`, headers: t.auth(owner.apiKey) });
       expect(membersList.json().total).toBe(everyone.length);
 
