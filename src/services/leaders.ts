@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { epochSeconds, type Clock } from '../domain/clock.js';
-import { OTHER_LANGUAGE, type Dimension } from '../domain/duration.js';
+import { emptyDay, OTHER_LANGUAGE, type Dimension } from '../domain/duration.js';
 import {
   AGGREGATE_DIMENSIONS,
   AGGREGATE_RANGES,
@@ -32,7 +32,7 @@ import {
   type UserPeriod,
 } from '../domain/leaders.js';
 import { statsRange } from '../domain/ranges.js';
-import { effectiveTimezone } from '../domain/user.js';
+import { effectiveTimezone, userSettings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import {
   activeUsersSince,
@@ -53,6 +53,9 @@ import {
   leaderSnapshot,
   leaderUsers,
   putAggregate,
+  readyRollupStates,
+  rollupDayRows,
+  usersWithDirtyRollups,
   removeMember,
   replaceLeaderRange,
   setMemberStatus,
@@ -99,6 +102,24 @@ const YEAR_REFRESH_S = 24 * 3600;
 const CONCURRENCY = 4;
 
 const AGG_DIMS = Object.keys(AGGREGATE_DIMENSIONS) as AggregateDimension[];
+
+/** Users read from stored rollups per query in a recomputation. */
+const BULK_USERS = 500;
+
+interface PeriodAnswer {
+  period: UserPeriod;
+  languages: Map<string, number>;
+  upToDate: boolean;
+}
+
+/** A user's numbers from their range sums: total without Other, daily average, shared dimensions. */
+function periodFrom(user: UserRow, sumTotal: number, sums: Record<Dimension, Map<string, number>>, activeDays: number, dims: readonly Dimension[]): Omit<PeriodAnswer, 'upToDate'> {
+  const languages = sums.languages;
+  const total = Math.max(0, sumTotal - (languages.get(OTHER_LANGUAGE) ?? 0));
+  const period: UserPeriod = { userId: user.id, total, dailyAverage: dailyAverageOf(total, activeDays), dims: {} };
+  for (const d of AGG_DIMS) if (dims.includes(d) && user[AGGREGATE_DIMENSIONS[d]]) period.dims[d] = sums[d];
+  return { period, languages };
+}
 
 /** A board's not found, or not visible to this user: the same answer, so ids are not probed. */
 export class BoardNotFoundError extends NotFoundError {
@@ -190,7 +211,7 @@ export class LeaderService {
   }
 
   /** One user's numbers over a named range with the public settings, from the stats query layer. */
-  private async periodOf(user: UserRow, range: string, dims: readonly Dimension[]): Promise<{ period: UserPeriod; languages: Map<string, number>; upToDate: boolean } | null> {
+  private async periodOf(user: UserRow, range: string, dims: readonly Dimension[]): Promise<PeriodAnswer | null> {
     const zone = effectiveTimezone(user);
     const r = statsRange(range, zone, this.now(), '2000-01-01');
     if (!r) return null;
@@ -208,12 +229,71 @@ export class LeaderService {
       },
       [user],
     );
-    const languages = answer.sum.dims.languages;
-    const total = Math.max(0, answer.sum.total - (languages.get(OTHER_LANGUAGE) ?? 0));
     const activeDays = [...answer.dayTotals.values()].filter((s) => s > 0).length;
-    const period: UserPeriod = { userId: user.id, total, dailyAverage: dailyAverageOf(total, activeDays), dims: {} };
-    for (const d of AGG_DIMS) if (dims.includes(d) && user[AGGREGATE_DIMENSIONS[d]]) period.dims[d] = answer.sum.dims[d];
-    return { period, languages, upToDate: answer.upToDate };
+    return { ...periodFrom(user, answer.sum.total, answer.sum.dims, activeDays, dims), upToDate: answer.upToDate };
+  }
+
+  /**
+   * Every user's numbers over a named range. Users whose rollups are built with the public
+   * settings and hold every change (no dirty marks) are read from the stored day rollups, many at
+   * once — exactly what the stats query layer would read for each; the others (own timeout or
+   * writes_only, rollups being built, recent changes) go through the stats query layer one by one.
+   */
+  private async periods(users: readonly UserRow[], range: string, dims: readonly Dimension[], signal?: AbortSignal): Promise<(PeriodAnswer & { user: UserRow })[]> {
+    const out: (PeriodAnswer & { user: UserRow })[] = [];
+    const slow: UserRow[] = [];
+    const now = this.now();
+    for (let i = 0; i < users.length && !signal?.aborted; i += BULK_USERS) {
+      const chunk = users.slice(i, i + BULK_USERS);
+      const publicOwn = chunk.filter((u) => {
+        const s = userSettings(u);
+        return s.timeoutSeconds === PUBLIC_SETTINGS.timeoutSeconds && s.writesOnly === PUBLIC_SETTINGS.writesOnly;
+      });
+      const ids = publicOwn.map((u) => u.id);
+      const [states, dirty] = await Promise.all([readyRollupStates(this.storage.db, ids, PUBLIC_SETTINGS), usersWithDirtyRollups(this.storage.db, ids)]);
+      const zoneOf = new Map(states.map((s) => [s.user_id, s.timezone]));
+      const fast = new Map<number, { user: UserRow; first: string; last: string }>();
+      for (const u of publicOwn) {
+        const zone = effectiveTimezone(u);
+        if (zoneOf.get(u.id) !== zone || dirty.has(u.id)) continue;
+        const r = statsRange(range, zone, now, '2000-01-01');
+        if (r) fast.set(u.id, { user: u, first: r.first, last: r.last });
+      }
+      for (const u of chunk) if (!fast.has(u.id)) slow.push(u);
+      if (fast.size === 0) continue;
+      const spans = [...fast.values()];
+      const first = spans.reduce((a, s) => (s.first < a ? s.first : a), spans[0]!.first);
+      const last = spans.reduce((a, s) => (s.last > a ? s.last : a), spans[0]!.last);
+      const sums = new Map<number, { total: number; days: Map<string, number>; dims: Record<Dimension, Map<string, number>> }>();
+      for (const row of await rollupDayRows(this.storage.db, [...fast.keys()], first, last, dims)) {
+        const f = fast.get(row.user_id)!;
+        if (row.day < f.first || row.day > f.last) continue; // another zone's dates
+        let acc = sums.get(row.user_id);
+        if (!acc) sums.set(row.user_id, (acc = { total: 0, days: new Map(), dims: emptyDay().dims }));
+        if (row.dimension === 'total') {
+          acc.total += row.seconds;
+          acc.days.set(row.day, (acc.days.get(row.day) ?? 0) + row.seconds);
+        } else {
+          const map = acc.dims[row.dimension as Dimension];
+          map?.set(row.name, (map.get(row.name) ?? 0) + row.seconds);
+        }
+      }
+      for (const { user } of fast.values()) {
+        const acc = sums.get(user.id) ?? { total: 0, days: new Map<string, number>(), dims: emptyDay().dims };
+        const activeDays = [...acc.days.values()].filter((s) => s > 0).length;
+        out.push({ user, ...periodFrom(user, acc.total, acc.dims, activeDays, dims), upToDate: true });
+      }
+    }
+    await pool(
+      slow,
+      CONCURRENCY,
+      async (user) => {
+        const p = await this.periodOf(user, range, dims);
+        if (p) out.push({ user, ...p });
+      },
+      signal,
+    );
+    return out;
   }
 
   /** The UTC dates of a named range today (the envelope; each user's own days are in their zone). */
@@ -237,16 +317,7 @@ export class LeaderService {
       const only = range === LEADERS_RANGE ? undefined : await boardMemberIds(this.storage.db, range);
       const candidates = await activeUsersSince(this.storage.db, since, only);
       const dims: Dimension[] = range === LEADERS_RANGE ? ['languages', ...AGG_DIMS.filter((d) => d !== 'languages')] : ['languages'];
-      const periods: { user: UserRow; period: UserPeriod; languages: Map<string, number>; upToDate: boolean }[] = [];
-      await pool(
-        candidates,
-        CONCURRENCY,
-        async (user) => {
-          const p = await this.periodOf(user, range, dims);
-          if (p) periods.push({ user, ...p });
-        },
-        signal,
-      );
+      const periods = await this.periods(candidates, range, dims, signal);
       if (signal?.aborted) return { users };
       users += periods.length;
       await replaceLeaderRange(this.storage.db, range, { ...this.utcRange(range), computedAt: now }, this.entries(periods));
@@ -332,21 +403,14 @@ export class LeaderService {
     // users with heartbeats since the range began (the year's end bounds nothing: time is in the range or not)
     const since = Date.parse(`${r.first}T00:00:00Z`) / 1000 - 2 * 86400;
     const candidates = (await activeUsersSince(this.storage.db, since)).filter((u) => u.logged_time_public);
-    const periods: UserPeriod[] = [];
-    let upToDate = true;
-    await pool(
-      candidates,
-      CONCURRENCY,
-      async (user) => {
-        const p = await this.periodOf(user, range.trim().toLowerCase(), AGG_DIMS);
-        if (!p) return;
-        periods.push(p.period);
-        upToDate &&= p.upToDate;
-      },
-      signal,
-    );
+    const answers = await this.periods(candidates, range.trim().toLowerCase(), AGG_DIMS, signal);
     if (signal?.aborted) return;
-    await this.storeAggregate(range.trim().toLowerCase(), periods, upToDate, now);
+    await this.storeAggregate(
+      range.trim().toLowerCase(),
+      answers.map((a) => a.period),
+      answers.every((a) => a.upToDate),
+      now,
+    );
   }
 
   /** A stored aggregate; null (and a computation asked for) when there is none yet. Throws on an unknown range. */

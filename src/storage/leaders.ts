@@ -163,6 +163,48 @@ export async function activeUsersSince(db: Tx, since: number, only?: readonly nu
   return q.orderBy('id').execute();
 }
 
+/* Reading many users' stored rollups at once (the recomputation's fast path) */
+
+/** Of these users, those whose rollups are complete and built with `settings`: their zone. */
+export async function readyRollupStates(db: Tx, userIds: readonly number[], settings: { timeoutSeconds: number; writesOnly: boolean }): Promise<{ user_id: number; timezone: string }[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('rollup_state')
+    .select(['user_id', 'timezone'])
+    .where('user_id', 'in', userIds as number[])
+    .where('status', '=', 'ready')
+    .where('timeout', '=', settings.timeoutSeconds)
+    .where('writes_only', '=', settings.writesOnly ? 1 : 0)
+    .execute();
+}
+
+/** Of these users, those with heartbeat changes their rollups do not hold yet. */
+export async function usersWithDirtyRollups(db: Tx, userIds: readonly number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db.selectFrom('rollup_dirty').select('user_id').distinct().where('user_id', 'in', userIds as number[]).execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/** The day rollups of these users between two dates, in these dimensions (and the day totals). */
+export async function rollupDayRows(
+  db: Tx,
+  userIds: readonly number[],
+  first: string,
+  last: string,
+  dimensions: readonly string[],
+): Promise<{ user_id: number; day: string; dimension: string; name: string; seconds: number }[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('rollup_days')
+    .select(['user_id', 'day', 'dimension', 'name', 'seconds'])
+    .where('user_id', 'in', userIds as number[])
+    .where('day', '>=', first)
+    .where('day', '<=', last)
+    .where('dimension', 'in', ['total', ...dimensions])
+    .execute();
+  return rows.map((r) => ({ ...r, seconds: Number(r.seconds) }));
+}
+
 /* Private leaderboards */
 
 export async function insertBoard(db: DB, ownerId: number, name: string, timeRange: string, joinCode: string, now: number): Promise<LeaderboardRow> {

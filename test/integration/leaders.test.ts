@@ -185,6 +185,27 @@ describeEachDatabase('leaders', (t) => {
     }
   });
 
+  it('reads users whose rollups hold the public settings from stored rollups, many at once, with the same numbers', async () => {
+    const stored = async () =>
+      (await t.storage.db.selectFrom('leader_totals').select(['user_id', 'total_seconds', 'daily_average', 'languages', 'rank']).where('range', '=', 'last_7_days').orderBy('user_id').execute()).map((r) => ({
+        ...r,
+        total_seconds: Math.round(Number(r.total_seconds) * 100) / 100,
+        daily_average: Math.round(Number(r.daily_average) * 100) / 100,
+        languages: (JSON.parse(r.languages) as [string, number][]).map(([n, v]) => [n, Math.round(v * 100) / 100]),
+      }));
+    // the first recomputation (beforeAll) built everyone's rollups through the stats query layer
+    const before = await stored();
+    const answer = vi.spyOn(t.app.ctx.services.stats, 'answer');
+    try {
+      await t.app.ctx.services.leaders.recompute();
+      // now only the user with their own timeout (45) and writes_only needs the stats query layer
+      expect(new Set(answer.mock.calls.map(([q]) => q.subjects[0]))).toEqual(new Set([sims[2]!.id]));
+    } finally {
+      answer.mockRestore();
+    }
+    expect(await stored()).toEqual(before);
+  });
+
   it('filters by language, country_code and is_hireable, ranking within the filter', async () => {
     for (const [query, filter, language] of [
       ['language=python', () => true, 'Python'],
