@@ -155,12 +155,13 @@ export async function leaderUsers(db: Tx, ids: readonly number[]): Promise<(Lead
 
 /** The users whose totals a range must hold: active since `since` (epoch seconds) and with a zone. */
 export async function activeUsersSince(db: Tx, since: number, only?: readonly number[]): Promise<Selectable<import('./schema.js').UsersTable>[]> {
-  let q = db.selectFrom('users').selectAll().where('timezone', 'is not', null).where('last_heartbeat_at', '>=', since);
-  if (only) {
-    if (only.length === 0) return [];
-    q = q.where('id', 'in', only as number[]);
-  }
-  return q.orderBy('id').execute();
+  const q = db.selectFrom('users').selectAll().where('timezone', 'is not', null).where('last_heartbeat_at', '>=', since);
+  if (!only) return q.orderBy('id').execute();
+  // in slices: SQLite binds at most 32,766 parameters
+  const out: Selectable<import('./schema.js').UsersTable>[] = [];
+  const ids = [...new Set(only)].sort((a, b) => a - b);
+  for (let i = 0; i < ids.length; i += 5000) out.push(...(await q.where('id', 'in', ids.slice(i, i + 5000)).orderBy('id').execute()));
+  return out;
 }
 
 /* Reading many users' stored rollups at once (the recomputation's fast path) */
