@@ -9,6 +9,7 @@ import type { LeadersResponse } from '../../../src/wire/leaders.js';
 import { Alert, Page } from '../components.js';
 import { errorMessage } from '../data.js';
 import { useLeaders } from '../queries.js';
+import { Link } from '../router.js';
 
 type Entry = LeadersResponse['data'][number];
 
@@ -35,7 +36,7 @@ export function LeaderTable({ entries, currentUserId, caption }: { entries: Entr
               <tr key={e.user.id} data-testid="leader-row" aria-current={mine ? 'true' : undefined} className={mine ? 'row-current' : undefined}>
                 <td>{e.rank}</td>
                 <th scope="row">
-                  {e.user.display_name}
+                  <Link to={`/@${encodeURIComponent(e.user.username)}`}>{e.user.display_name}</Link>
                   {e.user.display_name !== `@${e.user.username}` ? <span className="hint"> @{e.user.username}</span> : null}
                   {e.user.city?.title ? <span className="hint"> · {e.user.city.title}</span> : null}
                   {e.user.is_hireable ? <span className="hint"> · hireable</span> : null}
