@@ -54,7 +54,7 @@ import {
   leaderUsers,
   putAggregate,
   readyRollupStates,
-  rollupDayRows,
+  rollupRangeSums,
   usersWithDirtyRollups,
   removeMember,
   replaceLeaderRange,
@@ -261,27 +261,28 @@ export class LeaderService {
       }
       for (const u of chunk) if (!fast.has(u.id)) slow.push(u);
       if (fast.size === 0) continue;
-      const spans = [...fast.values()];
-      const first = spans.reduce((a, s) => (s.first < a ? s.first : a), spans[0]!.first);
-      const last = spans.reduce((a, s) => (s.last > a ? s.last : a), spans[0]!.last);
-      const sums = new Map<number, { total: number; days: Map<string, number>; dims: Record<Dimension, Map<string, number>> }>();
-      for (const row of await rollupDayRows(this.storage.db, [...fast.keys()], first, last, dims)) {
-        const f = fast.get(row.user_id)!;
-        if (row.day < f.first || row.day > f.last) continue; // another zone's dates
-        let acc = sums.get(row.user_id);
-        if (!acc) sums.set(row.user_id, (acc = { total: 0, days: new Map(), dims: emptyDay().dims }));
-        if (row.dimension === 'total') {
-          acc.total += row.seconds;
-          acc.days.set(row.day, (acc.days.get(row.day) ?? 0) + row.seconds);
-        } else {
-          const map = acc.dims[row.dimension as Dimension];
-          map?.set(row.name, (map.get(row.name) ?? 0) + row.seconds);
-        }
+      // one query pair per date range (users in zones on the same dates share one)
+      const byDates = new Map<string, UserRow[]>();
+      for (const f of fast.values()) {
+        const key = `${f.first}|${f.last}`;
+        const list = byDates.get(key);
+        if (list) list.push(f.user);
+        else byDates.set(key, [f.user]);
       }
-      for (const { user } of fast.values()) {
-        const acc = sums.get(user.id) ?? { total: 0, days: new Map<string, number>(), dims: emptyDay().dims };
-        const activeDays = [...acc.days.values()].filter((s) => s > 0).length;
-        out.push({ user, ...periodFrom(user, acc.total, acc.dims, activeDays, dims), upToDate: true });
+      for (const [key, group] of byDates) {
+        const [first, last] = key.split('|') as [string, string];
+        const { sums, activeDays } = await rollupRangeSums(this.storage.db, group.map((u) => u.id), first, last, dims);
+        const acc = new Map<number, { total: number; dims: Record<Dimension, Map<string, number>> }>();
+        for (const u of group) acc.set(u.id, { total: 0, dims: emptyDay().dims });
+        for (const row of sums) {
+          const a = acc.get(row.user_id)!;
+          if (row.dimension === 'total') a.total += row.seconds;
+          else a.dims[row.dimension as Dimension]?.set(row.name, row.seconds);
+        }
+        for (const u of group) {
+          const a = acc.get(u.id)!;
+          out.push({ user: u, ...periodFrom(u, a.total, a.dims, activeDays.get(u.id) ?? 0, dims), upToDate: true });
+        }
       }
     }
     await pool(

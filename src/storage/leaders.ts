@@ -186,24 +186,42 @@ export async function usersWithDirtyRollups(db: Tx, userIds: readonly number[]):
   return new Set(rows.map((r) => r.user_id));
 }
 
-/** The day rollups of these users between two dates, in these dimensions (and the day totals). */
-export async function rollupDayRows(
+/**
+ * These users' day rollups between two dates summed per user, dimension and name (dimension
+ * 'total': their time), and how many of those days each had time: summed by the database, so a
+ * long range returns a few rows per user.
+ */
+export async function rollupRangeSums(
   db: Tx,
   userIds: readonly number[],
   first: string,
   last: string,
   dimensions: readonly string[],
-): Promise<{ user_id: number; day: string; dimension: string; name: string; seconds: number }[]> {
-  if (userIds.length === 0) return [];
-  const rows = await db
+): Promise<{ sums: { user_id: number; dimension: string; name: string; seconds: number }[]; activeDays: Map<number, number> }> {
+  if (userIds.length === 0) return { sums: [], activeDays: new Map() };
+  const sums = await db
     .selectFrom('rollup_days')
-    .select(['user_id', 'day', 'dimension', 'name', 'seconds'])
+    .select((eb) => ['user_id', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
     .where('user_id', 'in', userIds as number[])
     .where('day', '>=', first)
     .where('day', '<=', last)
     .where('dimension', 'in', ['total', ...dimensions])
+    .groupBy(['user_id', 'dimension', 'name'])
     .execute();
-  return rows.map((r) => ({ ...r, seconds: Number(r.seconds) }));
+  const days = await db
+    .selectFrom('rollup_days')
+    .select((eb) => ['user_id', eb.fn.countAll<number>().as('n')])
+    .where('user_id', 'in', userIds as number[])
+    .where('day', '>=', first)
+    .where('day', '<=', last)
+    .where('dimension', '=', 'total')
+    .where('seconds', '>', 0)
+    .groupBy('user_id')
+    .execute();
+  return {
+    sums: sums.map((r) => ({ user_id: r.user_id, dimension: r.dimension, name: r.name, seconds: Number(r.seconds) })),
+    activeDays: new Map(days.map((d) => [d.user_id, Number(d.n)])),
+  };
 }
 
 /* Private leaderboards */
