@@ -61,7 +61,6 @@ import {
   setMemberStatus,
   updateBoard,
   type AggregateRow,
-  type BoardEntryRow,
   type BoardListRow,
   type LeaderboardRow,
   type LeaderEntry,
