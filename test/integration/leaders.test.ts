@@ -339,6 +339,18 @@ describeEachDatabase('leaders', (t) => {
       const blank = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(owner!.apiKey), payload: { name: '   ' } });
       expect(blank.statusCode).toBe(400);
       expect(blank.json().errors.name).toBeDefined();
+      // hostile input: 4xx naming the field, never a 5xx
+      const long = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(owner!.apiKey), payload: { name: 'x'.repeat(101) } });
+      expect(long.statusCode).toBe(400);
+      const nul = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(owner!.apiKey), payload: { name: 'a\u0000b' } });
+      expect(nul.statusCode).toBe(400);
+      for (const id of ['nope', '%27%3B--', '00000000-0000-4000-8000-000000000000']) {
+        expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${id}`, headers: t.auth(owner!.apiKey) })).statusCode, id).toBe(404);
+      }
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/leaders?language=%00' })).statusCode).toBe(400);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/leaders?page=1e309' })).statusCode).toBe(400);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/leaders?language=%F0%9F%92%A9&page=2' })).json()).toMatchObject({ data: [], page: 2 });
+
       const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner!.apiKey) });
       expect(del.statusCode).toBe(204);
       expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner!.apiKey) })).statusCode).toBe(404);
