@@ -48,6 +48,10 @@ function openPage<K extends string>(load: () => Promise<{ [k in K]: ComponentTyp
 
 export const ROUTES: RouteDef[] = [
   { path: '/', title: 'Overview', nav: 'Overview', access: 'user', page: userPage(() => import('./pages/Overview.js'), 'OverviewPage') },
+  { path: '/leaders', title: 'Leaders', nav: 'Leaders', access: 'any', page: openPage(() => import('./pages/Leaders.js'), 'LeadersPage') },
+  { path: '/leaderboards', title: 'Leaderboards', nav: 'Leaderboards', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'LeaderboardsPage') },
+  { path: '/leaderboards/join/:code', title: 'Join a leaderboard', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'JoinLeaderboardPage') },
+  { path: '/leaderboards/:board', title: 'Leaderboard', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'LeaderboardPage') },
   { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', access: 'user', page: userPage(() => import('./pages/Dashboard.js'), 'DashboardPage') },
   { path: '/projects', title: 'Projects', nav: 'Projects', access: 'user', page: userPage(() => import('./pages/Projects.js'), 'ProjectsPage') },
   { path: '/projects/:name', title: 'Project', access: 'user', page: userPage(() => import('./pages/Project.js'), 'ProjectPage') },
