@@ -14,6 +14,8 @@ import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
+import type { Static } from '@sinclair/typebox';
+import type { CommitList, CommitWebhookResource } from '../../src/wire/commit.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
 export const ME = '/api/v1/users/current';
@@ -75,4 +77,15 @@ export function useProjects(q?: string) {
 /** A user's public stats (anyone; null parts are private): the public profile. */
 export function usePublicStats(username: string, range = 'last_7_days') {
   return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true });
+}
+
+// ── commits (issue 12) ───────────────────────────────────────────────────────────────────────
+/** GET a project's commits (a page, on a branch: default the repository's default branch). */
+export function useCommits(project: string, q: { branch?: string; page?: number }, options: { enabled?: boolean } = {}) {
+  return useGet<Static<typeof CommitList>>(`${ME}/projects/${encodeURIComponent(project)}/commits`, { ...q }, { ...options, keepPrevious: true });
+}
+
+/** GET the project's commit webhook (404: none yet). */
+export function useCommitWebhook(project: string, options: { enabled?: boolean } = {}) {
+  return useGet<{ data: Static<typeof CommitWebhookResource> }>(`${ME}/projects/${encodeURIComponent(project)}/commit_webhook`, {}, options);
 }
