@@ -489,9 +489,10 @@ export function hourlyCube(
   options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; externals?: readonly ExternalSpan[] },
 ): Map<number, Map<string, CubePart>> {
   return byHourAndDay<CubePart>(heartbeats, options, () => ({ cube: new Map(), details: new Map() }), (h) => {
-    const key = cubeKey(h);
-    const combo = JSON.stringify(key);
-    const details = [JSON.stringify([...key, 'entities', h.entity]), ...h.dependencies.map((d) => JSON.stringify([...key, 'dependencies', d]))];
+    const combo = JSON.stringify(cubeKey(h));
+    // JSON of [...cubeKey, dimension, name], built on the combination's JSON
+    const head = combo.slice(0, -1);
+    const details = [`${head},"entities",${JSON.stringify(h.entity)}]`, ...h.dependencies.map((d) => `${head},"dependencies",${JSON.stringify(d)}]`)];
     return (part, seconds) => {
       add(part.cube, combo, seconds);
       for (const d of details) add(part.details, d, seconds);

@@ -121,6 +121,13 @@ const SYNC_REBUILD_DAYS = 120;
 const SPAN_DAYS = 31;
 /** A rebuild whose state has not moved for this long is considered abandoned (instance died). */
 const STALE_BUILD_SECONDS = 60;
+/**
+ * Upkeep brings a user's rollup cube up to date at most this often (per instance): a live editor
+ * dirties the same hour every few seconds, and each recomputation of the cube rewrites that hour's
+ * combinations and files. Reads that need the cube recompute what is dirty themselves.
+ */
+export const CUBE_UPKEEP_EVERY_SECONDS = 30;
+const MAX_CUBE_UPKEEP_KEPT = 100_000;
 
 export class RollupService {
   private readonly building = new Map<number, Promise<void>>();
@@ -130,6 +137,8 @@ export class RollupService {
   private readonly retries = new Map<string, Retry>();
   /** Users whose whole refresh failed (database trouble): upkeep leaves them alone until then. */
   private readonly userBackoff = new Map<number, { attempts: number; due: number }>();
+  /** When upkeep last brought each user's cube up to date (epoch seconds, this instance). */
+  private readonly cubeUpkept = new Map<number, number>();
   private stopped = false;
 
   constructor(
@@ -473,12 +482,21 @@ export class RollupService {
    */
   async runUpkeep(now = Date.now() / 1000): Promise<void> {
     const waiting = [...this.userBackoff].filter(([, b]) => b.due > now).map(([id]) => id);
-    const users = new Set([...(await usersWithDirty(this.storage.db, 50, waiting)), ...(await usersWithDirty(this.storage.db, 50, waiting, 'rollup_cube_dirty'))]);
+    // a cube upkept recently waits (its dirty marks pile up and are recomputed in one go)
+    const cubeWaiting = [...this.cubeUpkept].filter(([, at]) => at + CUBE_UPKEEP_EVERY_SECONDS > now).map(([id]) => id);
+    const cubeUsers = new Set(await usersWithDirty(this.storage.db, 50, [...waiting, ...cubeWaiting], 'rollup_cube_dirty'));
+    const users = new Set([...(await usersWithDirty(this.storage.db, 50, waiting)), ...cubeUsers]);
     for (const userId of users) {
       if (this.stopped) return;
       try {
         const user = await findUserById(this.storage.db, userId);
-        if (user) await this.ensureFresh(user, { cube: true });
+        const cube = cubeUsers.has(userId);
+        if (user) await this.ensureFresh(user, { cube });
+        if (cube) {
+          this.cubeUpkept.delete(userId);
+          if (this.cubeUpkept.size >= MAX_CUBE_UPKEEP_KEPT) this.cubeUpkept.delete(this.cubeUpkept.keys().next().value!);
+          this.cubeUpkept.set(userId, now);
+        }
         this.userBackoff.delete(userId);
       } catch (err) {
         const attempts = (this.userBackoff.get(userId)?.attempts ?? 0) + 1;

@@ -86,6 +86,9 @@ export function LoginPage({ session }: { session: Session }) {
             No account yet? <Link to={next === '/' ? '/signup' : `/signup?next=${encodeURIComponent(next)}`}>Sign up</Link>
           </p>
         ) : null}
+        <p className="hint">
+          Account made with <code>metronome user create</code>? <Link to="/set-password">Set a first password</Link>
+        </p>
       </form>
     </Page>
   );
