@@ -138,6 +138,17 @@ describeEachDatabase('external durations', (t) => {
     expect(fields).toEqual([[], ['entity'], ['start_time'], ['start_time'], ['end_time'], ['type'], ['end_time'], ['start_time'], ['body'], ['end_time'], []]);
     expect((responses[0]![0] as { data: { provider: string; category: string } }).data).toMatchObject({ provider: 'default', category: 'coding' }) // the API key's name;
 
+    // the same external_id twice in one bulk: one row, the last item's values, the same id for both
+    const twice = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/external_durations.bulk', headers: t.auth(apiKey), payload: [ok(20), { ...ok(20), entity: 'renamed' }] });
+    const [a, b] = twice.json().responses as [{ data: { id: string; entity: string } }, number][];
+    expect([a![1], b![1]]).toEqual([201, 201]);
+    expect(a![0].data.id).toBe(b![0].data.id);
+    expect(b![0].data.entity).toBe('renamed');
+    // a bulk of 1,000 is one transaction of a few statements
+    const full = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/external_durations.bulk', headers: t.auth(apiKey), payload: Array.from({ length: 1000 }, (_, i) => ({ ...ok(100 + i), start_time: base + i * 60, end_time: base + i * 60 + 30 })) });
+    expect((full.json().responses as [unknown, number][]).every((r) => r[1] === 201)).toBe(true);
+    const ids = new Set((full.json().responses as [{ data: { id: string } }, number][]).map((r) => r[0].data.id));
+    expect(ids.size).toBe(1000);
     const tooMany = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/external_durations.bulk', headers: t.auth(apiKey), payload: Array.from({ length: 1001 }, (_, i) => ok(i)) });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().error).toContain('1000');
