@@ -12,7 +12,9 @@ import { ValidationError } from '../domain/errors.js';
 import type { Storage } from '../storage/db.js';
 import {
   apiKeyName,
+  deleteAppExternalDurations,
   deleteExternalDurations,
+  grantAppId,
   keyOf,
   listExternalDurations,
   oauthAppName,
@@ -51,13 +53,31 @@ export class ExternalDurationService {
    * key or a session may name one with `provider`, else the key's name (sessions: WEB_PROVIDER).
    * Returns the name for a request's `provider` value (looked up once per request).
    */
-  private async providerOf(credential: ExternalCredential): Promise<(requested: string | null) => string> {
-    if (credential.via === 'oauth') {
-      const name = (credential.credentialId === undefined ? null : await oauthAppName(this.storage.db, credential.credentialId)) ?? 'OAuth app';
-      return () => name;
+  private async providerOf(credential: ExternalCredential): Promise<{ name: (requested: string | null) => string; appId: number | null }> {
+    if (credential.via === 'oauth' && credential.credentialId !== undefined) {
+      const name = (await oauthAppName(this.storage.db, credential.credentialId)) ?? 'OAuth app';
+      return { name: () => name, appId: credential.credentialId };
     }
     const fallback = credential.via === 'api_key' && credential.credentialId !== undefined ? ((await apiKeyName(this.storage.db, credential.credentialId)) ?? 'API key') : WEB_PROVIDER;
-    return (requested) => requested ?? fallback;
+    return { name: (requested) => requested ?? fallback, appId: null };
+  }
+
+  /**
+   * The user disconnected an OAuth app (revoked its authorization; `userId` null: the app was
+   * deleted): what it created is deleted, as the reference says, and the rollups follow.
+   */
+  async disconnect(appId: number, userId: number | null): Promise<void> {
+    const deleted = await this.storage.db.transaction().execute(async (tx) => {
+      const spans = await deleteAppExternalDurations(tx, appId, userId);
+      if (spans.size) await this.markDirty(tx, new Map([...spans].map(([id, list]) => [id, list.flatMap((s) => dirtyInstants(s.start, s.end))])));
+      return spans;
+    });
+    if (deleted.size) await this.events.emit('external_durations.changed', { userIds: new Set(deleted.keys()) });
+  }
+
+  /** The app of a user's authorization (for `disconnect` before the grant is revoked). */
+  grantAppId(userId: number, grantId: string): Promise<number | null> {
+    return grantAppId(this.storage.db, userId, grantId);
   }
 
   /**
@@ -75,12 +95,12 @@ export class ExternalDurationService {
         results.push(r);
         continue;
       }
-      valid.push({ index: results.length, value: { ...r.value, provider: provider(r.value.provider) } });
+      valid.push({ index: results.length, value: { ...r.value, provider: provider.name(r.value.provider) } });
       results.push(null); // the stored row, below
     }
     if (valid.length === 0) return results as ExternalItemResult[];
     const changes = await this.storage.db.transaction().execute(async (tx) => {
-      const out = await upsertExternalDurations(tx, user.id, valid.map((v) => v.value), now);
+      const out = await upsertExternalDurations(tx, user.id, valid.map((v) => v.value), now, provider.appId);
       await this.markDirty(tx, new Map([[user.id, changes_([...out.values()])]]));
       return out;
     });

@@ -22,7 +22,7 @@ export interface ExternalChange {
  * one row. Within one call a repeated (provider, external_id) keeps its last item. Returns one
  * change per distinct key.
  */
-export async function upsertExternalDurations(tx: Tx, userId: number, items: readonly (ExternalDurationInput & { provider: string })[], now: number): Promise<Map<string, ExternalChange>> {
+export async function upsertExternalDurations(tx: Tx, userId: number, items: readonly (ExternalDurationInput & { provider: string })[], now: number, oauthAppId: number | null = null): Promise<Map<string, ExternalChange>> {
   const last = new Map<string, ExternalDurationInput & { provider: string }>();
   for (const item of items) {
     const k = keyOf(item.provider, item.external_id);
@@ -53,6 +53,7 @@ export async function upsertExternalDurations(tx: Tx, userId: number, items: rea
           chunk.map((c) => ({
             uuid: randomUUID(), user_id: userId, provider, external_id: c.external_id, entity: c.entity, type: c.type, category: c.category,
             start_time: c.start_time, end_time: c.end_time, project: c.project, branch: c.branch, language: c.language, meta: c.meta, created_at: now, modified_at: now,
+            oauth_app_id: oauthAppId,
           })),
         )
         .onConflict((oc) =>
@@ -60,6 +61,7 @@ export async function upsertExternalDurations(tx: Tx, userId: number, items: rea
             entity: eb.ref('excluded.entity'), type: eb.ref('excluded.type'), category: eb.ref('excluded.category'),
             start_time: eb.ref('excluded.start_time'), end_time: eb.ref('excluded.end_time'), project: eb.ref('excluded.project'),
             branch: eb.ref('excluded.branch'), language: eb.ref('excluded.language'), meta: eb.ref('excluded.meta'), modified_at: eb.ref('excluded.modified_at'),
+            oauth_app_id: eb.ref('excluded.oauth_app_id'),
           })),
         )
         .returningAll()
@@ -152,4 +154,27 @@ export async function apiKeyName(db: Tx, keyId: number): Promise<string | null> 
 export async function oauthAppName(db: Tx, appId: number): Promise<string | null> {
   const row = await db.selectFrom('oauth_apps').select('name').where('id', '=', appId).executeTakeFirst();
   return row?.name ?? null;
+}
+
+/**
+ * Deletes what an OAuth app created for a user (or for every user, `userId` null: the app was
+ * deleted); returns the deleted spans by user.
+ */
+export async function deleteAppExternalDurations(tx: Tx, appId: number, userId: number | null): Promise<Map<number, { start: number; end: number }[]>> {
+  let q = tx.deleteFrom('external_durations').where('oauth_app_id', '=', appId);
+  if (userId !== null) q = q.where('user_id', '=', userId);
+  const rows = await q.returning(['user_id', 'start_time', 'end_time']).execute();
+  const out = new Map<number, { start: number; end: number }[]>();
+  for (const r of rows) {
+    const list = out.get(r.user_id) ?? [];
+    list.push({ start: Number(r.start_time), end: Number(r.end_time) });
+    out.set(r.user_id, list);
+  }
+  return out;
+}
+
+/** The app of a user's authorization (grant), by its public id. */
+export async function grantAppId(db: Tx, userId: number, grantUuid: string): Promise<number | null> {
+  const row = await db.selectFrom('oauth_grants').select('app_id').where('user_id', '=', userId).where('uuid', '=', grantUuid).executeTakeFirst();
+  return row ? row.app_id : null;
 }

@@ -8,7 +8,7 @@ import { WakaTimeApi } from '@nick22985/wakatime-api';
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { issueTokens } from '../../src/services/oauth.js';
-import { createOauthApp } from '../../src/storage/oauth.js';
+import { createOauthApp, saveGrant } from '../../src/storage/oauth.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
@@ -181,5 +181,17 @@ describeEachDatabase('external durations', (t) => {
     expect(keyed.json().data.id).not.toBe(res.json().data.id);
     const foreign = await t.app.inject({ method: 'GET', url: `/api/v1/users/${owner.username}/external_durations?date=today`, headers: t.auth(apiKey) });
     expect(foreign.statusCode).toBe(403);
+
+    // disconnecting the app (revoking its authorization) deletes what it created, nothing else
+    const bridge = await t.storage.db.selectFrom('oauth_apps').select('id').where('name', '=', 'Calendar Bridge').executeTakeFirstOrThrow();
+    await saveGrant(t.storage.db, bridge.id, user.id, ['write_heartbeats']);
+    const authorized = (await t.app.inject({ method: 'GET', url: '/api/v1/users/current/authorized_apps', headers: t.auth(apiKey) })).json().data as { id: string; app: { name: string } }[];
+    const grant = authorized.find((a) => a.app.name === 'Calendar Bridge')!;
+    const date = DateTime.fromSeconds(item.start_time, { zone: 'UTC' }).toISODate();
+    const before = (await t.app.inject({ method: 'GET', url: `/api/v1/users/current/external_durations?date=${date}`, headers: t.auth(apiKey) })).json().data as { provider: string }[];
+    expect(before.map((d) => d.provider).sort()).toEqual(['Calendar Bridge', 'Google Calendar']);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/users/current/authorized_apps/${grant.id}`, headers: t.auth(apiKey) })).statusCode).toBeLessThan(300);
+    const after = (await t.app.inject({ method: 'GET', url: `/api/v1/users/current/external_durations?date=${date}`, headers: t.auth(apiKey) })).json().data as { provider: string }[];
+    expect(after.map((d) => d.provider)).toEqual(['Google Calendar']);
   });
 });
