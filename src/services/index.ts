@@ -168,7 +168,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
   jobs.schedule('goals.notify', 300);
   jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
-  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl);
+  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl, (before, after) => services.preferencesChanged(before, after));
   jobs.register('mail.weekly_summary', async () => void (await accountMail.weeklySummaryRound()), { retryLimit: 0, expireInSeconds: 1800 });
   jobs.schedule('mail.weekly_summary', 900);
   // data transfer (issue 12): dumps

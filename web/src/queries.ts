@@ -16,6 +16,7 @@ import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
 import type { Activity } from '../../src/wire/activity.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
+import type { GoalResource } from '../../src/wire/goal.js';
 import type { Static } from '@sinclair/typebox';
 import type { CommitList, CommitWebhookResource } from '../../src/wire/commit.js';
 import { getJson, withParams, type QueryParams } from './data.js';
@@ -95,6 +96,15 @@ export function usePublicStats(username: string, range = 'last_7_days') {
   return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true, anonymous: true });
 }
 
+// ── goals and e-mail ─────────────────────────────────────────────────────────────────────────
+export const GOALS_PATH = `${ME}/goals`;
+export const MAIL_PREFERENCES_PATH = `${ME}/mail_preferences`;
+/** GET goals: yours and the ones shared with you (the goals page). */
+export const useGoals = () => useGet<{ data: GoalResource[]; total: number; total_pages: number }>(GOALS_PATH);
+/** Whether this server sends e-mail (GET /api/web/mail; anyone). */
+export const useMailStatus = () => useGet<{ data: { enabled: boolean } }>('/api/web/mail', {}, { quiet401: true });
+/** Your e-mail preferences (the weekly summary). */
+export const useMailPreferences = () => useGet<{ data: { weekly_summary: boolean; mail_enabled: boolean } }>(MAIL_PREFERENCES_PATH);
 // ── commits (issue 12) ───────────────────────────────────────────────────────────────────────
 /** GET a project's commits (a page, on a branch: default the repository's default branch). */
 export function useCommits(project: string, q: { branch?: string; page?: number }, options: { enabled?: boolean } = {}) {

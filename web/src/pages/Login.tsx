@@ -81,6 +81,9 @@ export function LoginPage({ session }: { session: Session }) {
             {busy ? 'Logging in…' : 'Log in'}
           </button>
         </div>
+        <p className="hint">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
         {session.signup_open ? (
           <p className="hint">
             No account yet? <Link to={next === '/' ? '/signup' : `/signup?next=${encodeURIComponent(next)}`}>Sign up</Link>
