@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { epochSeconds, type Clock } from '../domain/clock.js';
 import {
   COMMITS_PER_PAGE,
+  commitWindow,
   detectProvider,
   isPushEvent,
   parsePush,
@@ -145,7 +146,8 @@ export class CommitService {
   private async timed(user: UserRow, row: CommitRow): Promise<TimedCommit> {
     const previous = await previousCommitTime(this.storage.db, row);
     const filters = { projects: [row.project], ...(row.branch ? { branches: [row.branch] } : {}) };
-    const totalSeconds = await this.time.spanSeconds(user, previous ?? -Infinity, Number(row.author_date), filters);
+    const { start, end } = commitWindow(previous, Number(row.author_date));
+    const totalSeconds = await this.time.spanSeconds(user, start, end, filters);
     return { row, totalSeconds };
   }
 

@@ -188,6 +188,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   // another runner holding it (or a passing failure): try again later; the cursor resumes it
   jobs.register('imports.run', async ({ importId }, ctx) => void (await imports.run(importId, { signal: ctx.signal })), { retryLimit: 20, retryDelaySeconds: 15, retryBackoff: false, expireInSeconds: 12 * 3600 });
 
+  const externalDurations = new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events);
   let background = false;
   let orgs: OrgService | undefined;
   const services: Services = {
@@ -208,7 +209,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     apiKeys,
     accounts: new AccountService(deps.storage),
     oauth: new OAuthService(deps.storage),
-    oauthApps: new OAuthAppService(deps.storage),
+    oauthApps: new OAuthAppService(deps.storage, (appId, userId) => externalDurations.disconnect(appId, userId), (userId, grantId) => externalDurations.grantAppId(userId, grantId)),
     accountSettings: new AccountSettingsService(deps.storage, () => epochSeconds(clock), (id) => {
       apiKeys.forget(id);
       statusBar.forget([id]);
@@ -225,7 +226,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
-    externalDurations: new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events),
+    externalDurations,
     commits: new CommitService(deps.storage, clock, time),
     events,
     jobs,

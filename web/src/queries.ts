@@ -19,6 +19,8 @@ import type { Activity } from '../../src/wire/activity.js';
 import type { Dashboard } from '../../src/wire/dashboard.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
 import type { GoalResource } from '../../src/wire/goal.js';
+import type { Static } from '@sinclair/typebox';
+import type { CommitList, CommitWebhookResource } from '../../src/wire/commit.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
 export const ME = '/api/v1/users/current';
@@ -128,3 +130,13 @@ export const useGoals = () => useGet<{ data: GoalResource[]; total: number; tota
 export const useMailStatus = () => useGet<{ data: { enabled: boolean } }>('/api/web/mail', {}, { quiet401: true });
 /** Your e-mail preferences (the weekly summary). */
 export const useMailPreferences = () => useGet<{ data: { weekly_summary: boolean; mail_enabled: boolean } }>(MAIL_PREFERENCES_PATH);
+// ── commits (issue 12) ───────────────────────────────────────────────────────────────────────
+/** GET a project's commits (a page, on a branch: default the repository's default branch). */
+export function useCommits(project: string, q: { branch?: string; page?: number }, options: { enabled?: boolean } = {}) {
+  return useGet<Static<typeof CommitList>>(`${ME}/projects/${encodeURIComponent(project)}/commits`, { ...q }, { ...options, keepPrevious: true });
+}
+
+/** GET the project's commit webhook (404: none yet). */
+export function useCommitWebhook(project: string, options: { enabled?: boolean } = {}) {
+  return useGet<{ data: Static<typeof CommitWebhookResource> }>(`${ME}/projects/${encodeURIComponent(project)}/commit_webhook`, {}, options);
+}
