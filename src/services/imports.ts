@@ -351,13 +351,21 @@ export class ImportService {
     const skipFirst = state.cursor.items ?? 0;
     let seen = 0;
     let batch: { raw: unknown }[] = [];
+    // one batch is ingested while the next is parsed; cursors are saved in order
+    let inflight: Promise<void> = Promise.resolve();
     const flush = async () => {
+      await inflight;
       if (batch.length === 0) return;
-      await this.ingest(state, batch, lookups);
-      state.cursor.items = seen;
+      const taken = batch;
+      const upTo = seen;
       batch = [];
-      await this.save(state);
-      opts.onProgress?.(state.row);
+      inflight = (async () => {
+        await this.ingest(state, taken, lookups);
+        state.cursor.items = upTo;
+        await this.save(state);
+        opts.onProgress?.(state.row);
+      })();
+      inflight.catch(() => undefined);
     };
     const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[] = [bytes];
     if (gz) stages.push(createGunzip());
@@ -373,10 +381,16 @@ export class ImportService {
         }
       }
       await flush();
+      await inflight;
     };
     const run = pipeline as unknown as (streams: unknown[], options?: { signal?: AbortSignal }) => Promise<void>;
     try {
-      await (opts.signal ? run([...stages, consume], { signal: opts.signal }) : run([...stages, consume]));
+      try {
+        await (opts.signal ? run([...stages, consume], { signal: opts.signal }) : run([...stages, consume]));
+      } finally {
+        // a batch still being stored finishes (and saves its cursor) before the run ends
+        await inflight.catch(() => undefined);
+      }
     } catch (err) {
       if (err instanceof ImportCanceled || opts.signal?.aborted) throw err;
       const message = err instanceof Error ? err.message : String(err);

@@ -136,8 +136,11 @@ describeEachDatabase('imports', (t) => {
     await expect(imports.run(row.id, { signal: abort.signal, onProgress: () => ++batches === 1 && abort.abort() })).rejects.toThrow();
     const halfway = await imports.get(user.id, row.uuid);
     expect(halfway.status).toBe('pending');
-    expect(JSON.parse(halfway.cursor!)).toEqual({ items: 1000 });
-    expect(await count(user.id)).toBe(1000);
+    // stopped after a batch or two (one is stored while the next is parsed): the cursor says how far
+    const { items } = JSON.parse(halfway.cursor!) as { items: number };
+    expect([1000, 2000]).toContain(items);
+    // (the parsed values counted include the file's 3 bad ones, in its first day)
+    expect(items - (await count(user.id))).toBe(3);
     const end = await imports.run(row.id);
     expect(end?.error).toBeNull();
     expect(end).toMatchObject({ status: 'completed', received: 2003, imported: 2000, skipped: 3 });
