@@ -14,6 +14,9 @@ import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
+import type { DataDump } from '../../src/wire/data-dump.js';
+import type { Import } from '../../src/wire/import.js';
+import type { RelayTarget } from '../../src/wire/relay.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
 export const ME = '/api/v1/users/current';
@@ -75,4 +78,27 @@ export function useProjects(q?: string) {
 /** A user's public stats (anyone; null parts are private): the public profile. */
 export function usePublicStats(username: string, range = 'last_7_days') {
   return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true });
+}
+
+// ── data transfer: exports, imports, relay targets (refreshed every 2 s while one is processing) ──
+export function useDataDumps() {
+  return useQuery({
+    queryKey: [`${ME}/data_dumps`],
+    queryFn: ({ signal }) => getJson<{ data: DataDump[] }>(`${ME}/data_dumps`, { signal }),
+    refetchInterval: (q) => (q.state.data?.data.some((d) => d.is_processing) ? 2000 : false),
+  });
+}
+export function useImports() {
+  return useQuery({
+    queryKey: [`${ME}/imports`],
+    queryFn: ({ signal }) => getJson<{ data: Import[] }>(`${ME}/imports`, { signal }),
+    refetchInterval: (q) => (q.state.data?.data.some((i) => i.is_processing) ? 1000 : false),
+  });
+}
+export function useRelayTargets() {
+  return useQuery({
+    queryKey: [`${ME}/relay_targets`],
+    queryFn: ({ signal }) => getJson<{ data: RelayTarget[] }>(`${ME}/relay_targets`, { signal }),
+    refetchInterval: (q) => (q.state.data?.data.some((t) => t.pending > 0) ? 5000 : false),
+  });
 }

@@ -45,6 +45,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/settings/api-keys', title: 'API keys', nav: 'API keys', access: 'user', page: userPage(() => import('./pages/ApiKeys.js'), 'ApiKeysPage') },
   { path: '/settings/apps', title: 'OAuth apps', nav: 'OAuth apps', access: 'user', page: userPage(() => import('./pages/OAuthApps.js'), 'OAuthAppsPage') },
   { path: '/settings/authorized-apps', title: 'Authorized apps', nav: 'Authorized apps', access: 'user', page: userPage(() => import('./pages/AuthorizedApps.js'), 'AuthorizedAppsPage') },
+  { path: '/settings/data', title: 'Data', nav: 'Data', access: 'user', page: userPage(() => import('./pages/DataTransfer.js'), 'DataTransferPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];
