@@ -23,3 +23,6 @@ export * from './session.js';
 export * from './leaders.js';
 export * from './org.js';
 export * from './goal.js';
+export * from './data-dump.js';
+export * from './import.js';
+export * from './relay.js';
