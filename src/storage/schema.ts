@@ -208,6 +208,22 @@ export interface RollupDetailHoursTable extends RollupDetailsTable {
   hour: number;
 }
 
+/** Per-month rollups (034): the day rows summed per local month ('YYYY-MM'), for long ranges. */
+export interface RollupMonthsTable {
+  user_id: number;
+  month: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+export interface RollupCubeMonthsTable extends Omit<RollupCubeTable, 'day'> {
+  month: string;
+}
+/** The dependency rows of rollup_details summed per month and combination. */
+export interface RollupDependencyMonthsTable extends RollupCubeMonthsTable {
+  name: string;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -650,6 +666,9 @@ export interface Database extends GoalTables {
   rollup_details: RollupDetailsTable;
   rollup_detail_hours: RollupDetailHoursTable;
   rollup_cube_dirty: RollupDirtyTable;
+  rollup_months: RollupMonthsTable;
+  rollup_cube_months: RollupCubeMonthsTable;
+  rollup_dependency_months: RollupDependencyMonthsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;
@@ -668,4 +687,103 @@ export interface Database extends GoalTables {
   import_parts: ImportPartsTable;
   relay_targets: RelayTargetsTable;
   relay_outbox: RelayOutboxTable;
+}
+
+// ---- external durations (issue 12; migration 060) --------------------------------------------
+
+export interface ExternalDurationsTable {
+  id: Generated<number>;
+  /** Public id, exposed as `id`. */
+  uuid: string;
+  user_id: number;
+  /** The app that reported it: the OAuth app's name, or the API key's (or the request's `provider`). */
+  provider: string;
+  external_id: string;
+  entity: string;
+  type: string;
+  category: string;
+  start_time: number;
+  end_time: number;
+  project: string | null;
+  branch: string | null;
+  language: string | null;
+  meta: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+// declaration merging: this family's tables join the Database interface above
+export interface Database {
+  external_durations: ExternalDurationsTable;
+}
+
+// ---- commits (issue 12; migration 061) -------------------------------------------------------
+
+export interface CommitWebhooksTable {
+  id: Generated<number>;
+  /** In the webhook's URL. */
+  uuid: string;
+  user_id: number;
+  project: string;
+  /** As given: HMAC signatures are checked with it. */
+  secret: string;
+  /** JSON of the repository a push last described (domain/commit.ts Repository), or null. */
+  repository: string | null;
+  created_at: number;
+  last_delivery_at: number | null;
+}
+
+export interface CommitsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  project: string;
+  branch: string;
+  hash: string;
+  message: string;
+  /** github | gitlab | gitea | forgejo | git (imported). */
+  source: string;
+  html_url: string | null;
+  author_name: string | null;
+  author_email: string | null;
+  author_username: string | null;
+  author_url: string | null;
+  author_html_url: string | null;
+  author_avatar_url: string | null;
+  author_date: number;
+  committer_name: string | null;
+  committer_email: string | null;
+  committer_username: string | null;
+  committer_url: string | null;
+  committer_html_url: string | null;
+  committer_avatar_url: string | null;
+  committer_date: number;
+  created_at: number;
+}
+
+export interface Database {
+  commit_webhooks: CommitWebhooksTable;
+  commits: CommitsTable;
+}
+
+// ---- share links: badges and embeds (migration 070_share_links) ----
+export interface ShareLinksTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** sha256 hex of the link's token; the token itself is never stored. */
+  token_hash: string;
+  token_prefix: string;
+  kind: string;
+  range: string;
+  project: string | null;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+// (interface merging: this block adds its table to Database without editing the list above)
+export interface Database {
+  share_links: ShareLinksTable;
 }

@@ -26,3 +26,5 @@ export * from './goal.js';
 export * from './data-dump.js';
 export * from './import.js';
 export * from './relay.js';
+export * from './external-duration.js';
+export * from './commit.js';
