@@ -143,6 +143,8 @@ function Imports({ timeZone }: { timeZone: string }) {
   const ids = { title: useId(), file: useId(), url: useId(), key: useId(), method: useId(), errUrl: useId(), errKey: useId() };
   const imports = useImports();
   const [file, setFile] = useState<File | null>(null);
+  // a new input after an upload (a file input cannot be cleared by state)
+  const [fileInput, setFileInput] = useState(0);
   const [url, setUrl] = useState('https://wakatime.com/api/v1');
   const [key, setKey] = useState('');
   const [method, setMethod] = useState<'days' | 'dump'>('days');
@@ -158,7 +160,10 @@ function Imports({ timeZone }: { timeZone: string }) {
     if (created.ok && created.data) {
       const res = await apiUpload(`${ME}/imports/${encodeURIComponent(created.data.id)}/file`, file);
       if (!res.ok) setResult(res);
-      else setFile(null);
+      else {
+        setFile(null);
+        setFileInput((n) => n + 1);
+      }
     } else setResult(created);
     setBusy(null);
     await invalidate(`${ME}/imports`);
@@ -184,7 +189,7 @@ function Imports({ timeZone }: { timeZone: string }) {
       <form className="form-row" onSubmit={upload}>
         <div className="field">
           <label htmlFor={ids.file}>A WakaTime heartbeats export (.json or .json.gz)</label>
-          <input id={ids.file} type="file" accept=".json,.gz,application/json,application/gzip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input key={fileInput} id={ids.file} type="file" accept=".json,.gz,application/json,application/gzip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </div>
         <button type="submit" className="button button-primary" disabled={!file || busy !== null}>
           {busy ?? 'Import file'}
