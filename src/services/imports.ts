@@ -36,6 +36,8 @@ import { parseUserAgentOnce } from '../domain/user-agent.js';
 import type { Storage } from '../storage/db.js';
 import {
   claimImport,
+  countActiveImports,
+  deleteAbandonedUploads,
   deleteImport,
   deleteImportParts,
   deleteOldImportParts,
@@ -64,6 +66,9 @@ const REQUEST_ATTEMPTS = 5;
 const DUMP_WAIT_SECONDS = 6 * 3600;
 /** A JSON path a heartbeat object sits at in the accepted file shapes. */
 const HEARTBEAT_PATH = /^(?:days\.\d+\.heartbeats|data|heartbeats)\.\d+$|^\d+$/;
+
+/** Imports of one user waiting, uploading or running at once. */
+export const MAX_ACTIVE_IMPORTS = 3;
 
 export const IMPORT_TYPES = ['file', 'server'] as const;
 export const IMPORT_METHODS = ['days', 'dump'] as const;
@@ -133,6 +138,9 @@ export class ImportService {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v, { zone: 'UTC' }).isValid || v < EARLIEST_DATE) throw new ValidationError(field, 'Must be a date as YYYY-MM-DD from 2000-01-01.');
       return v;
     };
+    if ((await countActiveImports(this.storage.db, userId)) >= MAX_ACTIVE_IMPORTS) {
+      throw new ConflictError(`At most ${MAX_ACTIVE_IMPORTS} imports at a time: wait for one to finish, or cancel or delete one.`, 'type');
+    }
     const start = date('start');
     const end = date('end');
     if (start && end && end < start) throw new ValidationError('end', 'Must not be before start.');
@@ -255,6 +263,7 @@ export class ImportService {
 
   async sweep(): Promise<void> {
     await deleteOldImportParts(this.storage.db, this.now() - 24 * 3600);
+    await deleteAbandonedUploads(this.storage.db, this.now() - 24 * 3600);
   }
 
   /**

@@ -115,6 +115,14 @@ describeEachDatabase('imports', (t) => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/users/current/imports', headers: t.auth(apiKey), payload: { type: 'server', url: 'file:///etc/passwd', api_key: 'k' } })).statusCode).toBe(400);
     const { apiKey: otherKey } = await t.createUser();
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/current/imports/${id}`, headers: t.auth(otherKey) })).statusCode).toBe(404);
+
+    // at most 3 imports at a time (an upload that never comes counts until deleted)
+    for (let i = 0; i < 3; i++) await start();
+    const fourth = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/imports', headers: t.auth(apiKey), payload: { type: 'file' } });
+    expect(fourth.statusCode).toBe(409);
+    const waiting = (await t.app.inject({ method: 'GET', url: '/api/v1/users/current/imports', headers: t.auth(apiKey) })).json().data as ImportRes[];
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/users/current/imports/${waiting.find((i) => i.status === 'uploading')!.id}`, headers: t.auth(apiKey) })).statusCode).toBe(204);
+    await start();
   });
 
   it('resumes an interrupted file import from its cursor', async () => {
