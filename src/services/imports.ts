@@ -292,6 +292,8 @@ export class ImportService {
       }
       const message = err instanceof Error ? err.message : String(err);
       this.log.warn({ import: row.uuid, err: message }, 'import failed');
+      // the report stays in step with the cursor: a resumed run counts the failed batch again
+      state.rewind();
       await this.save(state, { status: 'failed', error: message.slice(0, 500), finished_at: this.now() });
     }
     opts.onProgress?.(state.row);
@@ -312,6 +314,7 @@ export class ImportService {
     });
     const { id: _id, uuid: _uuid, user_id: _u, ...rest } = state.row;
     await updateImport(this.storage.db, state.row.id, rest);
+    state.saved();
   }
 
   /** Normalizes and submits one batch of raw heartbeats through ingest; counts the report. */
@@ -586,6 +589,22 @@ class RunState {
       this.received = this.imported = this.skipped = 0;
       this.reasons = {};
     }
+    this.saved();
+  }
+
+  private last = { received: 0, imported: 0, skipped: 0, reasons: '{}' };
+
+  /** The counters as saved with the cursor. */
+  saved(): void {
+    this.last = { received: this.received, imported: this.imported, skipped: this.skipped, reasons: JSON.stringify(this.reasons) };
+  }
+
+  /** Back to the counters saved with the cursor (a batch that failed half-way is not counted). */
+  rewind(): void {
+    this.received = this.last.received;
+    this.imported = this.last.imported;
+    this.skipped = this.last.skipped;
+    this.reasons = JSON.parse(this.last.reasons) as Record<string, number>;
   }
 
   skip(reason: string): void {
