@@ -15,6 +15,9 @@ import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
 import type { BoardLeadersResponse, BoardMemberResource, Leaderboard, LeadersResponse } from '../../src/wire/leaders.js';
+import type { DataDump } from '../../src/wire/data-dump.js';
+import type { Import } from '../../src/wire/import.js';
+import type { RelayTarget } from '../../src/wire/relay.js';
 import type { Activity } from '../../src/wire/activity.js';
 import type { Dashboard } from '../../src/wire/dashboard.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
@@ -120,6 +123,29 @@ export function useLeaderboard(board: string, q: { language?: string; country_co
 /** GET users/current/leaderboards/:board/members: members (and invitations, for the owner). */
 export function useLeaderboardMembers(board: string) {
   return useGet<{ data: BoardMemberResource[]; total: number }>(`${ME}/leaderboards/${encodeURIComponent(board)}/members`);
+}
+
+// ── data transfer: exports, imports, relay targets (refreshed every 2 s while one is processing) ──
+export function useDataDumps() {
+  return useQuery({
+    queryKey: [`${ME}/data_dumps`],
+    queryFn: ({ signal }) => getJson<{ data: DataDump[] }>(`${ME}/data_dumps`, { signal }),
+    refetchInterval: (q) => (q.state.data?.data.some((d) => d.is_processing) ? 2000 : false),
+  });
+}
+export function useImports() {
+  return useQuery({
+    queryKey: [`${ME}/imports`],
+    queryFn: ({ signal }) => getJson<{ data: Import[] }>(`${ME}/imports`, { signal }),
+    refetchInterval: (q) => (q.state.data?.data.some((i) => i.is_processing) ? 1000 : false),
+  });
+}
+export function useRelayTargets() {
+  return useQuery({
+    queryKey: [`${ME}/relay_targets`],
+    queryFn: ({ signal }) => getJson<{ data: RelayTarget[] }>(`${ME}/relay_targets`, { signal }),
+    refetchInterval: (q) => (q.state.data?.data.some((t) => t.pending > 0) ? 5000 : false),
+  });
 }
 // ── goals and e-mail ─────────────────────────────────────────────────────────────────────────
 export const GOALS_PATH = `${ME}/goals`;

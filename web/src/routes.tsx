@@ -70,6 +70,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/confirm-email', title: 'Confirm your e-mail address', access: 'any', page: openPage(() => import('./pages/ConfirmEmail.js'), 'ConfirmEmailPage') },
   { path: '/reset-password', title: 'Set a new password', access: 'any', page: openPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage') },
   { path: '/commits', title: 'Commits', nav: 'Commits', access: 'user', page: userPage(() => import('./pages/Commits.js'), 'CommitsPage') },
+  { path: '/settings/data', title: 'Data', nav: 'Data', access: 'user', page: userPage(() => import('./pages/DataTransfer.js'), 'DataTransferPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];
