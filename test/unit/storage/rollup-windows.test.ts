@@ -68,6 +68,7 @@ describe('monthSplit', () => {
   it('falls back to days for what is not a date range', () => {
     expect(monthSplit('2024-13-01', '2024-12-31')).toEqual({ months: null, edges: [['2024-13-01', '2024-12-31']] });
     expect(monthSplit('2024-03-01', '2024-01-01').months).toBeNull();
+    expect(monthSplit('2024-01-01', '2024-02-30').months).toBeNull();
     expect(monthSplit("2024-01-01' or 1=1", '2024-12-31').months).toBeNull();
   });
 });
