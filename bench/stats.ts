@@ -78,7 +78,7 @@ console.log(`bench:stats — ${YEARS} years of activity, up to ${fmt(PER_DAY)} h
 for (const dialect of DIALECTS) {
   const db = await benchDatabase(dialect, 'stats');
   if (!db) continue;
-  const storage = openDatabase(db.url, { sqliteSynchronous: 'NORMAL', poolSize: 10 });
+  const storage = openDatabase(db.url, { sqliteSynchronous: 'NORMAL', poolSize: 10, sqliteCheckpointer: process.env.BENCH_CHECKPOINTER !== '0' });
   try {
     await migrateToLatest(storage);
     const user = await insertUser(storage.db, { username: 'bench' });

@@ -23,6 +23,7 @@ import { dailyTotals, DayCursor, hourlyCube, hourlyTotals, ROLLUP_DIMENSIONS } f
 import { userSettings, type Settings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan } from '../storage/heartbeats.js';
+import { externalActivitySpan, loadExternalSpans, unionSpan } from '../storage/external-durations.js';
 import {
   clearDirty,
   deleteAllDays,
@@ -185,7 +186,7 @@ export class RollupService {
         this.building.set(user.id, job);
       }
       const job = this.building.get(user.id);
-      const span = clampedSpan(await activitySpan(this.storage.db, user.id));
+      const span = clampedSpan(unionSpan(await activitySpan(this.storage.db, user.id), await externalActivitySpan(this.storage.db, user.id)));
       const days = span ? (span.last - span.first) / 86400 : 0;
       if (job && days <= SYNC_REBUILD_DAYS) await job;
       const now = await getState(this.storage.db, user.id);
@@ -251,7 +252,8 @@ export class RollupService {
   /** The cube's partial rows of the UTC hours [from, to] from heartbeats; its day rows follow by difference. */
   private async recomputeCubeHours(tx: Tx, userId: number, from: number, to: number, s: Settings): Promise<void> {
     const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
-    await replaceCubeHours(tx, userId, from, to, hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to }));
+    const externals = await loadExternalSpans(tx, userId, from * 3600 - s.timeoutSeconds, (to + 1) * 3600 + 2 * s.timeoutSeconds);
+    await replaceCubeHours(tx, userId, from, to, hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, externals }));
   }
 
   /**
@@ -393,7 +395,8 @@ export class RollupService {
     }
     const [from, to] = unit.hours;
     const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly, false);
-    const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
+    const externals = await loadExternalSpans(tx, userId, from * 3600 - s.timeoutSeconds, (to + 1) * 3600 + 2 * s.timeoutSeconds);
+    const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS, externals });
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
     return days;
@@ -412,12 +415,13 @@ export class RollupService {
       const fromHour = Math.floor(start / 3600);
       const toHour = Math.floor((end - 1) / 3600);
       const heartbeats = await loadForRollups(tx, userId, start - s.timeoutSeconds, (toHour + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
-      const totals = dailyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, start, end, dimensions: ROLLUP_DIMENSIONS });
+      const externals = await loadExternalSpans(tx, userId, start - 2 * s.timeoutSeconds, (toHour + 1) * 3600 + 2 * s.timeoutSeconds);
+      const totals = dailyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, start, end, dimensions: ROLLUP_DIMENSIONS, externals });
       await replaceDays(tx, userId, span, totals);
-      const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS });
+      const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS, externals });
       await replaceHours(tx, userId, fromHour, toHour, hours);
       // the cube: its hours' partial rows, then the days they touch re-summed from them
-      const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour });
+      const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, externals });
       const touched = await replaceCubeHours(tx, userId, fromHour, toHour, cube, false);
       for (const d of span) touched.add(d);
       await resumCube(tx, userId, [...touched].sort());
@@ -437,7 +441,7 @@ export class RollupService {
     });
     for (const key of [...this.retries.keys()]) if (key.startsWith(`${user.id}|`)) this.retries.delete(key);
     // clamped to the days heartbeats can have, so the number of days is bounded whatever the rows hold
-    const span = clampedSpan(await activitySpan(db, user.id));
+    const span = clampedSpan(unionSpan(await activitySpan(db, user.id), await externalActivitySpan(db, user.id)));
     try {
       if (span) {
         const first = DateTime.fromSeconds(span.first, { zone: s.zone }).startOf('day');
