@@ -227,6 +227,8 @@ for (const dialect of DIALECTS) {
   const storage = openDatabase(db.url, { sqliteSynchronous: 'FULL', poolSize: 10, sqliteCheckpointer: process.env.BENCH_CHECKPOINTER !== '0' });
   try {
     await migrateToLatest(storage);
+    // before/after: the WAL's fsync inside COMMIT on the event loop, as before storage/sqlite-wal-sync.ts
+    if (process.env.BENCH_WAL_SYNC === 'inline') delete (storage as { sqlite?: unknown }).sqlite;
     const keys = new Map<number, string>();
     const userIds: number[] = [];
     for (let u = 0; u < USERS; u++) {
