@@ -17,11 +17,20 @@ import { insightRoutes } from './insights.js';
 import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
+import { dataDumpRoutes } from './data-dumps.js';
+import { relayRoutes } from './relay.js';
+import { importRoutes } from './imports.js';
 import { leaderRoutes } from './leaders.js';
 import { orgRoutes } from './orgs.js';
 import { adminRoutes } from './admin.js';
 import { goalRoutes } from './goals.js';
 import { mailRoutes } from './mail.js';
+import { externalDurationRoutes } from './external-durations.js';
+import { commitRoutes } from './commits.js';
+import { commitWebhookRoutes } from './commit-webhooks.js';
+import { dashboardRoutes } from './dashboard.js';
+import { accountSettingsRoutes } from './account-settings.js';
+import { shareLinkRoutes } from './share-links.js';
 
 export const routeFamilies: RouteFamily[] = [
   healthRoutes,
@@ -44,4 +53,13 @@ export const routeFamilies: RouteFamily[] = [
   adminRoutes,
   goalRoutes,
   mailRoutes,
+  externalDurationRoutes,
+  commitRoutes,
+  commitWebhookRoutes,
+  dataDumpRoutes,
+  relayRoutes,
+  importRoutes,
+  dashboardRoutes,
+  accountSettingsRoutes,
+  shareLinkRoutes,
 ];

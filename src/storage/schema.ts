@@ -208,6 +208,22 @@ export interface RollupDetailHoursTable extends RollupDetailsTable {
   hour: number;
 }
 
+/** Per-month rollups (034): the day rows summed per local month ('YYYY-MM'), for long ranges. */
+export interface RollupMonthsTable {
+  user_id: number;
+  month: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+export interface RollupCubeMonthsTable extends Omit<RollupCubeTable, 'day'> {
+  month: string;
+}
+/** The dependency rows of rollup_details summed per month and combination. */
+export interface RollupDependencyMonthsTable extends RollupCubeMonthsTable {
+  name: string;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -527,6 +543,105 @@ export interface GoalTables {
   mail_preferences: MailPreferencesTable;
 }
 
+// ---- data transfer (issue 12, part 2; migration 065): dumps, imports, relay ----------------------
+
+export interface DataDumpsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** 'daily' | 'heartbeats' */
+  type: string;
+  /** 'pending' | 'processing' | 'completed' | 'failed' */
+  status: string;
+  percent: number;
+  email_when_finished: number;
+  /** Key of the signed download links (random per dump). */
+  secret: string;
+  /** Size of the gzip file so far. */
+  bytes: number;
+  /** Heartbeats or days written so far. */
+  items: number;
+  error: string | null;
+  created_at: number;
+  /** Last progress: a processing dump not updated for long is stuck. */
+  updated_at: number;
+  completed_at: number | null;
+  expires_at: number | null;
+}
+
+export interface DataDumpPartsTable {
+  dump_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** 'file' | 'server' */
+  kind: string;
+  /** 'uploading' | 'pending' | 'running' | 'completed' | 'failed' | 'canceled' */
+  status: string;
+  source_url: string | null;
+  /** The other server's API key (needed to resume; erased when the import ends). */
+  api_key: string | null;
+  /** server imports: 'days' | 'dump' */
+  method: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  file_bytes: number;
+  done: number;
+  total: number;
+  /** JSON: where to resume ({ items } for files, { date } for servers). */
+  cursor: string | null;
+  received: number;
+  imported: number;
+  skipped: number;
+  /** JSON object: reason → count. */
+  skipped_reasons: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface ImportPartsTable {
+  import_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface RelayTargetsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  name: string;
+  /** The other server's API base, e.g. https://wakatime.com/api/v1 */
+  url: string;
+  api_key: string;
+  enabled: number;
+  /** Failed deliveries in a row (backoff). */
+  failures: number;
+  next_attempt_at: number;
+  /** One deliverer at a time across instances. */
+  lease_until: number;
+  last_error: string | null;
+  last_success_at: number | null;
+  delivered: number;
+  created_at: number;
+}
+
+export interface RelayOutboxTable {
+  id: Generated<number>;
+  target_id: number;
+  user_id: number;
+  /** JSON [[time, hash], …] of the heartbeats of one commit. */
+  items: string;
+  count: number;
+  created_at: number;
+}
+
 export interface Database extends GoalTables {
   orgs: OrgsTable;
   org_members: OrgMembersTable;
@@ -551,6 +666,9 @@ export interface Database extends GoalTables {
   rollup_details: RollupDetailsTable;
   rollup_detail_hours: RollupDetailHoursTable;
   rollup_cube_dirty: RollupDirtyTable;
+  rollup_months: RollupMonthsTable;
+  rollup_cube_months: RollupCubeMonthsTable;
+  rollup_dependency_months: RollupDependencyMonthsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;
@@ -563,4 +681,109 @@ export interface Database extends GoalTables {
   leaderboards: LeaderboardsTable;
   leaderboard_members: LeaderboardMembersTable;
   aggregate_stats: AggregateStatsTable;
+  data_dumps: DataDumpsTable;
+  data_dump_parts: DataDumpPartsTable;
+  imports: ImportsTable;
+  import_parts: ImportPartsTable;
+  relay_targets: RelayTargetsTable;
+  relay_outbox: RelayOutboxTable;
+}
+
+// ---- external durations (issue 12; migration 060) --------------------------------------------
+
+export interface ExternalDurationsTable {
+  id: Generated<number>;
+  /** Public id, exposed as `id`. */
+  uuid: string;
+  user_id: number;
+  /** The app that reported it: the OAuth app's name, or the API key's (or the request's `provider`). */
+  provider: string;
+  external_id: string;
+  entity: string;
+  type: string;
+  category: string;
+  start_time: number;
+  end_time: number;
+  project: string | null;
+  branch: string | null;
+  language: string | null;
+  meta: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+// declaration merging: this family's tables join the Database interface above
+export interface Database {
+  external_durations: ExternalDurationsTable;
+}
+
+// ---- commits (issue 12; migration 061) -------------------------------------------------------
+
+export interface CommitWebhooksTable {
+  id: Generated<number>;
+  /** In the webhook's URL. */
+  uuid: string;
+  user_id: number;
+  project: string;
+  /** As given: HMAC signatures are checked with it. */
+  secret: string;
+  /** JSON of the repository a push last described (domain/commit.ts Repository), or null. */
+  repository: string | null;
+  created_at: number;
+  last_delivery_at: number | null;
+}
+
+export interface CommitsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  project: string;
+  branch: string;
+  hash: string;
+  message: string;
+  /** github | gitlab | gitea | forgejo | git (imported). */
+  source: string;
+  html_url: string | null;
+  author_name: string | null;
+  author_email: string | null;
+  author_username: string | null;
+  author_url: string | null;
+  author_html_url: string | null;
+  author_avatar_url: string | null;
+  author_date: number;
+  committer_name: string | null;
+  committer_email: string | null;
+  committer_username: string | null;
+  committer_url: string | null;
+  committer_html_url: string | null;
+  committer_avatar_url: string | null;
+  committer_date: number;
+  created_at: number;
+}
+
+export interface Database {
+  commit_webhooks: CommitWebhooksTable;
+  commits: CommitsTable;
+}
+
+// ---- share links: badges and embeds (migration 070_share_links) ----
+export interface ShareLinksTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** sha256 hex of the link's token; the token itself is never stored. */
+  token_hash: string;
+  token_prefix: string;
+  kind: string;
+  range: string;
+  project: string | null;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+// (interface merging: this block adds its table to Database without editing the list above)
+export interface Database {
+  share_links: ShareLinksTable;
 }

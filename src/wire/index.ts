@@ -23,3 +23,5 @@ export * from './session.js';
 export * from './leaders.js';
 export * from './org.js';
 export * from './goal.js';
+export * from './external-duration.js';
+export * from './commit.js';

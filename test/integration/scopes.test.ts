@@ -90,6 +90,12 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', `/users/current/durations?date=${date}`, scope === 'read_heartbeats');
       await expectStatus(scope, 'POST', '/users/current/heartbeats', scope === 'write_heartbeats', 202, { entity: 'x.ts', type: 'file', time: base - 86400 * 30, project: 'w' });
       await expectStatus(scope, 'DELETE', '/users/current/heartbeats.bulk', scope === 'write_heartbeats', 200, { date, ids: ['0'] });
+      // external durations (issue 12): read with read_heartbeats, written with write_heartbeats
+      // (an empty item: authorized → 400 naming its fields, so the data of later checks is unchanged)
+      await expectStatus(scope, 'GET', `/users/current/external_durations?date=${date}`, scope === 'read_heartbeats');
+      await expectStatus(scope, 'POST', '/users/current/external_durations', scope === 'write_heartbeats', 400, { entity: 'standup' });
+      await expectStatus(scope, 'POST', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 201, [{ entity: 'standup' }]);
+      await expectStatus(scope, 'DELETE', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 200, { date, ids: [] });
 
       // goals (issue 10): reads need read_goals; writes are never for an app
       await expectStatus(scope, 'GET', '/users/current/goals', scope === 'read_goals');
@@ -106,6 +112,9 @@ describeEachDatabase('scope matrix', (t) => {
           check(visible ? Array.isArray(d[dim]) && d[dim].length > 0 : d[dim] === null, `${scope}: summaries ${dim} ${JSON.stringify(d[dim])?.slice(0, 60)}`);
         }
       }
+      // the dashboard's activity calendar: day totals, like summaries
+      const activity = await expectStatus(scope, 'GET', '/users/current/activity', sv.kind !== 'none');
+      if (sv.kind !== 'none' && activity.statusCode === 200) check(activity.json().data.total_seconds === 700, `${scope}: activity total ${activity.json().data.total_seconds}`);
       const bar = await expectStatus(scope, 'GET', '/users/current/status_bar/today', sv.kind !== 'none');
       if (sv.kind !== 'none' && bar.statusCode === 200) {
         for (const dim of DIMS) {
@@ -136,6 +145,9 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/projects', recordAllowed(scope, 'projects'));
       await expectStatus(scope, 'GET', '/users/current/machine_names', recordAllowed(scope, 'machines'));
       await expectStatus(scope, 'GET', '/users/current/user_agents', recordAllowed(scope, 'editors'));
+      // commits (issue 12) show a project's time: the scopes that show projects (alpha has none yet: an empty page)
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commits', recordAllowed(scope, 'projects'), 200);
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commit_webhook', false);
 
       // leaders are public; private leaderboards need read_/write_private_leaderboards
       await expectStatus(scope, 'GET', '/leaders', true);
@@ -151,6 +163,7 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/api_keys', false);
       await expectStatus(scope, 'GET', '/users/current/oauth_apps', false);
       await expectStatus(scope, 'GET', '/users/current/authorized_apps', false);
+      await expectStatus(scope, 'GET', '/users/current/share_links', false);
 
       // organizations and dashboards: read_orgs reads, write_orgs changes; instance administration: never an app's
       await expectStatus(scope, 'GET', '/users/current/orgs', scope === 'read_orgs');
@@ -159,7 +172,7 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/admin/users', false);
 
       // another user's private data, whatever the scope: never
-      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`]) {
+      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`, `/users/${other.username}/activity`]) {
         const res = await call(tokens.get(scope)!, 'GET', url);
         check(res.statusCode === 403, `${scope} reached ${url}: ${res.statusCode}`);
       }

@@ -41,10 +41,23 @@ function openPage<K extends string>(load: () => Promise<{ [k in K]: ComponentTyp
 
 export const ROUTES: RouteDef[] = [
   { path: '/', title: 'Overview', nav: 'Overview', access: 'user', page: userPage(() => import('./pages/Overview.js'), 'OverviewPage') },
+  { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', access: 'user', page: userPage(() => import('./pages/Dashboard.js'), 'DashboardPage') },
+  { path: '/projects', title: 'Projects', nav: 'Projects', access: 'user', page: userPage(() => import('./pages/Projects.js'), 'ProjectsPage') },
+  { path: '/projects/:name', title: 'Project', access: 'user', page: userPage(() => import('./pages/Project.js'), 'ProjectPage') },
+  { path: '/heartbeats', title: 'Heartbeats', nav: 'Heartbeats', access: 'user', page: userPage(() => import('./pages/Heartbeats.js'), 'HeartbeatsPage') },
   { path: '/settings', title: 'Settings', nav: 'Settings', access: 'user', page: userPage(() => import('./pages/Settings.js'), 'SettingsPage') },
   { path: '/settings/api-keys', title: 'API keys', nav: 'API keys', access: 'user', page: userPage(() => import('./pages/ApiKeys.js'), 'ApiKeysPage') },
   { path: '/settings/apps', title: 'OAuth apps', nav: 'OAuth apps', access: 'user', page: userPage(() => import('./pages/OAuthApps.js'), 'OAuthAppsPage') },
   { path: '/settings/authorized-apps', title: 'Authorized apps', nav: 'Authorized apps', access: 'user', page: userPage(() => import('./pages/AuthorizedApps.js'), 'AuthorizedAppsPage') },
+  { path: '/settings/account', title: 'Account', nav: 'Account', access: 'user', page: userPage(() => import('./pages/Account.js'), 'AccountPage') },
+  { path: '/settings/sharing', title: 'Sharing', nav: 'Sharing', access: 'user', page: userPage(() => import('./pages/Sharing.js'), 'SharingPage') },
+  { path: '/@:username', title: 'Profile', access: 'any', page: openPage(() => import('./pages/PublicProfile.js'), 'PublicProfilePage') },
+  { path: '/set-password', title: 'Set a first password', access: 'guest', page: openPage(() => import('./pages/SetPassword.js'), 'SetPasswordPage') },
+  { path: '/goals', title: 'Goals', nav: 'Goals', access: 'user', page: userPage(() => import('./pages/Goals.js'), 'GoalsPage') },
+  { path: '/settings/email', title: 'E-mail', nav: 'E-mail', access: 'user', page: userPage(() => import('./pages/EmailSettings.js'), 'EmailSettingsPage') },
+  { path: '/forgot-password', title: 'Forgot password', access: 'guest', page: openPage(() => import('./pages/ForgotPassword.js'), 'ForgotPasswordPage') },
+  { path: '/confirm-email', title: 'Confirm your e-mail address', access: 'any', page: openPage(() => import('./pages/ConfirmEmail.js'), 'ConfirmEmailPage') },
+  { path: '/reset-password', title: 'Set a new password', access: 'any', page: openPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];

@@ -1,0 +1,109 @@
+/**
+ * The dashboard: the range picker; total, daily average, current streak and best day; the daily bar
+ * chart stacked by project (click opens the project); breakdowns by language, editor, OS, category
+ * and machine; the 365-day activity calendar; today's timeline. Numbers are the API's answers
+ * (summaries, activity, durations) as they come.
+ */
+import type { AppState } from '../page-props.js';
+import { Alert, Page } from '../components.js';
+import { errorMessage } from '../data.js';
+import { useActivity, useDurations, useSummaries } from '../queries.js';
+import { rangeParams, useRangeChoice } from '../range.js';
+import { pathFor } from '../routes.js';
+import { useRouter } from '../router.js';
+import { humanText } from '../../../src/domain/format.js';
+import { Breakdown, sumItems } from '../charts/Breakdown.js';
+import { Calendar } from '../charts/Calendar.js';
+import { RangePicker } from '../charts/RangePicker.js';
+import { StackedBars } from '../charts/StackedBars.js';
+import { Timeline } from '../charts/Timeline.js';
+
+export function DashboardPage({ user }: AppState) {
+  const [choice, setChoice] = useRangeChoice();
+  const { navigate } = useRouter();
+  const summaries = useSummaries(rangeParams(choice));
+  const activity = useActivity();
+  const today = useDurations('today');
+  const s = summaries.data;
+  const days = s?.data ?? [];
+  const best = days.reduce<{ date: string; seconds: number } | null>((b, d) => (d.grand_total.total_seconds > 0 && (!b || d.grand_total.total_seconds > b.seconds) ? { date: d.range.date, seconds: d.grand_total.total_seconds } : b), null);
+  const openProject = (name: string) => navigate(pathFor('/projects/:name', { name }));
+  const streak = activity.data?.data.current_streak;
+  return (
+    <Page title="Dashboard">
+      <div className="toolbar">
+        <RangePicker value={choice} onChange={setChoice} />
+        {s && !s.is_up_to_date ? (
+          <span className="hint" role="status">
+            Calculating… {Math.round(s.percent_calculated)}%
+          </span>
+        ) : null}
+      </div>
+      {summaries.error ? <Alert kind="error">{errorMessage(summaries.error, 'Could not load your coding time.')}</Alert> : null}
+      <dl className="stats-cards" aria-busy={summaries.isPending}>
+        <div className="stat">
+          <dt>Total</dt>
+          <dd data-testid="total" data-seconds={s?.cumulative_total.seconds}>
+            {s ? s.cumulative_total.text : '…'}
+          </dd>
+        </div>
+        <div className="stat">
+          <dt>Daily average</dt>
+          <dd data-testid="daily-average" data-seconds={s?.daily_average.seconds}>
+            {s ? s.daily_average.text : '…'}
+          </dd>
+        </div>
+        <div className="stat">
+          <dt>Current streak</dt>
+          <dd data-testid="streak" data-days={streak?.days}>
+            {streak ? `${streak.days} ${streak.days === 1 ? 'day' : 'days'}` : '…'}
+          </dd>
+        </div>
+        <div className="stat">
+          <dt>Best day</dt>
+          <dd data-testid="best-day" data-seconds={best?.seconds ?? 0}>
+            {s ? (best ? `${humanText(best.seconds)} on ${best.date}` : '—') : '…'}
+          </dd>
+        </div>
+      </dl>
+      <section className="card" aria-labelledby="dash-daily">
+        <h2 id="dash-daily" className="small-heading">
+          Coding time per day, by project
+        </h2>
+        {s ? <StackedBars days={days} dim="projects" label="Coding time per day by project" onSelect={openProject} /> : <p className="loading">Loading…</p>}
+      </section>
+      <div className="breakdowns">
+        <Breakdown title="Projects" testId="breakdown-projects" items={s ? sumItems(days.map((d) => d.projects)) : []} onSelect={openProject} />
+        <Breakdown title="Languages" testId="breakdown-languages" items={s ? sumItems(days.map((d) => d.languages)) : []} />
+        <Breakdown title="Editors" testId="breakdown-editors" items={s ? sumItems(days.map((d) => d.editors)) : []} />
+        <Breakdown title="Operating systems" testId="breakdown-operating_systems" items={s ? sumItems(days.map((d) => d.operating_systems)) : []} />
+        <Breakdown title="Categories" testId="breakdown-categories" items={s ? sumItems(days.map((d) => d.categories)) : []} />
+        <Breakdown title="Machines" testId="breakdown-machines" items={s ? sumItems(days.map((d) => d.machines)) : []} />
+      </div>
+      <section className="card" aria-labelledby="dash-calendar">
+        <h2 id="dash-calendar" className="small-heading">
+          Last 365 days
+        </h2>
+        {activity.data ? (
+          <>
+            <Calendar activity={activity.data.data} />
+            <p className="hint">
+              {activity.data.data.human_readable_total} on {activity.data.data.days_active} days · longest streak {activity.data.data.longest_streak.days} days
+              {activity.data.data.best_day ? ` · best day ${activity.data.data.best_day.date} (${activity.data.data.best_day.text})` : ''}
+            </p>
+          </>
+        ) : activity.error ? (
+          <Alert kind="error">{errorMessage(activity.error, 'Could not load your activity.')}</Alert>
+        ) : (
+          <p className="loading">Loading…</p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="dash-today">
+        <h2 id="dash-today" className="small-heading">
+          Today
+        </h2>
+        {today.data ? <Timeline durations={today.data} timeZone={user.timezone} /> : today.error ? <Alert kind="error">{errorMessage(today.error, "Could not load today's activity.")}</Alert> : <p className="loading">Loading…</p>}
+      </section>
+    </Page>
+  );
+}
