@@ -14,7 +14,9 @@ import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
+import type { BoardLeadersResponse, BoardMemberResource, Leaderboard, LeadersResponse } from '../../src/wire/leaders.js';
 import type { Activity } from '../../src/wire/activity.js';
+import type { Dashboard } from '../../src/wire/dashboard.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
 import type { GoalResource } from '../../src/wire/goal.js';
 import type { Static } from '@sinclair/typebox';
@@ -64,6 +66,11 @@ export function useSummaries(q: { start?: string; end?: string; range?: string }
   return useGet<Summaries>(`${ME}/summaries`, { ...q }, { ...options, keepPrevious: true });
 }
 
+/** GET dashboard: what the dashboard draws for a range (summaries' numbers, each day's projects, the breakdowns). */
+export function useDashboard(q: { start?: string; end?: string; range?: string } & TimeFilters, options: { enabled?: boolean } = {}) {
+  return useGet<Dashboard>(`${ME}/dashboard`, { ...q }, { ...options, keepPrevious: true });
+}
+
 /** GET stats/:range (last_7_days … all_time, YYYY, YYYY-MM) with filters. */
 export function useStats(range: string, filters: TimeFilters = {}, options: { enabled?: boolean } = {}) {
   return useGet<Stats>(`${ME}/stats/${encodeURIComponent(range)}`, { ...filters }, { ...options, keepPrevious: true });
@@ -96,6 +103,24 @@ export function usePublicStats(username: string, range = 'last_7_days') {
   return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true, anonymous: true });
 }
 
+// ── leaders and private leaderboards ─────────────────────────────────────────────────────────
+/** GET /leaders (anyone; signed in: with the viewer's rank, and their page when `page` is absent). */
+export function useLeaders(q: { language?: string; country_code?: string; is_hireable?: string; page?: number }) {
+  return useGet<LeadersResponse>('/api/v1/leaders', { ...q }, { keepPrevious: true, quiet401: true });
+}
+
+/** GET users/current/leaderboards: the boards you own, joined or are invited to. */
+export const useLeaderboards = () => useGet<{ data: Leaderboard[]; total: number }>(`${ME}/leaderboards`);
+
+/** GET users/current/leaderboards/:board: its members ranked (filters language, country_code, page). */
+export function useLeaderboard(board: string, q: { language?: string; country_code?: string; page?: number }) {
+  return useGet<BoardLeadersResponse>(`${ME}/leaderboards/${encodeURIComponent(board)}`, { ...q }, { keepPrevious: true });
+}
+
+/** GET users/current/leaderboards/:board/members: members (and invitations, for the owner). */
+export function useLeaderboardMembers(board: string) {
+  return useGet<{ data: BoardMemberResource[]; total: number }>(`${ME}/leaderboards/${encodeURIComponent(board)}/members`);
+}
 // ── goals and e-mail ─────────────────────────────────────────────────────────────────────────
 export const GOALS_PATH = `${ME}/goals`;
 export const MAIL_PREFERENCES_PATH = `${ME}/mail_preferences`;
