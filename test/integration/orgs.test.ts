@@ -100,6 +100,9 @@ describeEachDatabase('orgs and dashboards', (t) => {
     const members = new Map(d.members.map((m: { username: string }) => [m.username, m]));
     expect(members.get(alice.user.username)).toMatchObject({ total_seconds: 1800, today_seconds: 1800, top_language: 'TypeScript', share: 'everything' });
     expect(members.get(bob.user.username)).toMatchObject({ total_seconds: 1200, today_seconds: 1200, top_language: null, share: 'totals' });
+    // the chart stacks the most active members day by day; the rest would be one band
+    expect((members.get(alice.user.username) as { days: number[] }).days.at(-1)).toBe(1800);
+    expect(d.daily_others).toEqual([0, 0, 0, 0, 0, 0, 0]);
 
     // a removed member disappears from the dashboard
     expect((await call(owner.apiKey, 'DELETE', `/users/current/orgs/${orgId}/members/${alice.user.username}`)).status).toBe(204);
