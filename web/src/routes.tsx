@@ -45,6 +45,12 @@ export const ROUTES: RouteDef[] = [
   { path: '/settings/api-keys', title: 'API keys', nav: 'API keys', access: 'user', page: userPage(() => import('./pages/ApiKeys.js'), 'ApiKeysPage') },
   { path: '/settings/apps', title: 'OAuth apps', nav: 'OAuth apps', access: 'user', page: userPage(() => import('./pages/OAuthApps.js'), 'OAuthAppsPage') },
   { path: '/settings/authorized-apps', title: 'Authorized apps', nav: 'Authorized apps', access: 'user', page: userPage(() => import('./pages/AuthorizedApps.js'), 'AuthorizedAppsPage') },
+  { path: '/orgs', title: 'Organizations', nav: 'Teams', access: 'user', page: userPage(() => import('./pages/Orgs.js'), 'OrgsPage') },
+  { path: '/orgs/join', title: 'Join an organization', access: 'user', page: userPage(() => import('./pages/Orgs.js'), 'JoinOrgPage') },
+  { path: '/orgs/:org', title: 'Organization', access: 'user', page: userPage(() => import('./pages/Org.js'), 'OrgPage') },
+  { path: '/orgs/:org/dashboards/:dashboard', title: 'Dashboard', access: 'user', page: userPage(() => import('./pages/Dashboard.js'), 'DashboardPage') },
+  { path: '/orgs/:org/dashboards/:dashboard/members/:member', title: 'Dashboard member', access: 'user', page: userPage(() => import('./pages/Dashboard.js'), 'DashboardMemberPage') },
+  { path: '/admin', title: 'Administration', access: 'user', page: userPage(() => import('./pages/Admin.js'), 'AdminPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];
