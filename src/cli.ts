@@ -1,5 +1,6 @@
 /**
- * The `metronome` command: serve, migrate, user create, user set-password, user api-key, app create.
+ * The `metronome` command: serve, migrate, user create, user set-password, user api-key, app create,
+ * commits import.
  * Run it as `metronome …`, `npx metronome …` or `npm run metronome -- …`.
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { findUserByUsername } from './storage/users.js';
 import { appRedirectUris, createOauthApp } from './storage/oauth.js';
 import { redirectUrisProblem } from './domain/oauth.js';
 import { startServer } from './server.js';
+import { importGitCommits } from './services/commit-import.js';
 
 const USAGE = `Usage: metronome <command>
 
@@ -34,6 +36,10 @@ Commands:
                                             register an OAuth app owned by the user and print
                                             its client_id and client_secret (public apps: none,
                                             they must use PKCE)
+  commits import <username> --project P --repo PATH [--branch B] [--json]
+                                            read a local git repository's log (git must be on
+                                            PATH) into the user's project P: the commits of
+                                            branch B (default: the checked-out branch)
 
 Configuration comes from environment variables (README.md, "Configuration").`;
 
@@ -160,6 +166,25 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
       out(`client_secret = ${clientSecret ?? '(none: public app, use PKCE)'}`);
       out(`redirect_uris = ${uris.join(' ')}`);
     }
+    return 0;
+  }
+  if (command === 'commits' && sub === 'import') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { project: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    const username = positionals[0];
+    if (!username) throw new HttpError(400, 'commits import needs a <username>');
+    if (!values.project?.trim()) throw new HttpError(400, 'commits import needs --project');
+    if (!values.repo) throw new HttpError(400, 'commits import needs --repo (a local git repository)');
+    const result = await withStorage(async (s) => {
+      const user = await findUserByUsername(s.db, username);
+      if (!user) throw new HttpError(404, `no user named "${username}"`);
+      return importGitCommits(s, user, { project: values.project!.trim(), repo: values.repo!, branch: values.branch ?? null });
+    });
+    if (values.json) out(JSON.stringify(result));
+    else out(`imported ${result.added} new commit(s) of ${result.read} on branch ${result.branch} into project ${result.project} for ${username}`);
     return 0;
   }
   out(USAGE);

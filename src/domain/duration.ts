@@ -28,6 +28,149 @@ export function accountable<T extends { is_write: boolean }>(heartbeats: readonl
   return writesOnly ? heartbeats.filter((h) => h.is_write) : [...heartbeats];
 }
 
+// ---- external durations ----------------------------------------------------------------------
+
+/**
+ * An external duration as time accounting sees it (issue 12): a span of activity an app reported
+ * (a meeting, a calendar event), counting under the names of `activity` (its `time` is `start`).
+ */
+export interface ExternalSpan {
+  /** Public id: orders spans with the same start. */
+  id: string;
+  start: number;
+  end: number;
+  activity: ActivityHeartbeat;
+}
+
+/** The longest external duration (24 hours): its pieces per UTC hour are bounded by construction. */
+export const MAX_EXTERNAL_SECONDS = 86_400;
+
+/**
+ * Walks the credited time of a user's stream: `visit(h, from, length, at)` for each piece of time
+ * credited to `h`, `at` being the instant whose UTC hour holds the piece in hourly partials.
+ *
+ * Without external durations, each heartbeat's credited gap (its own time: `at` = h.time).
+ * With them, WakaTime's rule that time is never counted twice, as one rule:
+ * - an external duration's span counts as one duration: where external durations overlap, the one
+ *   that starts first (then the smaller id) keeps the overlap, so each one's counted part is
+ *   [max(start, end of every earlier one), end); that part is visited per UTC hour it touches
+ *   (`at` = the piece's start), so an hourly partial depends only on spans overlapping its hour;
+ * - a heartbeat's credited gap counts only outside every external span (the app reported that
+ *   time explicitly); its remaining pieces stay in the heartbeat's own hour. So a heartbeat change
+ *   affects the same hours it did without external durations, and an external duration change
+ *   affects only the hours from its start − timeout to its end.
+ * The heartbeats must be sorted by time; `externals` in any order (spans not finite or not longer
+ * than zero are ignored, longer than MAX_EXTERNAL_SECONDS are cut there).
+ */
+export function forEachCredit(
+  heartbeats: readonly ActivityHeartbeat[],
+  timeoutSeconds: number,
+  externals: readonly ExternalSpan[] | undefined,
+  visit: (h: ActivityHeartbeat, from: number, length: number, at: number) => void,
+): void {
+  const c = credits(heartbeats, timeoutSeconds);
+  if (!externals || externals.length === 0) {
+    for (let i = 0; i < heartbeats.length; i++) {
+      const credit = c[i]!;
+      if (credit > 0) visit(heartbeats[i]!, heartbeats[i]!.time, credit, heartbeats[i]!.time);
+    }
+    return;
+  }
+  const spans = countedSpans(externals);
+  for (const { span, from } of spans) {
+    // per UTC hour: at most MAX_EXTERNAL_SECONDS / 3600 + 2 pieces, counted before the loop
+    const pieces = Math.ceil((span.end - from) / 3600) + 1;
+    let t = from;
+    for (let k = 0; k < pieces && t < span.end; k++) {
+      const next = Math.min(span.end, (Math.floor(t / 3600) + 1) * 3600);
+      visit(span.activity, t, next - t, t);
+      t = next;
+    }
+  }
+  const covered = union(spans.map((s) => s.span));
+  let k = 0;
+  for (let i = 0; i < heartbeats.length; i++) {
+    const credit = c[i]!;
+    if (credit <= 0) continue;
+    const h = heartbeats[i]!;
+    const stop = h.time + credit;
+    while (k < covered.length && covered[k]!.end <= h.time) k++;
+    let t = h.time;
+    for (let j = k; j < covered.length && covered[j]!.start < stop && t < stop; j++) {
+      const u = covered[j]!;
+      if (u.start > t) visit(h, t, u.start - t, h.time);
+      t = Math.max(t, u.end);
+    }
+    if (t < stop) visit(h, t, stop - t, h.time);
+  }
+}
+
+/** The spans sorted by (start, id), each with where its counted part begins (after every earlier one). */
+function countedSpans(externals: readonly ExternalSpan[]): { span: ExternalSpan; from: number }[] {
+  const valid = externals
+    .filter((e) => Number.isFinite(e.start) && Number.isFinite(e.end) && e.end > e.start)
+    .map((e) => (e.end - e.start > MAX_EXTERNAL_SECONDS ? { ...e, end: e.start + MAX_EXTERNAL_SECONDS } : e))
+    .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const out: { span: ExternalSpan; from: number }[] = [];
+  let coveredUntil = -Infinity;
+  for (const span of valid) {
+    const from = Math.max(span.start, coveredUntil);
+    if (span.end > from) out.push({ span, from });
+    coveredUntil = Math.max(coveredUntil, span.end);
+  }
+  return out;
+}
+
+/** The union of spans sorted by start, as disjoint intervals in order. */
+function union(spans: readonly { start: number; end: number }[]): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else out.push({ start: s.start, end: s.end });
+  }
+  return out;
+}
+
+/**
+ * Durations with external durations merged in: each external span's counted part is one duration,
+ * heartbeat durations keep only their parts outside every external span; sorted by start.
+ */
+function mergeExternalDurations(
+  base: Duration[],
+  externals: readonly ExternalSpan[],
+  start: number,
+  end: number,
+  include: ((h: ActivityHeartbeat) => boolean) | undefined,
+): Duration[] {
+  const spans = countedSpans(externals);
+  const covered = union(spans.map((s) => s.span));
+  const out: Duration[] = [];
+  for (const { span, from } of spans) {
+    if (include && !include(span.activity)) continue;
+    const a = Math.max(from, start);
+    const b = Math.min(span.end, end);
+    if (b > a) out.push({ time: a, duration: b - a, project: span.activity.project, first: span.activity });
+  }
+  let k = 0;
+  for (const d of base) {
+    const stop = d.time + d.duration;
+    while (k < covered.length && covered[k]!.end <= d.time) k++;
+    if (d.duration === 0) {
+      if (!(k < covered.length && covered[k]!.start <= d.time)) out.push(d);
+      continue;
+    }
+    let t = d.time;
+    for (let j = k; j < covered.length && covered[j]!.start < stop && t < stop; j++) {
+      const u = covered[j]!;
+      if (u.start > t) out.push({ ...d, time: t, duration: u.start - t });
+      t = Math.max(t, u.end);
+    }
+    if (t < stop) out.push({ ...d, time: t, duration: stop - t });
+  }
+  return out.sort((x, y) => x.time - y.time);
+}
+
 // ---- names shown for missing values ----------------------------------------------------------
 
 export const UNKNOWN = {
@@ -80,7 +223,7 @@ export interface Duration {
  */
 export function durations(
   heartbeats: readonly ActivityHeartbeat[],
-  options: { timeoutSeconds: number; sliceBy?: SliceBy; start?: number; end?: number; include?: (h: ActivityHeartbeat) => boolean },
+  options: { timeoutSeconds: number; sliceBy?: SliceBy; start?: number; end?: number; include?: (h: ActivityHeartbeat) => boolean; externals?: readonly ExternalSpan[] },
 ): Duration[] {
   const by = options.sliceBy ?? 'entity';
   const start = options.start ?? -Infinity;
@@ -111,7 +254,7 @@ export function durations(
     }
   }
   flush();
-  return out;
+  return options.externals?.length ? mergeExternalDurations(out, options.externals, start, end, options.include) : out;
 }
 
 // ---- local days ------------------------------------------------------------------------------
@@ -208,6 +351,8 @@ export interface TotalsOptions {
   /** Only these heartbeats' credited time counts (project / branches filters); gaps still use all. */
   include?: (h: ActivityHeartbeat) => boolean;
   dimensions?: readonly Dimension[];
+  /** External durations overlapping the list's span (see `forEachCredit`). */
+  externals?: readonly ExternalSpan[];
 }
 
 /**
@@ -218,17 +363,13 @@ export function dailyTotals(heartbeats: readonly ActivityHeartbeat[], options: T
   const dims = options.dimensions ?? DIMENSIONS;
   const start = options.start ?? -Infinity;
   const end = options.end ?? Infinity;
-  const c = credits(heartbeats, options.timeoutSeconds);
   const cursor = new DayCursor(options.zone);
   const days = new Map<string, DayTotals>();
-  for (let i = 0; i < heartbeats.length; i++) {
-    const credit = c[i]!;
-    if (credit <= 0) continue;
-    const h = heartbeats[i]!;
-    if (options.include && !options.include(h)) continue;
-    const from = Math.max(h.time, start);
-    const to = Math.min(h.time + credit, end);
-    if (to <= from) continue;
+  forEachCredit(heartbeats, options.timeoutSeconds, options.externals, (h, pieceFrom, length) => {
+    if (options.include && !options.include(h)) return;
+    const from = Math.max(pieceFrom, start);
+    const to = Math.min(pieceFrom + length, end);
+    if (to <= from) return;
     const names = dims.map((d) => [d, namesOf(h, d)] as const);
     splitByDay(cursor, from, to - from, (date, seconds) => {
       let day = days.get(date);
@@ -236,7 +377,7 @@ export function dailyTotals(heartbeats: readonly ActivityHeartbeat[], options: T
       day.total += seconds;
       for (const [d, list] of names) for (const n of list) add(day.dims[d], n, seconds);
     });
-  }
+  });
   return days;
 }
 
@@ -248,7 +389,7 @@ export function dailyTotals(heartbeats: readonly ActivityHeartbeat[], options: T
  */
 export function hourlyTotals(
   heartbeats: readonly ActivityHeartbeat[],
-  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; dimensions?: readonly Dimension[] },
+  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; dimensions?: readonly Dimension[]; externals?: readonly ExternalSpan[] },
 ): Map<number, Map<string, DayTotals>> {
   const dims = options.dimensions ?? DIMENSIONS;
   return byHourAndDay(heartbeats, options, emptyDay, (h) => {
@@ -266,28 +407,24 @@ export function hourlyTotals(
  */
 function byHourAndDay<P>(
   heartbeats: readonly ActivityHeartbeat[],
-  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number },
+  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; externals?: readonly ExternalSpan[] },
   emptyPart: () => P,
   credit: (h: ActivityHeartbeat) => (part: P, seconds: number) => void,
 ): Map<number, Map<string, P>> {
-  const c = credits(heartbeats, options.timeoutSeconds);
   const cursor = new DayCursor(options.zone);
   const hours = new Map<number, Map<string, P>>();
-  for (let i = 0; i < heartbeats.length; i++) {
-    const seconds = c[i]!;
-    if (seconds <= 0) continue;
-    const h = heartbeats[i]!;
-    const hour = Math.floor(h.time / 3600);
-    if (hour < options.fromHour || hour > options.toHour) continue;
+  forEachCredit(heartbeats, options.timeoutSeconds, options.externals, (h, from, seconds, at) => {
+    const hour = Math.floor(at / 3600);
+    if (hour < options.fromHour || hour > options.toHour) return;
     let days = hours.get(hour);
     if (!days) hours.set(hour, (days = new Map()));
     const addTo = credit(h);
-    splitByDay(cursor, h.time, seconds, (date, piece) => {
+    splitByDay(cursor, from, seconds, (date, piece) => {
       let part = days.get(date);
       if (!part) days.set(date, (part = emptyPart()));
       addTo(part, piece);
     });
-  }
+  });
   return hours;
 }
 
@@ -349,12 +486,13 @@ export interface CubePart {
  */
 export function hourlyCube(
   heartbeats: readonly ActivityHeartbeat[],
-  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number },
+  options: { timeoutSeconds: number; zone: string; fromHour: number; toHour: number; externals?: readonly ExternalSpan[] },
 ): Map<number, Map<string, CubePart>> {
   return byHourAndDay<CubePart>(heartbeats, options, () => ({ cube: new Map(), details: new Map() }), (h) => {
-    const key = cubeKey(h);
-    const combo = JSON.stringify(key);
-    const details = [JSON.stringify([...key, 'entities', h.entity]), ...h.dependencies.map((d) => JSON.stringify([...key, 'dependencies', d]))];
+    const combo = JSON.stringify(cubeKey(h));
+    // JSON of [...cubeKey, dimension, name], built on the combination's JSON
+    const head = combo.slice(0, -1);
+    const details = [`${head},"entities",${JSON.stringify(h.entity)}]`, ...h.dependencies.map((d) => `${head},"dependencies",${JSON.stringify(d)}]`)];
     return (part, seconds) => {
       add(part.cube, combo, seconds);
       for (const d of details) add(part.details, d, seconds);

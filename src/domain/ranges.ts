@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { EARLIEST_DATE } from './calendar.js';
+import { memoize } from './memo.js';
 
 export const SUMMARY_RANGES = ['Today', 'Yesterday', 'Last 7 Days', 'Last 7 Days from Yesterday', 'Last 14 Days', 'Last 30 Days', 'This Week', 'Last Week', 'This Month', 'Last Month'] as const;
 export const STATS_RANGES = ['last_7_days', 'last_30_days', 'last_6_months', 'last_year', 'all_time'] as const;
@@ -101,21 +102,39 @@ export function statsRange(range: string, zone: string, now: number, allTimeFirs
 
 /** "Today", "Yesterday", or "Sat May 4th 2024", relative to now in the zone. */
 export function dayText(date: string, zone: string, now: number): string {
-  const today = DateTime.fromSeconds(now, { zone }).toISODate();
-  const yesterday = DateTime.fromSeconds(now, { zone }).minus({ days: 1 }).toISODate();
+  const { today, yesterday } = todayIn(`${zone}|${now}`);
   if (date === today) return 'Today';
   if (date === yesterday) return 'Yesterday';
-  const dt = DateTime.fromISO(date, { zone });
+  return dateText(date);
+}
+
+/** Today and yesterday in a zone at an instant (key `zone|now`): a summary of a year asks 365 times. */
+const todayIn = memoize((key: string) => {
+  const bar = key.lastIndexOf('|');
+  const now = DateTime.fromSeconds(Number(key.slice(bar + 1)), { zone: key.slice(0, bar) });
+  return { today: now.toISODate(), yesterday: now.minus({ days: 1 }).toISODate() };
+}, 16);
+
+/** "Sat May 4th 2024": the same in every zone (a local date's own calendar fields). */
+const dateText = memoize((date: string) => {
+  const dt = DateTime.fromISO(date, { zone: 'UTC' });
   const n = dt.day;
   const suffix = n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th';
   return `${dt.toFormat('ccc LLL')} ${n}${suffix} ${dt.year}`;
-}
+}, 4000);
+
+/** The start of a local date in a zone, epoch seconds (key `zone|date`; memoized: pure). */
+const dayStart = memoize((key: string) => {
+  const bar = key.lastIndexOf('|');
+  return DateTime.fromISO(key.slice(bar + 1), { zone: key.slice(0, bar) }).startOf('day').toSeconds();
+}, 20_000);
 
 /** [start, end) of local dates first..last in epoch seconds. */
 export function rangeBounds(first: string, last: string, zone: string): { start: number; end: number } {
+  const next = DateTime.fromISO(last, { zone: 'UTC' }).plus({ days: 1 }).toISODate();
   return {
-    start: DateTime.fromISO(first, { zone }).startOf('day').toSeconds(),
-    end: DateTime.fromISO(last, { zone }).plus({ days: 1 }).startOf('day').toSeconds(),
+    start: dayStart(`${zone}|${first}`),
+    end: next ? dayStart(`${zone}|${next}`) : DateTime.fromISO(last, { zone }).plus({ days: 1 }).startOf('day').toSeconds(),
   };
 }
 

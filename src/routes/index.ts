@@ -17,7 +17,37 @@ import { insightRoutes } from './insights.js';
 import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
+import { leaderRoutes } from './leaders.js';
 import { orgRoutes } from './orgs.js';
 import { adminRoutes } from './admin.js';
+import { goalRoutes } from './goals.js';
+import { mailRoutes } from './mail.js';
+import { externalDurationRoutes } from './external-durations.js';
+import { commitRoutes } from './commits.js';
+import { commitWebhookRoutes } from './commit-webhooks.js';
 
-export const routeFamilies: RouteFamily[] = [healthRoutes, userRoutes, heartbeatRoutes, projectRoutes, machineNameRoutes, userAgentRoutes, apiKeyRoutes, catalogRoutes, summaryRoutes, statsRoutes, durationRoutes, insightRoutes, accountRoutes, oauthRoutes, oauthAppRoutes, orgRoutes, adminRoutes];
+export const routeFamilies: RouteFamily[] = [
+  healthRoutes,
+  userRoutes,
+  heartbeatRoutes,
+  projectRoutes,
+  machineNameRoutes,
+  userAgentRoutes,
+  apiKeyRoutes,
+  catalogRoutes,
+  summaryRoutes,
+  statsRoutes,
+  durationRoutes,
+  insightRoutes,
+  accountRoutes,
+  oauthRoutes,
+  oauthAppRoutes,
+  leaderRoutes,
+  orgRoutes,
+  adminRoutes,
+  goalRoutes,
+  mailRoutes,
+  externalDurationRoutes,
+  commitRoutes,
+  commitWebhookRoutes,
+];

@@ -20,6 +20,8 @@ export interface EventMap {
   'heartbeats.committed': { userIds: ReadonlySet<number>; userRows: ReadonlyMap<number, UserRowChange> };
   /** A user's profile or preferences changed (row before and after the committed update). */
   'preferences.changed': { before: UserRow; after: UserRow };
+  /** External durations of these users were created, updated or deleted (issue 12). */
+  'external_durations.changed': { userIds: ReadonlySet<number> };
 }
 
 export type EventName = keyof EventMap;

@@ -23,9 +23,14 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
+import { LeaderService, LEADERS_EVERY_S } from './leaders.js';
 import { OrgService } from './orgs.js';
 import { AdminService } from './admin.js';
+import { ExternalDurationService } from './external-durations.js';
+import { CommitService } from './commits.js';
 import { Mailer } from './mail.js';
+import { GoalService } from './goals.js';
+import { AccountMailService } from './account-mail.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
@@ -45,6 +50,8 @@ export interface Services {
   oauth: OAuthService;
   /** The OAuth apps a user registered and the apps they authorized. */
   oauthApps: OAuthAppService;
+  /** Public leaders, private leaderboards and aggregate stats (stored by the leaders jobs). */
+  leaders: LeaderService;
   /** Organizations, dashboards and their members; team time through `stats`. */
   orgs: OrgService;
   /** The instance's administration: users, run-time sign-up, disabling accounts. */
@@ -53,6 +60,10 @@ export interface Services {
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
   mail: Mailer;
+  /** Goals: definitions, shares, cached progress (goals.refresh) and progress e-mails (goals.notify). */
+  goals: GoalService;
+  /** Password reset links and weekly summaries by e-mail. */
+  accountMail: AccountMailService;
   users: UserService;
   projects: ProjectService;
   machineNames: MachineNameService;
@@ -60,6 +71,10 @@ export interface Services {
   health: HealthService;
   /** Reading heartbeats back (`heartbeats` is the writer). */
   heartbeatReader: HeartbeatReader;
+  /** External durations (issue 12): they count in time accounting like heartbeats. */
+  externalDurations: ExternalDurationService;
+  /** Commits from push webhooks and imports, with their coding time (issue 12). */
+  commits: CommitService;
   /** What happened after a commit; every subscription is made below, in createServices. */
   events: EventBus;
   /** Background jobs (pg-boss on PostgreSQL, in-process on SQLite); started by startBackground(). */
@@ -95,6 +110,10 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     // the same way (dropping them would cost every heartbeat request a query)
     for (const [id, change] of userRows) apiKeys.updateUser(id, (user) => applyUserRowChange(user, change));
   });
+  events.on('external_durations.changed', ({ userIds }) => {
+    statusBar.forget(userIds);
+    time.forget(userIds);
+  });
   events.on('preferences.changed', ({ after }) => {
     statusBar.forget([after.id]);
     apiKeys.forget(after.id);
@@ -108,6 +127,34 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('rollups.upkeep', () => rollups.runUpkeep(), { retryLimit: 0, expireInSeconds: 120 });
   jobs.schedule('rollups.upkeep', ROLLUP_UPKEEP_EVERY_S);
 
+  // Leaders: recomputed periodically and soon after a user's settings change (flags, zone, city)
+  const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  const leaders = new LeaderService(deps.storage, stats, clock, async (range) => {
+    await jobs.send('aggregate.compute', { range }, { singletonKey: range });
+  });
+  jobs.register('leaders.recompute', async (_data, ctx) => void (await leaders.recompute(ctx.signal)), { retryLimit: 1, expireInSeconds: 1800 });
+  jobs.schedule('leaders.recompute', LEADERS_EVERY_S);
+  jobs.register('aggregate.compute', async ({ range }, ctx) => leaders.computeAggregate(range, ctx.signal), { retryLimit: 1, expireInSeconds: 1800 });
+  events.on('preferences.changed', async () => {
+    leaders.forgetSnapshot();
+    await jobs.send('leaders.recompute', {}, { singletonKey: 'settings' });
+  });
+  // Goals and e-mail (services/goals.ts, services/mail.ts)
+  const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
+  const goalsChanged = (userIds: Iterable<number>) => void goals.heartbeatsChanged(userIds).catch((err: unknown) => deps.log.error({ err }, 'marking goals out of date failed'));
+  events.on('heartbeats.committed', ({ userIds }) => goalsChanged(userIds));
+  events.on('external_durations.changed', ({ userIds }) => goalsChanged(userIds));
+  events.on('preferences.changed', ({ after }) => goalsChanged([after.id]));
+  jobs.register('goals.refresh', ({ userId }) => goals.refresh(userId), { retryLimit: 2, retryDelaySeconds: 2 });
+  jobs.register('goals.sweep', () => goals.sweep(), { retryLimit: 0 });
+  jobs.schedule('goals.sweep', 60);
+  jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
+  jobs.schedule('goals.notify', 300);
+  jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
+  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl);
+  jobs.register('mail.weekly_summary', async () => void (await accountMail.weeklySummaryRound()), { retryLimit: 0, expireInSeconds: 1800 });
+  jobs.schedule('mail.weekly_summary', 900);
+
   let background = false;
   let orgs: OrgService | undefined;
   const services: Services = {
@@ -118,7 +165,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     heartbeats,
     rollups,
     time,
-    stats: new StatsService(deps.storage, time, () => epochSeconds(clock)),
+    stats,
+    leaders,
     statusBar,
     housekeeping,
     apiKeys,
@@ -127,12 +175,16 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     oauthApps: new OAuthAppService(deps.storage),
     clock,
     mail,
+    goals,
+    accountMail,
     users: new UserService(deps.storage, clock, (before, after) => services.preferencesChanged(before, after)),
     projects: new ProjectService(deps.storage),
     machineNames: new MachineNameService(deps.storage),
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
+    externalDurations: new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events),
+    commits: new CommitService(deps.storage, clock, time),
     events,
     jobs,
     preferencesChanged: (before, after) => events.emit('preferences.changed', { before, after }),

@@ -29,6 +29,20 @@ export interface JobTypes {
   'housekeeping.sweep': Record<string, never>;
   /** Recomputes the dirty rollup days of every user (services/rollups.ts). */
   'rollups.upkeep': Record<string, never>;
+  /** Recomputes the stored leaders and the last_7_days aggregate (services/leaders.ts). */
+  'leaders.recompute': Record<string, never>;
+  /** Computes one aggregate stats range asked for the first time (services/leaders.ts). */
+  'aggregate.compute': { range: string };
+  /** Recomputes the cached progress of a user's goals (services/goals.ts). */
+  'goals.refresh': { userId: number };
+  /** Recomputes goal caches left dirty (a lost refresh), periodic. */
+  'goals.sweep': Record<string, never>;
+  /** One round of goal progress e-mails, periodic (services/goals.ts notifyRound). */
+  'goals.notify': Record<string, never>;
+  /** Sends one e-mail with retries (services/mail.ts); never carries a secret. */
+  'mail.send': { to: string; subject: string; text: string; html?: string };
+  /** One round of weekly summary e-mails, periodic (services/account-mail.ts). */
+  'mail.weekly_summary': Record<string, never>;
 }
 
 export interface JobContext {

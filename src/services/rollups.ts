@@ -23,6 +23,7 @@ import { dailyTotals, DayCursor, hourlyCube, hourlyTotals, ROLLUP_DIMENSIONS } f
 import { userSettings, type Settings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan } from '../storage/heartbeats.js';
+import { externalActivitySpan, loadExternalSpans, unionSpan } from '../storage/external-durations.js';
 import {
   clearDirty,
   deleteAllDays,
@@ -120,6 +121,13 @@ const SYNC_REBUILD_DAYS = 120;
 const SPAN_DAYS = 31;
 /** A rebuild whose state has not moved for this long is considered abandoned (instance died). */
 const STALE_BUILD_SECONDS = 60;
+/**
+ * Upkeep brings a user's rollup cube up to date at most this often (per instance): a live editor
+ * dirties the same hour every few seconds, and each recomputation of the cube rewrites that hour's
+ * combinations and files. Reads that need the cube recompute what is dirty themselves.
+ */
+export const CUBE_UPKEEP_EVERY_SECONDS = 30;
+const MAX_CUBE_UPKEEP_KEPT = 100_000;
 
 export class RollupService {
   private readonly building = new Map<number, Promise<void>>();
@@ -129,6 +137,8 @@ export class RollupService {
   private readonly retries = new Map<string, Retry>();
   /** Users whose whole refresh failed (database trouble): upkeep leaves them alone until then. */
   private readonly userBackoff = new Map<number, { attempts: number; due: number }>();
+  /** When upkeep last brought each user's cube up to date (epoch seconds, this instance). */
+  private readonly cubeUpkept = new Map<number, number>();
   private stopped = false;
 
   constructor(
@@ -176,7 +186,7 @@ export class RollupService {
         this.building.set(user.id, job);
       }
       const job = this.building.get(user.id);
-      const span = clampedSpan(await activitySpan(this.storage.db, user.id));
+      const span = clampedSpan(unionSpan(await activitySpan(this.storage.db, user.id), await externalActivitySpan(this.storage.db, user.id)));
       const days = span ? (span.last - span.first) / 86400 : 0;
       if (job && days <= SYNC_REBUILD_DAYS) await job;
       const now = await getState(this.storage.db, user.id);
@@ -242,7 +252,8 @@ export class RollupService {
   /** The cube's partial rows of the UTC hours [from, to] from heartbeats; its day rows follow by difference. */
   private async recomputeCubeHours(tx: Tx, userId: number, from: number, to: number, s: Settings): Promise<void> {
     const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
-    await replaceCubeHours(tx, userId, from, to, hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to }));
+    const externals = await loadExternalSpans(tx, userId, from * 3600 - s.timeoutSeconds, (to + 1) * 3600 + 2 * s.timeoutSeconds);
+    await replaceCubeHours(tx, userId, from, to, hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, externals }));
   }
 
   /**
@@ -384,7 +395,8 @@ export class RollupService {
     }
     const [from, to] = unit.hours;
     const heartbeats = await loadForRollups(tx, userId, from * 3600, (to + 1) * 3600 + s.timeoutSeconds, s.writesOnly, false);
-    const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS });
+    const externals = await loadExternalSpans(tx, userId, from * 3600 - s.timeoutSeconds, (to + 1) * 3600 + 2 * s.timeoutSeconds);
+    const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour: from, toHour: to, dimensions: ROLLUP_DIMENSIONS, externals });
     const days = await replaceHours(tx, userId, from, to, hours);
     for (const byDay of hours.values()) for (const date of byDay.keys()) days.add(date);
     return days;
@@ -403,12 +415,13 @@ export class RollupService {
       const fromHour = Math.floor(start / 3600);
       const toHour = Math.floor((end - 1) / 3600);
       const heartbeats = await loadForRollups(tx, userId, start - s.timeoutSeconds, (toHour + 1) * 3600 + s.timeoutSeconds, s.writesOnly);
-      const totals = dailyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, start, end, dimensions: ROLLUP_DIMENSIONS });
+      const externals = await loadExternalSpans(tx, userId, start - 2 * s.timeoutSeconds, (toHour + 1) * 3600 + 2 * s.timeoutSeconds);
+      const totals = dailyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, start, end, dimensions: ROLLUP_DIMENSIONS, externals });
       await replaceDays(tx, userId, span, totals);
-      const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS });
+      const hours = hourlyTotals(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, dimensions: ROLLUP_DIMENSIONS, externals });
       await replaceHours(tx, userId, fromHour, toHour, hours);
       // the cube: its hours' partial rows, then the days they touch re-summed from them
-      const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour });
+      const cube = hourlyCube(heartbeats, { timeoutSeconds: s.timeoutSeconds, zone: s.zone, fromHour, toHour, externals });
       const touched = await replaceCubeHours(tx, userId, fromHour, toHour, cube, false);
       for (const d of span) touched.add(d);
       await resumCube(tx, userId, [...touched].sort());
@@ -428,7 +441,7 @@ export class RollupService {
     });
     for (const key of [...this.retries.keys()]) if (key.startsWith(`${user.id}|`)) this.retries.delete(key);
     // clamped to the days heartbeats can have, so the number of days is bounded whatever the rows hold
-    const span = clampedSpan(await activitySpan(db, user.id));
+    const span = clampedSpan(unionSpan(await activitySpan(db, user.id), await externalActivitySpan(db, user.id)));
     try {
       if (span) {
         const first = DateTime.fromSeconds(span.first, { zone: s.zone }).startOf('day');
@@ -469,12 +482,21 @@ export class RollupService {
    */
   async runUpkeep(now = Date.now() / 1000): Promise<void> {
     const waiting = [...this.userBackoff].filter(([, b]) => b.due > now).map(([id]) => id);
-    const users = new Set([...(await usersWithDirty(this.storage.db, 50, waiting)), ...(await usersWithDirty(this.storage.db, 50, waiting, 'rollup_cube_dirty'))]);
+    // a cube upkept recently waits (its dirty marks pile up and are recomputed in one go)
+    const cubeWaiting = [...this.cubeUpkept].filter(([, at]) => at + CUBE_UPKEEP_EVERY_SECONDS > now).map(([id]) => id);
+    const cubeUsers = new Set(await usersWithDirty(this.storage.db, 50, [...waiting, ...cubeWaiting], 'rollup_cube_dirty'));
+    const users = new Set([...(await usersWithDirty(this.storage.db, 50, waiting)), ...cubeUsers]);
     for (const userId of users) {
       if (this.stopped) return;
       try {
         const user = await findUserById(this.storage.db, userId);
-        if (user) await this.ensureFresh(user, { cube: true });
+        const cube = cubeUsers.has(userId);
+        if (user) await this.ensureFresh(user, { cube });
+        if (cube) {
+          this.cubeUpkept.delete(userId);
+          if (this.cubeUpkept.size >= MAX_CUBE_UPKEEP_KEPT) this.cubeUpkept.delete(this.cubeUpkept.keys().next().value!);
+          this.cubeUpkept.set(userId, now);
+        }
         this.userBackoff.delete(userId);
       } catch (err) {
         const attempts = (this.userBackoff.get(userId)?.attempts ?? 0) + 1;

@@ -18,6 +18,7 @@ import { userSettings } from '../domain/user.js';
 import { FILTER_DIMENSION, FILTERS, filterPredicate, FilterNotAllowedError, hasFilters, singleNameFilter, type Filters, type StatsAnswer, type StatsQuery, type SubjectAnswer } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
+import { loadExternalSpans } from '../storage/external-durations.js';
 import { findUserById, type UserRow } from '../storage/users.js';
 import type { TimeService } from './time.js';
 
@@ -176,7 +177,8 @@ export class StatsService {
     const { start, end } = localDayBounds(q.date, q.zone);
     const t = q.settings.timeoutSeconds;
     const heartbeats = await loadActivity(this.storage.db, user.id, start - t, end + t, { writesOnly: q.settings.writesOnly });
-    return { list: durations(heartbeats, { timeoutSeconds: t, sliceBy: q.sliceBy, start, end, include: filterPredicate(q.filters) }), start, end };
+    const externals = await loadExternalSpans(this.storage.db, user.id, start - 2 * t, end + 2 * t);
+    return { list: durations(heartbeats, { timeoutSeconds: t, sliceBy: q.sliceBy, start, end, include: filterPredicate(q.filters), externals }), start, end };
   }
 }
 

@@ -26,6 +26,7 @@ import { rangeBounds, daysBetweenInclusive } from '../domain/ranges.js';
 import { filterPredicate, hasFilters, type Filters } from '../domain/stats-query.js';
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
+import { externalActivitySpan, loadExternalSpans, unionSpan } from '../storage/external-durations.js';
 import { readCube, readCubeDayTotals, readDays, readDetails, readManyRangeSums, readRangeSums, statesOf, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
 import { inProcess, type Background } from './background.js';
@@ -382,6 +383,35 @@ export class TimeService {
   }
 
   /**
+   * Seconds credited in [start, end) (instants, not local days: the time between two commits)
+   * under `filters`, with the user's own timeout and writes_only: the same accounting as every
+   * answer (dailyTotals over heartbeats and external durations), 31 days of heartbeats at a time.
+   * `start` is raised to the user's first activity, so the slice count is bounded by their history.
+   */
+  async spanSeconds(user: UserRow, start: number, end: number, filters: Filters): Promise<number> {
+    const s = userSettings(user);
+    const t = s.timeoutSeconds;
+    const span = unionSpan(await activitySpan(this.storage.db, user.id), await externalActivitySpan(this.storage.db, user.id));
+    if (!span || !Number.isFinite(end)) return 0;
+    const from = Math.max(Number.isFinite(start) ? start : -Infinity, span.first - t);
+    const to = Math.min(end, span.last + t);
+    if (!(to > from)) return 0;
+    const include = filterPredicate(filters);
+    const step = RAW_SLICE_DAYS * 86400;
+    const slices = Math.ceil((to - from) / step);
+    if (slices > MAX_DATES) throw new RangeError(`${from}..${to} is too long a span`);
+    let total = 0;
+    for (let k = 0; k < slices; k++) {
+      const a = from + k * step;
+      const b = Math.min(to, a + step);
+      const heartbeats = await loadActivity(this.storage.db, user.id, a - t, b + t, { writesOnly: s.writesOnly });
+      const externals = await loadExternalSpans(this.storage.db, user.id, a - 2 * t, b + 2 * t);
+      for (const day of dailyTotals(heartbeats, { timeoutSeconds: t, zone: 'UTC', start: a, end: b, include, dimensions: [], externals }).values()) total += day.total;
+    }
+    return total;
+  }
+
+  /**
    * Straight from heartbeats, with the query's own settings, a slice of days at a time: a long range
    * never holds all its heartbeats in memory at once. Exact: each slice also loads the heartbeats
    * within the timeout around it and counts only the time inside its own days. `progress` receives
@@ -397,7 +427,8 @@ export class TimeService {
     for (const [first, last] of slices) {
       const { start, end } = rangeBounds(first, last, q.settings.zone);
       const heartbeats = await loadActivity(this.storage.db, q.user.id, start - t, end + t, { writesOnly: q.settings.writesOnly });
-      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include, dimensions: q.dimensions });
+      const externals = await loadExternalSpans(this.storage.db, q.user.id, start - 2 * t, end + 2 * t);
+      const days = dailyTotals(heartbeats, { timeoutSeconds: t, zone: q.settings.zone, start, end, include, dimensions: q.dimensions, externals });
       for (const [date, day] of days) out.set(date, day);
       if (progress) {
         progress.percent = Math.min(99, Math.floor((++done / slices.length) * 100));

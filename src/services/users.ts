@@ -19,6 +19,7 @@ export function preferencesPatch(p: Preferences): UserPatch {
     if (v === undefined) continue;
     if (k === 'timeout') patch.keystroke_timeout = v;
     else if (typeof v === 'boolean') patch[k] = v ? 1 : 0;
+    else if (k === 'city_country_code' && typeof v === 'string') patch[k] = v.trim() === '' ? null : v.toUpperCase();
     else patch[k] = typeof v === 'string' && v.trim() === '' ? null : v;
   }
   return patch as UserPatch;

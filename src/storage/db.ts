@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type DB = Kysely<Database>;
@@ -25,6 +26,8 @@ export interface OpenOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** SQLite: checkpoint the WAL on a worker thread (default true; storage/sqlite-checkpointer.ts). */
+  sqliteCheckpointer?: boolean;
 }
 
 // int8 (bigint, count(*)) as JS numbers: every value we store fits in 2^53.
@@ -64,11 +67,16 @@ export function openDatabase(url: string, options: OpenOptions = {}): Storage {
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  // WAL checkpoints on a worker thread, not in the middle of a commit on the event loop
+  const checkpointer = options.sqliteCheckpointer === false ? null : startCheckpointer(database, path.resolve(file), options.sqliteSynchronous ?? 'FULL');
   return {
     db,
     dialect: 'sqlite',
     location: path.resolve(file),
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -110,8 +110,11 @@ export async function loadForRollups(db: Tx, userId: number, start: number, end:
  * A dimension value as rollups store it: without NUL (PostgreSQL text cannot hold it) and with
  * lone UTF-16 surrogates replaced by U+FFFD, so one odd heartbeat can never fail a day's write.
  */
+// eslint-disable-next-line no-control-regex
+const ODD_TEXT = /[\u0000\uD800-\uDFFF]/;
 export function rollupName(name: string): string {
   if (typeof name !== 'string') return String(name);
+  if (!ODD_TEXT.test(name)) return name; // the usual case: nothing to replace
   // eslint-disable-next-line no-control-regex
   return name.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
@@ -128,12 +131,15 @@ export async function replaceDays(tx: Tx, userId: number, dates: string[], total
     dayRows(userId, date, day, rows);
   }
   for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('rollup_days').values(rows.slice(i, i + 1000)).execute();
+  await resumMonths(tx, userId, dates, 'days');
 }
 
 export async function deleteAllDays(tx: Tx, userId: number): Promise<void> {
   await tx.deleteFrom('rollup_days').where('user_id', '=', userId).execute();
   await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).execute();
-  for (const t of ['rollup_cube', 'rollup_cube_hours', 'rollup_details', 'rollup_detail_hours'] as const) await tx.deleteFrom(t).where('user_id', '=', userId).execute();
+  for (const t of ['rollup_cube', 'rollup_cube_hours', 'rollup_details', 'rollup_detail_hours', 'rollup_months', 'rollup_cube_months', 'rollup_dependency_months'] as const) {
+    await tx.deleteFrom(t).where('user_id', '=', userId).execute();
+  }
 }
 
 type Row = { user_id: number; day: string; dimension: string; name: string; seconds: number };
@@ -172,15 +178,46 @@ export async function replaceHours(tx: Tx, userId: number, fromHour: number, toH
   return new Set(before.map((r) => r.day));
 }
 
+/**
+ * The UTC hours (epoch/3600) whose partial rows can hold pieces of the local dates [first, last],
+ * in any zone (UTC−12 … UTC+14) and for any timeout (≤ 240 minutes: a credit starting before
+ * midnight can reach into the day): the hour tables are read by their primary key
+ * (user_id, hour, …) within it rather than through a by-day index (migration 033).
+ */
+export function hourWindow(first: string, last: string): [number, number] {
+  const start = Date.parse(`${first}T00:00:00Z`) / 1000;
+  const end = Date.parse(`${last}T00:00:00Z`) / 1000 + 86400;
+  return [Math.floor((start - 14 * 3600 - 4 * 3600) / 3600) - 2, Math.floor((end + 12 * 3600) / 3600) + 2];
+}
+
+/** Sorted distinct dates as runs of consecutive dates [first, last]. */
+export function dateRuns(dates: Iterable<string>): [string, string][] {
+  const sorted = [...new Set(dates)].sort();
+  const runs: [string, string][] = [];
+  let prev = NaN;
+  for (const d of sorted) {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    const last = runs[runs.length - 1];
+    if (last && t - prev === 86_400_000) last[1] = d;
+    else runs.push([d, d]);
+    prev = t;
+  }
+  return runs;
+}
+
 /** Each of these days as the sum of its hours' partial rows. */
 export async function sumHours(tx: Tx, userId: number, dates: string[]): Promise<Map<string, DayTotals>> {
   const out = new Map<string, DayTotals>();
-  for (let i = 0; i < dates.length; i += 200) {
+  for (const [first, last] of dateRuns(dates)) {
+    const [fromHour, toHour] = hourWindow(first, last);
     const rows = await tx
       .selectFrom('rollup_hours')
       .select((eb) => ['day', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
       .where('user_id', '=', userId)
-      .where('day', 'in', dates.slice(i, i + 200))
+      .where('hour', '>=', fromHour)
+      .where('hour', '<=', toHour)
+      .where('day', '>=', first)
+      .where('day', '<=', last)
       .groupBy(['day', 'dimension', 'name'])
       .execute();
     for (const r of rows) {
@@ -213,25 +250,54 @@ export async function readDays(db: Tx, userId: number, firstDate: string, lastDa
 
 /** Sums per dimension and name over [firstDate, lastDate], and the total of each day: for long ranges. */
 export async function readRangeSums(db: Tx, userId: number, firstDate: string, lastDate: string): Promise<{ sums: RollupRow[]; days: { day: string; seconds: number }[] }> {
-  const sums = await db
-    .selectFrom('rollup_days')
-    .select((eb) => ['dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
-    .where('user_id', '=', userId)
-    .where('day', '>=', firstDate)
-    .where('day', '<=', lastDate)
-    .where('dimension', '!=', TOTAL)
-    .groupBy(['dimension', 'name'])
-    .execute();
+  // whole months from rollup_months, the edge days from rollup_days (migration 034)
+  const { months, edges } = monthSplit(firstDate, lastDate);
+  const acc = new Map<string, RollupRow>();
+  const add = (rows: { dimension: string; name: string; seconds: number | string }[]) => {
+    for (const r of rows) {
+      const key = `${r.dimension}\u0000${r.name}`;
+      const a = acc.get(key);
+      if (a) a.seconds += Number(r.seconds);
+      else acc.set(key, { day: '', dimension: r.dimension, name: r.name, seconds: Number(r.seconds) });
+    }
+  };
+  if (months) {
+    add(
+      await db
+        .selectFrom('rollup_months')
+        .select((eb) => ['dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+        .where('user_id', '=', userId)
+        .where('month', '>=', months[0])
+        .where('month', '<=', months[1])
+        .where('dimension', '!=', TOTAL)
+        .groupBy(['dimension', 'name'])
+        .execute(),
+    );
+  }
+  for (const [first, last] of edges) {
+    add(
+      await db
+        .selectFrom('rollup_days')
+        .select((eb) => ['dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+        .where('user_id', '=', userId)
+        .where('day', '>=', first)
+        .where('day', '<=', last)
+        .where('dimension', '!=', TOTAL)
+        .groupBy(['dimension', 'name'])
+        .execute(),
+    );
+  }
+  // each day's total row by the partial index of total rows (the literal lets SQLite use it)
   const days = await db
     .selectFrom('rollup_days')
     .select(['day', 'seconds'])
     .where('user_id', '=', userId)
-    .where('dimension', '=', TOTAL)
+    .where('dimension', '=', sql.lit(TOTAL))
     .where('day', '>=', firstDate)
     .where('day', '<=', lastDate)
     .orderBy('day')
     .execute();
-  return { sums: sums.map((s) => ({ day: '', dimension: s.dimension, name: s.name, seconds: Number(s.seconds) })), days };
+  return { sums: [...acc.values()], days };
 }
 
 /**
@@ -359,8 +425,9 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
         const clean = new Map<string, { names: string[]; seconds: number }>();
         for (const [key, seconds] of part[field]) {
           if (!(seconds > 0)) continue;
-          const names = (JSON.parse(key) as string[]).map(rollupName);
-          const k = JSON.stringify(names);
+          const parsed = JSON.parse(key) as string[];
+          const names = parsed.map(rollupName);
+          const k = names.every((n, i) => n === parsed[i]) ? key : JSON.stringify(names);
           const c = clean.get(k);
           if (c) c.seconds += seconds;
           else clean.set(k, { names, seconds });
@@ -378,12 +445,16 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
     if (!toDays) continue;
     const changes: Record<string, unknown>[] = [];
     const shrunk = new Set<string>();
+    const shrunkProjects = new Set<string>();
     for (const d of delta.values()) {
       if (Math.abs(d.seconds) < 1e-9) continue;
       const row: Record<string, unknown> = { user_id: userId, day: d.day, seconds: d.seconds };
       cols.forEach((c, i) => (row[c] = d.names[i]));
       changes.push(row);
-      if (d.seconds < 0) shrunk.add(d.day);
+      if (d.seconds < 0) {
+        shrunk.add(d.day);
+        shrunkProjects.add(d.names[0]!);
+      }
     }
     for (let i = 0; i < changes.length; i += 500) {
       await tx
@@ -393,51 +464,153 @@ export async function replaceCubeHours(tx: Tx, userId: number, fromHour: number,
         .execute();
     }
     // what a change took away entirely (float sums leave crumbs, never a real credit's size)
-    if (shrunk.size) await deleteDayRows(tx, dayTable, userId, [...shrunk], true);
+    if (shrunk.size) await deleteDayRows(tx, dayTable, userId, [...shrunk], [...shrunkProjects], true);
   }
+  if (toDays) await resumMonths(tx, userId, touched, 'cube');
   return touched;
 }
 
 /**
- * Deletes the day rows of these days (only the crumbs a change left, below a microsecond, with
- * `crumbs`). Day rows are keyed by project first (by dimension and project for details): the
- * projects present are looked up by day, then the rows go by key.
+ * Deletes the day rows of these days and projects (only the crumbs a change left, below a
+ * microsecond, with `crumbs`): day rows are keyed by project first (by dimension and project for
+ * details), so the delete goes by key.
  */
-async function deleteDayRows(tx: Tx, table: 'rollup_cube' | 'rollup_details', userId: number, days: string[], crumbs: boolean): Promise<void> {
-  // (no DISTINCT: SQLite would walk the whole primary key for it rather than the day index)
-  let present = tx.selectFrom(table).select('project').where('user_id', '=', userId);
-  if (table === 'rollup_details') present = present.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
-  const projects = [...new Set((await present.where('day', 'in', days).execute()).map((r) => r.project))];
+async function deleteDayRows(tx: Tx, table: 'rollup_cube' | 'rollup_details', userId: number, days: string[], projects: string[], crumbs: boolean): Promise<void> {
   for (let i = 0; i < projects.length; i += 500) {
-    let q = tx.deleteFrom(table).where('user_id', '=', userId);
-    if (table === 'rollup_details') q = q.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
-    q = q.where('project', 'in', projects.slice(i, i + 500)).where('day', 'in', days);
-    if (crumbs) q = q.where('seconds', '<', 1e-6);
-    await q.execute();
+    for (let j = 0; j < days.length; j += 200) {
+      let q = tx.deleteFrom(table).where('user_id', '=', userId);
+      if (table === 'rollup_details') q = q.where('dimension' as never, 'in', DETAIL_DIMENSIONS as never);
+      q = q.where('project', 'in', projects.slice(i, i + 500)).where('day', 'in', days.slice(j, j + 200));
+      if (crumbs) q = q.where('seconds', '<', 1e-6);
+      await q.execute();
+    }
   }
 }
 
-/** Re-sums the cube's day rows of these dates from their hours' partial rows. */
+/**
+ * Re-sums the cube's day rows of these dates from their hours' partial rows. Every detail row
+ * belongs to a combination of the cube, so the projects whose rows go are those of the cube's day
+ * rows (the by-day index) and of the hours' rows of these days (the hour window, by key).
+ */
 export async function resumCube(tx: Tx, userId: number, dates: string[]): Promise<void> {
-  for (let i = 0; i < dates.length; i += 200) {
-    const part = dates.slice(i, i + 200);
+  for (const [first, last] of dateRuns(dates)) {
+    const [fromHour, toHour] = hourWindow(first, last);
+    const inHours = <T extends 'rollup_cube_hours' | 'rollup_detail_hours'>(table: T) =>
+      tx.selectFrom(table as 'rollup_cube_hours').where('user_id', '=', userId).where('hour', '>=', fromHour).where('hour', '<=', toHour).where('day', '>=', first).where('day', '<=', last);
+    const projects = new Set<string>();
+    for (const r of await tx.selectFrom('rollup_cube').select('project').where('user_id', '=', userId).where('day', '>=', first).where('day', '<=', last).execute()) projects.add(r.project);
+    for (const r of await inHours('rollup_cube_hours').select('project').distinct().execute()) projects.add(r.project);
+    const days = [...new Set(dates)].filter((d) => d >= first && d <= last);
     for (const [day, hours, cols] of [
       ['rollup_cube', 'rollup_cube_hours', CUBE_COLUMNS],
       ['rollup_details', 'rollup_detail_hours', DETAIL_COLUMNS],
     ] as const) {
-      await deleteDayRows(tx, day, userId, part, false);
-      const select = tx
-        .selectFrom(hours)
-        .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref('day').as('day'), ...cols.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')])
-        .where('user_id', '=', userId)
-        .where('day', 'in', part)
-        .groupBy(['user_id', 'day', ...cols]);
+      await deleteDayRows(tx, day, userId, days, [...projects], false);
+      const select = inHours(hours)
+        .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref('day').as('day'), ...cols.map((c) => eb.ref(c as 'project').as(c)), eb.fn.sum<number>('seconds').as('seconds')])
+        .groupBy(['user_id', 'day', ...(cols as readonly 'project'[])]);
       await tx
         .insertInto(day)
         .columns(['user_id', 'day', ...cols, 'seconds'] as never)
         .expression(select as never)
         .execute();
     }
+  }
+  await resumMonths(tx, userId, dates, 'cube');
+}
+
+// ---- per-month rollups (migration 034) -------------------------------------------------------
+
+/** 'YYYY-MM' of a date. */
+const monthOf = (date: string) => date.slice(0, 7);
+
+/** The month after (k = 1) or before (k = −1) 'YYYY-MM'. */
+function shiftMonth(month: string, k: number): string {
+  const d = new Date(`${month}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + k);
+  return d.toISOString().slice(0, 7);
+}
+
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * [first, last] as the whole months inside it (`months`: the first and last, or null) and the days
+ * at its edges outside them: a range's sums read months from the month tables, edges from the days.
+ */
+export function monthSplit(first: string, last: string): { months: [string, string] | null; edges: [string, string][] } {
+  const valid = /^\d{4}-\d{2}-\d{2}$/;
+  if (!valid.test(first) || !valid.test(last) || !Number.isFinite(Date.parse(`${first}T00:00:00Z`)) || !Number.isFinite(Date.parse(`${last}T00:00:00Z`)) || last < first) {
+    return { months: null, edges: [[first, last]] };
+  }
+  const firstFull = first.endsWith('-01') ? monthOf(first) : shiftMonth(monthOf(first), 1);
+  const lastFull = monthOf(shiftDate(last, 1)) !== monthOf(last) ? monthOf(last) : shiftMonth(monthOf(last), -1);
+  if (firstFull > lastFull) return { months: null, edges: [[first, last]] };
+  const edges: [string, string][] = [];
+  if (first < `${firstFull}-01`) edges.push([first, shiftDate(`${firstFull}-01`, -1)]);
+  const after = `${shiftMonth(lastFull, 1)}-01`;
+  if (after <= last) edges.push([after, last]);
+  return { months: [firstFull, lastFull], edges };
+}
+
+/**
+ * Re-sums the month rows of the months these dates fall in from their day rows: of rollup_days
+ * (`days`), or of the cube and the dependency rows of rollup_details (`cube`). A month's day rows
+ * are at most a month's worth: a change of today costs a sum over this month's rows.
+ */
+export async function resumMonths(tx: Tx, userId: number, dates: Iterable<string>, kind: 'days' | 'cube'): Promise<void> {
+  const months = [...new Set([...dates].map(monthOf))].sort();
+  for (const month of months) {
+    const from = `${month}-01`;
+    const to = `${month}-31`;
+    const m = sql<string>`cast(${month} as text)`;
+    if (kind === 'days') {
+      await tx.deleteFrom('rollup_months').where('user_id', '=', userId).where('month', '=', month).execute();
+      await tx
+        .insertInto('rollup_months')
+        .columns(['user_id', 'month', 'dimension', 'name', 'seconds'])
+        .expression(
+          tx
+            .selectFrom('rollup_days')
+            .select((eb) => [eb.ref('user_id').as('user_id'), m.as('month'), 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+            .where('user_id', '=', userId)
+            .where('day', '>=', from)
+            .where('day', '<=', to)
+            .groupBy(['user_id', 'dimension', 'name']),
+        )
+        .execute();
+      continue;
+    }
+    await tx.deleteFrom('rollup_cube_months').where('user_id', '=', userId).where('month', '=', month).execute();
+    await tx
+      .insertInto('rollup_cube_months')
+      .columns(['user_id', 'month', ...CUBE_COLUMNS, 'seconds'])
+      .expression(
+        tx
+          .selectFrom('rollup_cube')
+          .select((eb) => [eb.ref('user_id').as('user_id'), m.as('month'), ...CUBE_COLUMNS, eb.fn.sum<number>('seconds').as('seconds')])
+          .where('user_id', '=', userId)
+          .where('day', '>=', from)
+          .where('day', '<=', to)
+          .groupBy(['user_id', ...CUBE_COLUMNS]),
+      )
+      .execute();
+    await tx.deleteFrom('rollup_dependency_months').where('user_id', '=', userId).where('month', '=', month).execute();
+    await tx
+      .insertInto('rollup_dependency_months')
+      .columns(['user_id', 'month', ...CUBE_COLUMNS, 'name', 'seconds'] as never)
+      .expression(
+        tx
+          .selectFrom('rollup_details')
+          .select((eb) => [eb.ref('user_id').as('user_id'), m.as('month'), ...(CUBE_COLUMNS as unknown as 'project'[]), 'name', eb.fn.sum<number>('seconds').as('seconds')])
+          .where('user_id', '=', userId)
+          .where('dimension', '=', sql.lit('dependencies'))
+          .where('day', '>=', from)
+          .where('day', '<=', to)
+          .groupBy(['user_id', ...(CUBE_COLUMNS as unknown as 'project'[]), 'name']) as never,
+      )
+      .execute();
   }
 }
 
@@ -464,11 +637,36 @@ export async function readCube(db: Tx, userId: number, firstDate: string, lastDa
     const rows = await q.select(['day', ...CUBE_COLUMNS, 'seconds']).execute();
     return rows.map((r) => ({ day: r.day, names: CUBE_COLUMNS.map((c) => r[c]), seconds: Number(r.seconds) }));
   }
-  const rows = await q
-    .select((eb) => [...CUBE_COLUMNS.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')])
-    .groupBy([...CUBE_COLUMNS])
-    .execute();
-  return rows.map((r) => ({ day: '', names: CUBE_COLUMNS.map((c) => r[c] as string), seconds: Number(r.seconds) }));
+  // summed: whole months from rollup_cube_months, the edge days from the cube (migration 034)
+  const { months, edges } = monthSplit(firstDate, lastDate);
+  const acc = new Map<string, CubeRow>();
+  const add = (rows: Record<string, unknown>[]) => {
+    for (const r of rows) {
+      const names = CUBE_COLUMNS.map((c) => r[c] as string);
+      const key = names.join('\u0000');
+      const a = acc.get(key);
+      if (a) a.seconds += Number(r.seconds);
+      else acc.set(key, { day: '', names, seconds: Number(r.seconds) });
+    }
+  };
+  const sums = <T extends 'rollup_cube' | 'rollup_cube_months'>(table: T, column: 'day' | 'month', from: string, to: string) => {
+    let m = db.selectFrom(table as 'rollup_cube').where('user_id', '=', userId).where(column as 'day', '>=', from).where(column as 'day', '<=', to);
+    m = cubeWhere(m, filters);
+    return m.select((eb) => [...CUBE_COLUMNS.map((c) => eb.ref(c).as(c)), eb.fn.sum<number>('seconds').as('seconds')]).groupBy([...CUBE_COLUMNS]).execute();
+  };
+  if (months) add(await sums('rollup_cube_months', 'month', months[0], months[1]));
+  for (const [first, last] of edges) add(await sums('rollup_cube', 'day', first, last));
+  return [...acc.values()];
+}
+
+/** The cube filters as a WHERE on a table with the cube's columns. */
+function cubeWhere<Q extends { where: (...args: never[]) => Q }>(q: Q, filters: CubeFilters): Q {
+  let out = q as unknown as { where: (a: unknown, b?: unknown, c?: unknown) => unknown };
+  for (const dim of CUBE_DIMENSIONS) {
+    const names = filters[dim];
+    if (names) out = (names.length ? out.where(COLUMN_OF[dim], 'in', names.map(rollupName)) : out.where(sql<boolean>`1 = 0`)) as typeof out;
+  }
+  return out as unknown as Q;
 }
 
 /** The cube's total per day of [firstDate, lastDate] under `filters`. */
@@ -494,7 +692,30 @@ export async function readDetails(
   dimension: 'entities' | 'dependencies',
   byDay: boolean,
 ): Promise<{ day: string; name: string; seconds: number }[]> {
-  let q = db.selectFrom('rollup_details').where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate).where('dimension', '=', dimension);
+  if (dimension === 'dependencies' && !byDay) {
+    // summed: whole months from rollup_dependency_months, the edge days from the details (034)
+    const { months, edges } = monthSplit(firstDate, lastDate);
+    const acc = new Map<string, number>();
+    const add = (rows: { name: string; seconds: number | string }[]) => {
+      for (const r of rows) acc.set(r.name, (acc.get(r.name) ?? 0) + Number(r.seconds));
+    };
+    if (months) {
+      let m = db.selectFrom('rollup_dependency_months').where('user_id', '=', userId).where('month', '>=', months[0]).where('month', '<=', months[1]);
+      m = cubeWhere(m, filters);
+      add(await m.select((eb) => ['name', eb.fn.sum<number>('seconds').as('seconds')]).groupBy('name').execute());
+    }
+    for (const [first, last] of edges) add(await readDetails(db, userId, first, last, filters, dimension, true));
+    return [...acc].map(([name, seconds]) => ({ day: '', name, seconds }));
+  }
+  // the dimension as a literal lets a by-day read of dependencies without a project use their
+  // partial index (migration 033); with a project (and always for entities) the primary key leads
+  const literal = dimension === 'dependencies' && !filters.projects;
+  let q = db
+    .selectFrom('rollup_details')
+    .where('user_id', '=', userId)
+    .where('dimension', '=', literal ? sql.lit('dependencies') : dimension)
+    .where('day', '>=', firstDate)
+    .where('day', '<=', lastDate);
   for (const dim of CUBE_DIMENSIONS) {
     const names = filters[dim];
     if (names) q = names.length ? q.where(COLUMN_OF[dim] as 'project', 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);

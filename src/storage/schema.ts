@@ -208,6 +208,22 @@ export interface RollupDetailHoursTable extends RollupDetailsTable {
   hour: number;
 }
 
+/** Per-month rollups (034): the day rows summed per local month ('YYYY-MM'), for long ranges. */
+export interface RollupMonthsTable {
+  user_id: number;
+  month: string;
+  dimension: string;
+  name: string;
+  seconds: number;
+}
+export interface RollupCubeMonthsTable extends Omit<RollupCubeTable, 'day'> {
+  month: string;
+}
+/** The dependency rows of rollup_details summed per month and combination. */
+export interface RollupDependencyMonthsTable extends RollupCubeMonthsTable {
+  name: string;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -305,6 +321,60 @@ export interface OauthTokensTable {
   revoked_at: number | null;
 }
 
+/* Leaders, private leaderboards and aggregate stats (045). */
+/** A user's time over a leaderboard range (public settings), with the stored public rank. */
+export interface LeaderTotalsTable {
+  range: string;
+  user_id: number;
+  total_seconds: number;
+  daily_average: number;
+  /** JSON [[language, seconds], …], most first, without Other. */
+  languages: string;
+  /** Place among users public when computed; null for others. */
+  rank: number | null;
+}
+export interface LeaderLanguagesTable {
+  range: string;
+  /** Lower case (the filter's key); `name` as summaries show it. */
+  language: string;
+  name: string;
+  user_id: number;
+  seconds: number;
+  rank: number | null;
+}
+export interface LeaderRunsTable {
+  range: string;
+  first_date: string;
+  last_date: string;
+  computed_at: number;
+}
+export interface LeaderboardsTable {
+  id: Generated<number>;
+  uuid: string;
+  owner_id: number;
+  name: string;
+  time_range: string;
+  join_code: string;
+  created_at: number;
+  modified_at: number;
+}
+export interface LeaderboardMembersTable {
+  board_id: number;
+  user_id: number;
+  /** 'owner', 'member' or 'invited'. */
+  status: string;
+  created_at: number;
+}
+export interface AggregateStatsTable {
+  range: string;
+  first_date: string;
+  last_date: string;
+  /** JSON of domain/leaders.ts Aggregate. */
+  data: string;
+  is_up_to_date: number;
+  computed_at: number;
+}
+
 // ── Organizations and team dashboards (migration 050_orgs) ──────────────────────────────────
 
 export interface OrgsTable {
@@ -386,7 +456,94 @@ export interface InstanceSettingsTable {
   modified_at: number;
 }
 
-export interface Database {
+// ── Goals and e-mail (migration 040_goals) ──────────────────────────────────────────────────────
+
+export interface GoalsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** The goal amount per period, in seconds. */
+  seconds: number;
+  /** 'day' or 'week'. */
+  delta: string;
+  improve_by_percent: number | null;
+  is_inverse: number;
+  is_enabled: number;
+  /** JSON arrays of text. */
+  ignore_days: string;
+  ignore_zero_days: number;
+  languages: string;
+  projects: string;
+  editors: string;
+  categories: string;
+  custom_title: string | null;
+  created_at: number;
+  modified_at: number | null;
+}
+
+/** A goal's computed part (domain/goal.ts GoalProgress as JSON), for the local date `computed_for`. */
+export interface GoalCacheTable {
+  goal_id: number;
+  user_id: number;
+  computed_for: string;
+  computed_at: number;
+  body: string;
+  dirty: number;
+}
+
+export interface GoalSharesTable {
+  id: Generated<number>;
+  goal_id: number;
+  /** The user it is shared with; null for an e-mail address no account has (yet). */
+  user_id: number | null;
+  /** Set when shared by e-mail address (lower-cased). */
+  email: string | null;
+  /** Set when shared by username. */
+  username: string | null;
+  /** 'pending', 'accepted' or 'declined'. */
+  status: string;
+  created_at: number;
+  responded_at: number | null;
+}
+
+export interface GoalSubscribersTable {
+  goal_id: number;
+  user_id: number;
+  /** 'daily', 'weekly' or 'none'. */
+  email_frequency: string;
+  snooze_until: number | null;
+  /** The period last reported by e-mail (a date, or a week's first date). */
+  last_sent_key: string | null;
+  created_at: number;
+}
+
+export interface PasswordResetsTable {
+  /** sha256 hex of the token sent by e-mail. */
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface MailPreferencesTable {
+  user_id: number;
+  weekly_summary: number;
+  /** The week (its first local date) last summarized. */
+  last_summary_key: string | null;
+  modified_at: number | null;
+}
+
+export interface GoalTables {
+  goals: GoalsTable;
+  goal_cache: GoalCacheTable;
+  goal_shares: GoalSharesTable;
+  goal_subscribers: GoalSubscribersTable;
+  password_resets: PasswordResetsTable;
+  mail_preferences: MailPreferencesTable;
+}
+
+export interface Database extends GoalTables {
   orgs: OrgsTable;
   org_members: OrgMembersTable;
   org_invitations: OrgInvitationsTable;
@@ -410,10 +567,96 @@ export interface Database {
   rollup_details: RollupDetailsTable;
   rollup_detail_hours: RollupDetailHoursTable;
   rollup_cube_dirty: RollupDirtyTable;
+  rollup_months: RollupMonthsTable;
+  rollup_cube_months: RollupCubeMonthsTable;
+  rollup_dependency_months: RollupDependencyMonthsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;
   projects: ProjectsTable;
   machines: MachinesTable;
   user_agents: UserAgentsTable;
+  leader_totals: LeaderTotalsTable;
+  leader_languages: LeaderLanguagesTable;
+  leader_runs: LeaderRunsTable;
+  leaderboards: LeaderboardsTable;
+  leaderboard_members: LeaderboardMembersTable;
+  aggregate_stats: AggregateStatsTable;
+}
+
+// ---- external durations (issue 12; migration 060) --------------------------------------------
+
+export interface ExternalDurationsTable {
+  id: Generated<number>;
+  /** Public id, exposed as `id`. */
+  uuid: string;
+  user_id: number;
+  /** The app that reported it: the OAuth app's name, or the API key's (or the request's `provider`). */
+  provider: string;
+  external_id: string;
+  entity: string;
+  type: string;
+  category: string;
+  start_time: number;
+  end_time: number;
+  project: string | null;
+  branch: string | null;
+  language: string | null;
+  meta: string | null;
+  created_at: number;
+  modified_at: number;
+}
+
+// declaration merging: this family's tables join the Database interface above
+export interface Database {
+  external_durations: ExternalDurationsTable;
+}
+
+// ---- commits (issue 12; migration 061) -------------------------------------------------------
+
+export interface CommitWebhooksTable {
+  id: Generated<number>;
+  /** In the webhook's URL. */
+  uuid: string;
+  user_id: number;
+  project: string;
+  /** As given: HMAC signatures are checked with it. */
+  secret: string;
+  /** JSON of the repository a push last described (domain/commit.ts Repository), or null. */
+  repository: string | null;
+  created_at: number;
+  last_delivery_at: number | null;
+}
+
+export interface CommitsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  project: string;
+  branch: string;
+  hash: string;
+  message: string;
+  /** github | gitlab | gitea | forgejo | git (imported). */
+  source: string;
+  html_url: string | null;
+  author_name: string | null;
+  author_email: string | null;
+  author_username: string | null;
+  author_url: string | null;
+  author_html_url: string | null;
+  author_avatar_url: string | null;
+  author_date: number;
+  committer_name: string | null;
+  committer_email: string | null;
+  committer_username: string | null;
+  committer_url: string | null;
+  committer_html_url: string | null;
+  committer_avatar_url: string | null;
+  committer_date: number;
+  created_at: number;
+}
+
+export interface Database {
+  commit_webhooks: CommitWebhooksTable;
+  commits: CommitsTable;
 }

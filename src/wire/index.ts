@@ -20,4 +20,8 @@ export * from './health.js';
 export * from './api-key.js';
 export * from './oauth.js';
 export * from './session.js';
+export * from './leaders.js';
 export * from './org.js';
+export * from './goal.js';
+export * from './external-duration.js';
+export * from './commit.js';

@@ -150,7 +150,7 @@ export const PreferencesBody = Type.Object(
     wonderfuldev_username: nullableString(100),
     city_name: nullableString(200),
     city_state: nullableString(200),
-    city_country_code: nullableString(2),
+    city_country_code: Type.Optional(Type.Union([Type.String({ pattern: '^([A-Za-z]{2})?$', description: 'two-letter country code (US, DE …); the leaders filter by it' }), Type.Null()])),
     is_email_public: Type.Optional(Type.Boolean()),
     photo_public: Type.Optional(Type.Boolean()),
     is_hireable: Type.Optional(Type.Boolean()),

@@ -67,6 +67,7 @@ describeEachDatabase('scope matrix', (t) => {
     const call = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
       t.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, payload: payload as never });
 
+    const ownBoard: string = (await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(apiKey), payload: { name: 'mine' } })).json().data.id;
     const failures: string[] = [];
     const check = (ok: boolean, what: string) => {
       if (!ok) failures.push(what);
@@ -89,6 +90,16 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', `/users/current/durations?date=${date}`, scope === 'read_heartbeats');
       await expectStatus(scope, 'POST', '/users/current/heartbeats', scope === 'write_heartbeats', 202, { entity: 'x.ts', type: 'file', time: base - 86400 * 30, project: 'w' });
       await expectStatus(scope, 'DELETE', '/users/current/heartbeats.bulk', scope === 'write_heartbeats', 200, { date, ids: ['0'] });
+      // external durations (issue 12): read with read_heartbeats, written with write_heartbeats
+      // (an empty item: authorized → 400 naming its fields, so the data of later checks is unchanged)
+      await expectStatus(scope, 'GET', `/users/current/external_durations?date=${date}`, scope === 'read_heartbeats');
+      await expectStatus(scope, 'POST', '/users/current/external_durations', scope === 'write_heartbeats', 400, { entity: 'standup' });
+      await expectStatus(scope, 'POST', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 201, [{ entity: 'standup' }]);
+      await expectStatus(scope, 'DELETE', '/users/current/external_durations.bulk', scope === 'write_heartbeats', 200, { date, ids: [] });
+
+      // goals (issue 10): reads need read_goals; writes are never for an app
+      await expectStatus(scope, 'GET', '/users/current/goals', scope === 'read_goals');
+      await expectStatus(scope, 'POST', '/users/current/goals', false, 201, { seconds: 600, delta: 'day' });
 
       // summaries and the status bar
       const sv = summariesView(scope);
@@ -131,6 +142,18 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/projects', recordAllowed(scope, 'projects'));
       await expectStatus(scope, 'GET', '/users/current/machine_names', recordAllowed(scope, 'machines'));
       await expectStatus(scope, 'GET', '/users/current/user_agents', recordAllowed(scope, 'editors'));
+      // commits (issue 12) show a project's time: the scopes that show projects (alpha has none yet: an empty page)
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commits', recordAllowed(scope, 'projects'), 200);
+      await expectStatus(scope, 'GET', '/users/current/projects/alpha/commit_webhook', false);
+
+      // leaders are public; private leaderboards need read_/write_private_leaderboards
+      await expectStatus(scope, 'GET', '/leaders', true);
+      await expectStatus(scope, 'GET', '/users/current/leaderboards', scope === 'read_private_leaderboards');
+      const created = await expectStatus(scope, 'POST', '/users/current/leaderboards', scope === 'write_private_leaderboards', 201, { name: `board ${scope}` });
+      const boardId: string = created.statusCode === 201 ? created.json().data.id : ownBoard;
+      await expectStatus(scope, 'GET', `/users/current/leaderboards/${ownBoard}`, scope === 'read_private_leaderboards');
+      await expectStatus(scope, 'PATCH', `/users/current/leaderboards/${boardId}`, scope === 'write_private_leaderboards', 200, { name: 'renamed' });
+      await expectStatus(scope, 'DELETE', `/users/current/leaderboards/${boardId === ownBoard ? '00000000-0000-4000-8000-000000000000' : boardId}`, scope === 'write_private_leaderboards', 204);
 
       // account management is never an app's business
       await expectStatus(scope, 'PATCH', '/users/current', false, 200, { timeout: 20 });
@@ -145,7 +168,7 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/admin/users', false);
 
       // another user's private data, whatever the scope: never
-      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`]) {
+      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`]) {
         const res = await call(tokens.get(scope)!, 'GET', url);
         check(res.statusCode === 403, `${scope} reached ${url}: ${res.statusCode}`);
       }

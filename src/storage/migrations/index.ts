@@ -1,7 +1,8 @@
 /**
  * Every migration, in order. Keys sort lexicographically: 001 foundation, 010 time engine,
  * 020 accounts and OAuth, 030 atomic login throttling and codes' redirect_uri rule, 031 hourly
- * partial rollups, 032 the rollup cube (combinations of dimensions, per-project files). Add yours with a new key; never edit one that has shipped.
+ * partial rollups, 032 the rollup cube (combinations of dimensions, per-project files), 033–035 leaner rollup
+ * indexes, per-month rollups and the cube's filter indexes (issue 8's benchmark targets). Add yours with a new key; never edit one that has shipped.
  */
 import type { Migration } from 'kysely';
 import type { Dialect } from '../db.js';
@@ -11,7 +12,14 @@ import { accountsOauth } from './020_accounts_oauth.js';
 import { loginThrottleCodeRedirect } from './030_login_throttle_code_redirect.js';
 import { rollupHours } from './031_rollup_hours.js';
 import { rollupCube } from './032_rollup_cube.js';
+import { rollupLeanIndexes } from './033_rollup_lean_indexes.js';
+import { rollupMonths } from './034_rollup_months.js';
+import { rollupCubeFilters } from './035_rollup_cube_filters.js';
+import { leaderboards } from './045_leaderboards.js';
 import { orgs } from './050_orgs.js';
+import { goals } from './040_goals.js';
+import { externalDurations } from './060_external_durations.js';
+import { commits } from './061_commits.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -21,6 +29,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '030_login_throttle_code_redirect': loginThrottleCodeRedirect(dialect),
     '031_rollup_hours': rollupHours(dialect),
     '032_rollup_cube': rollupCube(dialect),
+    '033_rollup_lean_indexes': rollupLeanIndexes(dialect),
+    '034_rollup_months': rollupMonths(dialect),
+    '035_rollup_cube_filters': rollupCubeFilters(dialect),
+    '045_leaderboards': leaderboards(dialect),
     '050_orgs': orgs(dialect),
+    '040_goals': goals(dialect),
+    '060_external_durations': externalDurations(dialect),
+    '061_commits': commits(dialect),
   };
 }
