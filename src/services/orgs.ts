@@ -91,6 +91,8 @@ export class OrgService {
     private readonly storage: Storage,
     private readonly stats: StatsService,
     private readonly clock: Clock,
+    /** Invitations by e-mail are mailed (through the `mail.send` job, retried) when mail is on. */
+    private readonly mail?: { send(message: { to: string; subject: string; text: string }): Promise<void>; enabled(): boolean; baseUrl: string },
   ) {}
 
   private now(): number {
@@ -230,12 +232,21 @@ export class OrgService {
       if (!EMAIL.test(email) || email.length > 254) throw new ValidationError('email', 'Must be an email address.');
       who = { userId: null, email };
     }
-    return this.db.transaction().execute(async (tx) => {
+    const invitation = await this.db.transaction().execute(async (tx) => {
       await store.lockOrg(tx, org.id, this.storage.dialect === 'postgres');
       if (await store.findPendingInvitation(tx, org.id, who)) throw new ConflictError('Already invited.', who.userId !== null ? 'username' : 'email');
       const uuid = await store.insertInvitation(tx, { orgId: org.id, ...who, role: as, invitedBy: user.id, now: this.now() });
       return (await store.findInvitation(tx, uuid))!;
     });
+    if (who.email && this.mail?.enabled()) {
+      const site = this.mail.baseUrl.replace(/\/$/, '');
+      await this.mail.send({
+        to: who.email,
+        subject: `${user.username} invited you to ${org.name} on Metronome`,
+        text: `${user.full_name ?? user.username} invited you to the organization "${org.name}" as ${as}.\n\nSign in (or sign up with this address) and accept the invitation at ${site}/orgs\n\nIf you did not expect this, ignore this message.`,
+      });
+    }
+    return invitation;
   }
 
   async invitations(user: UserRow, handle: string): Promise<store.InvitationRow[]> {
