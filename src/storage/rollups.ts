@@ -320,17 +320,29 @@ export async function readManyRangeSums(
   const CHUNK = 500;
   for (let i = 0; i < userIds.length; i += CHUNK) {
     const ids = userIds.slice(i, i + CHUNK);
-    const wanted = [...dimensions, TOTAL];
-    const rows = await db
+    if (dimensions.length > 0) {
+      const rows = await db
+        .selectFrom('rollup_days')
+        .select((eb) => ['user_id', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+        .where('user_id', 'in', ids)
+        .where('day', '>=', firstDate)
+        .where('day', '<=', lastDate)
+        .where('dimension', 'in', dimensions)
+        .groupBy(['user_id', 'dimension', 'name'])
+        .execute();
+      for (const r of rows) sums.push({ user_id: r.user_id, day: '', dimension: r.dimension, name: r.name, seconds: Number(r.seconds) });
+    }
+    // each user's total: the partial index on the day totals, in user order (no sort)
+    const totals = await db
       .selectFrom('rollup_days')
-      .select((eb) => ['user_id', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+      .select((eb) => ['user_id', eb.fn.sum<number>('seconds').as('seconds')])
       .where('user_id', 'in', ids)
+      .where('dimension', '=', TOTAL)
       .where('day', '>=', firstDate)
       .where('day', '<=', lastDate)
-      .where('dimension', 'in', wanted)
-      .groupBy(['user_id', 'dimension', 'name'])
+      .groupBy('user_id')
       .execute();
-    for (const r of rows) sums.push({ user_id: r.user_id, day: '', dimension: r.dimension, name: r.name, seconds: Number(r.seconds) });
+    for (const r of totals) sums.push({ user_id: r.user_id, day: '', dimension: TOTAL, name: '', seconds: Number(r.seconds) });
     if (perDay) {
       const totals = await db
         .selectFrom('rollup_days')
