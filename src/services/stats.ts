@@ -86,7 +86,7 @@ export class StatsService {
       seen.push(v);
     }
     const batch =
-      query.ownSettings && users.length > 1 && !hasFilters(query.filters) && query.granularity !== 'day' && query.dimensions.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d));
+      query.ownSettings && users.length > 0 && !hasFilters(query.filters) && query.granularity !== 'day' && query.dimensions.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d));
     let teamDays: Map<string, number> | null = null;
     if (batch) {
       // a team: every member's rollups in a few queries; with granularity 'total' the members'

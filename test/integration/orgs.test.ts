@@ -109,6 +109,7 @@ describeEachDatabase('orgs and dashboards', (t) => {
     const after = await call(owner.apiKey, 'GET', `/users/current/orgs/${orgId}/dashboards/${dashId}/summary?range=Today`);
     expect(after.body.data.members.map((m: { username: string }) => m.username)).toEqual([bob.user.username]);
     expect(after.body.data.grand_total.total_seconds).toBe(1200);
+    expect(after.body.data.daily_totals).toEqual([1200]);
     expect((await call(alice.apiKey, 'GET', `/users/current/orgs/${orgId}/dashboards`)).status).toBe(404);
   });
 });
