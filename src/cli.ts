@@ -17,6 +17,7 @@ import { appRedirectUris, createOauthApp } from './storage/oauth.js';
 import { redirectUrisProblem } from './domain/oauth.js';
 import { startServer } from './server.js';
 import { importGitCommits } from './services/commit-import.js';
+import { IMPORT_USAGE, runImportCli } from './cli-import.js';
 
 const USAGE = `Usage: metronome <command>
 
@@ -40,6 +41,7 @@ Commands:
                                             read a local git repository's log (git must be on
                                             PATH) into the user's project P: the commits of
                                             branch B (default: the checked-out branch)
+${IMPORT_USAGE}
 
 Configuration comes from environment variables (README.md, "Configuration").`;
 
@@ -139,6 +141,7 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     else out(`${values.rotate ? `revoked ${result.revoked} key(s); ` : ''}new api_key for ${result.user.username}:\napi_key = ${result.key}`);
     return 0;
   }
+  if (command === 'import') return runImportCli(sub === undefined ? rest : [sub, ...rest], out, readStdin);
   if (command === 'app' && sub === 'create') {
     const { values, positionals } = parseArgs({
       args: rest,

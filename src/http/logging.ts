@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import pino from 'pino';
 
 /** Query parameters whose values are secrets. */
-export const SECRET_PARAMS = ['api_key', 'access_token', 'token', 'code', 'client_secret', 'app_secret', 'secret', 'refresh_token', 'code_verifier', 'password', 'csrf_token'];
+export const SECRET_PARAMS = ['api_key', 'access_token', 'token', 'code', 'client_secret', 'app_secret', 'secret', 'refresh_token', 'code_verifier', 'password', 'csrf_token', 'signature'];
 
 const CENSOR = '[REDACTED]';
 // name=value in a query string or form body, wherever it appears in a string

@@ -33,7 +33,8 @@ function cookieOptions(config: Config, maxAge: number) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: config.baseUrl.startsWith('https:'), maxAge };
 }
 
-function cookie(request: FastifyRequest, name: string): string | undefined {
+/** A cookie of the request (undefined when absent). */
+export function cookie(request: FastifyRequest, name: string): string | undefined {
   const v = request.cookies?.[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -17,6 +17,9 @@ import { insightRoutes } from './insights.js';
 import { accountRoutes } from './accounts.js';
 import { oauthRoutes } from './oauth.js';
 import { oauthAppRoutes } from './oauth-apps.js';
+import { dataDumpRoutes } from './data-dumps.js';
+import { relayRoutes } from './relay.js';
+import { importRoutes } from './imports.js';
 import { leaderRoutes } from './leaders.js';
 import { orgRoutes } from './orgs.js';
 import { adminRoutes } from './admin.js';
@@ -25,6 +28,9 @@ import { mailRoutes } from './mail.js';
 import { externalDurationRoutes } from './external-durations.js';
 import { commitRoutes } from './commits.js';
 import { commitWebhookRoutes } from './commit-webhooks.js';
+import { dashboardRoutes } from './dashboard.js';
+import { accountSettingsRoutes } from './account-settings.js';
+import { shareLinkRoutes } from './share-links.js';
 
 export const routeFamilies: RouteFamily[] = [
   healthRoutes,
@@ -50,4 +56,10 @@ export const routeFamilies: RouteFamily[] = [
   externalDurationRoutes,
   commitRoutes,
   commitWebhookRoutes,
+  dataDumpRoutes,
+  relayRoutes,
+  importRoutes,
+  dashboardRoutes,
+  accountSettingsRoutes,
+  shareLinkRoutes,
 ];

@@ -70,6 +70,37 @@ export const mailRoutes: RouteFamily = async (app, { services }) => {
     },
   );
 
+  app.post(
+    '/api/v1/users/current/email_confirmation',
+    {
+      config: { auth: owner },
+      schema: { summary: 'E-mail yourself a link that confirms your address (goals shared with it then reach you)', tags, response: { 202: Empty, '4xx': ErrorBody } },
+    },
+    async (request, reply) => {
+      const { user } = viewerOf(request);
+      await services.accountMail.requestEmailConfirmation(user);
+      return reply.code(202).send({ data: {} });
+    },
+  );
+
+  app.post(
+    '/api/web/email/confirm',
+    {
+      schema: {
+        summary: "Confirm an account's e-mail address with the token of a confirmation link (once, within an hour)",
+        tags,
+        security,
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: Empty, '4xx': ErrorBody },
+      },
+    },
+    async (request) => {
+      verifyCsrf(request);
+      await services.accountMail.confirmEmail(request.body.token);
+      return { data: {} };
+    },
+  );
+
   app.get(
     '/api/v1/users/current/mail_preferences',
     { config: { auth: owner }, schema: { summary: 'Your e-mail preferences', tags, response: { 200: Preferences, '4xx': ErrorBody } } },

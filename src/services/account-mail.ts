@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
 import { epochSeconds, type Clock } from '../domain/clock.js';
-import { ConflictError, ValidationError } from '../domain/errors.js';
+import { ConflictError, RateLimitedError, ValidationError } from '../domain/errors.js';
 import { humanText } from '../domain/format.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/password.js';
 import { userSettings } from '../domain/user.js';
@@ -32,6 +32,8 @@ export class AccountMailService {
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
     private readonly baseUrl: string,
+    /** Told after this service changed a user's row (caches of it, such as API-key credentials, forget it). */
+    private readonly userChanged: (before: UserRow, after: UserRow) => Promise<void> = async () => {},
   ) {}
 
   private now(): number {
@@ -87,16 +89,60 @@ export class AccountMailService {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new ValidationError('token', 'This reset link is invalid, used or expired: ask for a new one.');
     const hash = await hashPassword(password);
     const now = this.now();
-    const user = await this.storage.db.transaction().execute(async (tx) => {
+    const changed = await this.storage.db.transaction().execute(async (tx) => {
       const userId = await store.spendPasswordReset(tx, token, now);
       if (userId === null) return null;
+      const before = await tx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
       const updated = await tx.updateTable('users').set({ password_hash: hash, is_email_confirmed: 1, modified_at: now }).where('id', '=', userId).returningAll().executeTakeFirst();
       await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await store.deletePasswordResets(tx, userId);
-      return updated ?? null;
+      return updated ? { before, after: updated } : null;
     });
-    if (!user) throw new ValidationError('token', 'This reset link is invalid, used or expired: ask for a new one.');
-    return user;
+    if (!changed) throw new ValidationError('token', 'This reset link is invalid, used or expired: ask for a new one.');
+    await this.userChanged(changed.before, changed.after);
+    return changed.after;
+  }
+
+  /**
+   * Sends a link to confirm the user's address (the same single-use, hour-long tokens as resets:
+   * whoever reads that mailbox could reset the password anyway). Changing the address voids them.
+   */
+  async requestEmailConfirmation(user: UserRow): Promise<{ sending: Promise<void> }> {
+    if (!this.mail.enabled) throw new ConflictError('E-mail is off on this server (no SMTP_URL): addresses cannot be confirmed.', 'email');
+    if (!user.email || !isMailAddress(user.email)) throw new ValidationError('email', 'Your account has no deliverable e-mail address: set one first.');
+    if (user.is_email_confirmed) return { sending: Promise.resolve() };
+    const now = this.now();
+    if ((await store.resetsSince(this.storage.db, user.id, now - 3600)) >= MAX_RESETS_PER_HOUR) throw new RateLimitedError('Too many e-mails for this account this hour: try again later.', 3600);
+    const token = randomBytes(32).toString('base64url');
+    await store.insertPasswordReset(this.storage.db, { token, userId: user.id, now, expiresAt: now + RESET_TOKEN_TTL_S });
+    const link = `${this.baseUrl}/confirm-email?token=${token}`;
+    return {
+      sending: this.sendWithRetry(
+        {
+          to: user.email,
+          subject: 'Confirm your e-mail address for Metronome',
+          text: `Confirm that ${user.email} belongs to the Metronome account ${user.username} (the link works once, for an hour):\n${link}\n\nIf you did not ask for this, ignore this e-mail.\n`,
+          html: `<p>Confirm that ${escapeHtml(user.email)} belongs to the Metronome account <b>${escapeHtml(user.username)}</b>:</p><p><a href="${escapeHtml(link)}">Confirm my address</a> (works once, for an hour).</p>`,
+        },
+        [1_000, 5_000, 30_000],
+      ),
+    };
+  }
+
+  /** Spends a confirmation (or reset) token: the account's address counts as confirmed. */
+  async confirmEmail(token: string): Promise<void> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new ValidationError('token', 'This confirmation link is invalid, used or expired: ask for a new one.');
+    const now = this.now();
+    const changed = await this.storage.db.transaction().execute(async (tx) => {
+      const userId = await store.spendPasswordReset(tx, token, now);
+      if (userId === null) return null;
+      const before = await tx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+      const after = await tx.updateTable('users').set({ is_email_confirmed: 1, modified_at: now }).where('id', '=', userId).returningAll().executeTakeFirstOrThrow();
+      await store.deletePasswordResets(tx, userId);
+      return { before, after };
+    });
+    if (changed) await this.userChanged(changed.before, changed.after);
+    if (!changed) throw new ValidationError('token', 'This confirmation link is invalid, used or expired: ask for a new one.');
   }
 
   async preferences(userId: number): Promise<{ weekly_summary: boolean }> {

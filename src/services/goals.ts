@@ -41,6 +41,8 @@ import type { StatsService } from './stats.js';
 export const MAX_GOALS_PER_USER = 100;
 /** Most people one goal may be shared with. */
 export const MAX_SHARES = 50;
+/** Invitation e-mails one owner may cause per hour (shares beyond it are made, silently). */
+export const MAX_INVITATIONS_PER_HOUR = 20;
 /** Local hour (subscriber's zone) from which the day's progress e-mail goes out. */
 export const NOTIFY_HOUR = 8;
 
@@ -521,7 +523,13 @@ export class GoalService {
       await store.dropCache(this.storage.db, goal.id);
       await this.queueRefresh(owner.id);
     }
-    if (!this.mail.enabled) return;
+    if (!this.mail.enabled || invites.length === 0) return;
+    // the server must not become a way to e-mail strangers: invitations per owner and hour are capped
+    const recent = await store.sharesCreatedSince(this.storage.db, owner.id, this.now() - 3600);
+    if (recent > MAX_INVITATIONS_PER_HOUR) {
+      this.log.warn({ user: owner.uuid, recent }, 'goal invitation e-mails skipped: too many shares this hour');
+      return;
+    }
     const title = goal.custom_title ?? goalTitle(rulesOf(goal));
     for (const invite of invites) {
       const to = invite.email ?? (invite.user_id ? (await findUserById(this.storage.db, invite.user_id))?.email : null);

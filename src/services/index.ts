@@ -31,9 +31,16 @@ import { CommitService } from './commits.js';
 import { Mailer } from './mail.js';
 import { GoalService } from './goals.js';
 import { AccountMailService } from './account-mail.js';
+import { DataDumpService, dumpMailNotifier } from './data-dumps.js';
+import { RelayService } from './relay.js';
+import { ImportService } from './imports.js';
+import { AccountSettingsService } from './account-settings.js';
+import { ShareLinkService } from './share-links.js';
 
 /** How often rollup upkeep runs (once per period across instances). */
 export const ROLLUP_UPKEEP_EVERY_S = 2;
+/** How often the relay outbox is looked at besides right after a commit that filled it. */
+export const RELAY_EVERY_S = 5;
 
 export interface Services {
   heartbeats: HeartbeatWriter;
@@ -56,6 +63,16 @@ export interface Services {
   orgs: OrgService;
   /** The instance's administration: users, run-time sign-up, disabling accounts. */
   admin: AdminService;
+  /** Data dumps (exports) and their generating job. */
+  dataDumps: DataDumpService;
+  /** Relay targets and the delivery of the relay outbox. */
+  relay: RelayService;
+  /** Imports from dump files and other servers. */
+  imports: ImportService;
+  /** Settings' account changes: password, deleting the account (issue 9). */
+  accountSettings: AccountSettingsService;
+  /** Badge and embed share links (issue 9). */
+  shareLinks: ShareLinkService;
   /** "Now" for every service (injected: tests may fix it). */
   clock: Clock;
   /** Outgoing e-mail (SMTP_URL / MAIL_FROM); off without SMTP_URL. */
@@ -151,9 +168,23 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('goals.notify', async () => void (await goals.notifyRound()), { retryLimit: 0, expireInSeconds: 600 });
   jobs.schedule('goals.notify', 300);
   jobs.register('mail.send', async (message) => void (await mail.send(message)), { retryLimit: 5, retryDelaySeconds: 30, retryBackoff: true });
-  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl);
+  const accountMail = new AccountMailService(deps.storage, mail, stats, clock, deps.log, deps.config.baseUrl, (before, after) => services.preferencesChanged(before, after));
   jobs.register('mail.weekly_summary', async () => void (await accountMail.weeklySummaryRound()), { retryLimit: 0, expireInSeconds: 1800 });
   jobs.schedule('mail.weekly_summary', 900);
+  // data transfer (issue 12): dumps
+  const dataDumps = new DataDumpService(deps.storage, stats, jobs, clock, deps.config.baseUrl, deps.log);
+  dataDumps.notify = dumpMailNotifier(mail);
+  jobs.register('data_dumps.generate', ({ dumpId }, ctx) => dataDumps.generate(dumpId, ctx.signal), { retryLimit: 2, expireInSeconds: 3600 });
+  jobs.register('transfer.sweep', async () => void (await Promise.all([dataDumps.deleteExpired(), imports.sweep()])), { retryLimit: 1 });
+  jobs.schedule('transfer.sweep', HOUSEKEEPING_EVERY_S);
+  const relay = new RelayService(deps.storage, jobs, clock, deps.log);
+  heartbeats.hooks.push(relay.onHeartbeatsChanged);
+  events.on('heartbeats.committed', () => relay.afterCommit());
+  jobs.register('relay.deliver', (_data, ctx) => relay.deliver(ctx.signal), { retryLimit: 0, expireInSeconds: 600 });
+  jobs.schedule('relay.deliver', RELAY_EVERY_S);
+  const imports = new ImportService(deps.storage, heartbeats, jobs, clock, deps.log);
+  // another runner holding it (or a passing failure): try again later; the cursor resumes it
+  jobs.register('imports.run', async ({ importId }, ctx) => void (await imports.run(importId, { signal: ctx.signal })), { retryLimit: 20, retryDelaySeconds: 15, retryBackoff: false, expireInSeconds: 12 * 3600 });
 
   let background = false;
   let orgs: OrgService | undefined;
@@ -167,12 +198,21 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     time,
     stats,
     leaders,
+    dataDumps,
+    relay,
+    imports,
     statusBar,
     housekeeping,
     apiKeys,
     accounts: new AccountService(deps.storage),
     oauth: new OAuthService(deps.storage),
     oauthApps: new OAuthAppService(deps.storage),
+    accountSettings: new AccountSettingsService(deps.storage, () => epochSeconds(clock), (id) => {
+      apiKeys.forget(id);
+      statusBar.forget([id]);
+      time.forget([id]);
+    }),
+    shareLinks: new ShareLinkService(deps.storage, stats),
     clock,
     mail,
     goals,
@@ -192,6 +232,8 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
       if (background) return;
       background = true;
       await jobs.start();
+      // imports a stopped server left unfinished go on (their cursor resumes them)
+      await imports.resumeAll().catch((err: unknown) => deps.log.error({ err }, 'could not resume imports'));
     },
     async close() {
       // rollups.stop() ends a running upkeep round early, so the runner's wait for it is short

@@ -75,8 +75,10 @@ export function applyUserRowChange(user: UserRow, change: UserRowChange): void {
 /**
  * Called inside the write transaction with, per user, the times of heartbeats that were
  * inserted or deleted (duplicates included: over-reporting is harmless, missing one is not).
+ * On inserts, `inserted` holds the rows written (duplicates of stored ones too: those keep their
+ * stored `created_at`, the new ones carry this commit's, which tells them apart); the relay's hook reads it.
  */
-export type HeartbeatsChangedHook = (tx: Transaction<Database>, changes: Map<number, number[]>) => Promise<void>;
+export type HeartbeatsChangedHook = (tx: Transaction<Database>, changes: Map<number, number[]>, inserted?: readonly NewHeartbeatRow[]) => Promise<void>;
 
 /** A heartbeat of a request that could not be stored on its own (index into request.items). */
 export interface IngestFailure {
@@ -454,7 +456,7 @@ export class HeartbeatWriter {
       await advanceUserLastSeen(tx, uid, { time: h.time, plugin: h.user_agent, editor: h.editor, project: h.project, branch: h.branch });
     }
     for (const [uid, tz] of timezones) await setTimezoneIfUnset(tx, uid, tz);
-    for (const hook of this.hooks) await hook(tx, changes);
+    for (const hook of this.hooks) await hook(tx, changes, rows);
     const rowChanges = new Map<number, UserRowChange>();
     for (const uid of changes.keys()) {
       const h = latest.get(uid);

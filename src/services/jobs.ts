@@ -43,6 +43,14 @@ export interface JobTypes {
   'mail.send': { to: string; subject: string; text: string; html?: string };
   /** One round of weekly summary e-mails, periodic (services/account-mail.ts). */
   'mail.weekly_summary': Record<string, never>;
+  /** Writes a data dump's file (services/data-dumps.ts). */
+  'data_dumps.generate': { dumpId: number };
+  /** Deletes expired data dumps and finished imports' uploaded files (hourly). */
+  'transfer.sweep': Record<string, never>;
+  /** Runs (or resumes) an import (services/imports.ts). */
+  'imports.run': { importId: number };
+  /** Delivers the relay outbox to the users' relay targets (services/relay.ts). */
+  'relay.deliver': Record<string, never>;
 }
 
 export interface JobContext {

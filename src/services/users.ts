@@ -44,7 +44,10 @@ export class UserService {
         const other = await findUserByEmail(tx, patch.email);
         if (other && other.id !== user.id) throw new EmailTakenError();
       }
-      return updateUser(tx, user.id, patch, epochSeconds(this.clock));
+      // a new address is unconfirmed, and links sent to the old one (reset, confirmation) die
+      const newEmail = patch.email !== undefined && (patch.email ?? '').toLowerCase() !== (user.email ?? '').toLowerCase();
+      if (newEmail) await tx.deleteFrom('password_resets').where('user_id', '=', user.id).execute();
+      return updateUser(tx, user.id, newEmail ? { ...patch, is_email_confirmed: 0 } : patch, epochSeconds(this.clock));
     });
     await this.changed(user, updated);
     return updated;

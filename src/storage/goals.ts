@@ -74,9 +74,27 @@ export async function goalsSharedWith(db: DB, user: { id: number; email: string 
       ),
     )
     .where('goals.user_id', '!=', user.id)
-    .orderBy('goals.created_at')
-    .orderBy('goals.id')
-    .execute();
+    .orderBy('goals.created_at', 'desc')
+    .orderBy('goals.id', 'desc')
+    // others decide how many goals they share with someone: the list stays bounded
+    .limit(MAX_SHARED_LISTED)
+    .execute()
+    .then((rows) => rows.reverse());
+}
+
+/** Most goals shared with one user that their list shows (the newest). */
+export const MAX_SHARED_LISTED = 200;
+
+/** Shares an owner created since `since` (invitation e-mails are limited per hour). */
+export async function sharesCreatedSince(db: DB, ownerId: number, since: number): Promise<number> {
+  const r = await db
+    .selectFrom('goal_shares')
+    .innerJoin('goals', 'goals.id', 'goal_shares.goal_id')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('goals.user_id', '=', ownerId)
+    .where('goal_shares.created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 export async function findPeople(db: DB, ids: readonly number[]): Promise<Map<number, PersonRow>> {

@@ -543,6 +543,105 @@ export interface GoalTables {
   mail_preferences: MailPreferencesTable;
 }
 
+// ---- data transfer (issue 12, part 2; migration 065): dumps, imports, relay ----------------------
+
+export interface DataDumpsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** 'daily' | 'heartbeats' */
+  type: string;
+  /** 'pending' | 'processing' | 'completed' | 'failed' */
+  status: string;
+  percent: number;
+  email_when_finished: number;
+  /** Key of the signed download links (random per dump). */
+  secret: string;
+  /** Size of the gzip file so far. */
+  bytes: number;
+  /** Heartbeats or days written so far. */
+  items: number;
+  error: string | null;
+  created_at: number;
+  /** Last progress: a processing dump not updated for long is stuck. */
+  updated_at: number;
+  completed_at: number | null;
+  expires_at: number | null;
+}
+
+export interface DataDumpPartsTable {
+  dump_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** 'file' | 'server' */
+  kind: string;
+  /** 'uploading' | 'pending' | 'running' | 'completed' | 'failed' | 'canceled' */
+  status: string;
+  source_url: string | null;
+  /** The other server's API key (needed to resume; erased when the import ends). */
+  api_key: string | null;
+  /** server imports: 'days' | 'dump' */
+  method: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  file_bytes: number;
+  done: number;
+  total: number;
+  /** JSON: where to resume ({ items } for files, { date } for servers). */
+  cursor: string | null;
+  received: number;
+  imported: number;
+  skipped: number;
+  /** JSON object: reason → count. */
+  skipped_reasons: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface ImportPartsTable {
+  import_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface RelayTargetsTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  name: string;
+  /** The other server's API base, e.g. https://wakatime.com/api/v1 */
+  url: string;
+  api_key: string;
+  enabled: number;
+  /** Failed deliveries in a row (backoff). */
+  failures: number;
+  next_attempt_at: number;
+  /** One deliverer at a time across instances. */
+  lease_until: number;
+  last_error: string | null;
+  last_success_at: number | null;
+  delivered: number;
+  created_at: number;
+}
+
+export interface RelayOutboxTable {
+  id: Generated<number>;
+  target_id: number;
+  user_id: number;
+  /** JSON [[time, hash], …] of the heartbeats of one commit. */
+  items: string;
+  count: number;
+  created_at: number;
+}
+
 export interface Database extends GoalTables {
   orgs: OrgsTable;
   org_members: OrgMembersTable;
@@ -582,6 +681,12 @@ export interface Database extends GoalTables {
   leaderboards: LeaderboardsTable;
   leaderboard_members: LeaderboardMembersTable;
   aggregate_stats: AggregateStatsTable;
+  data_dumps: DataDumpsTable;
+  data_dump_parts: DataDumpPartsTable;
+  imports: ImportsTable;
+  import_parts: ImportPartsTable;
+  relay_targets: RelayTargetsTable;
+  relay_outbox: RelayOutboxTable;
 }
 
 // ---- external durations (issue 12; migration 060) --------------------------------------------
@@ -659,4 +764,26 @@ export interface CommitsTable {
 export interface Database {
   commit_webhooks: CommitWebhooksTable;
   commits: CommitsTable;
+}
+
+// ---- share links: badges and embeds (migration 070_share_links) ----
+export interface ShareLinksTable {
+  id: Generated<number>;
+  uuid: string;
+  user_id: number;
+  /** sha256 hex of the link's token; the token itself is never stored. */
+  token_hash: string;
+  token_prefix: string;
+  kind: string;
+  range: string;
+  project: string | null;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+// (interface merging: this block adds its table to Database without editing the list above)
+export interface Database {
+  share_links: ShareLinksTable;
 }

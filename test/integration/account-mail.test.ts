@@ -69,6 +69,32 @@ describeEachDatabase(
       expect((await t.app.inject({ method: 'POST', url: '/api/web/password/forgot', payload: { login: user.username } })).statusCode).toBe(403);
     });
 
+    it('confirms an address by e-mail link: goals shared with it then reach the account; a new address is unconfirmed again', async () => {
+      smtp.clear();
+      const { apiKey: ownerKey } = await t.createUser();
+      const { user, apiKey } = await t.createUser({ email: 'confirm.me@example.com' });
+      const goal = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/goals', headers: t.auth(ownerKey), payload: { seconds: 600, delta: 'day', shared_with: ['confirm.me@example.com'] } });
+      expect(goal.statusCode).toBe(201);
+      const mine = () => t.app.inject({ method: 'GET', url: '/api/v1/users/current/goals', headers: t.auth(apiKey) }).then((r) => r.json().total as number);
+      expect(await mine()).toBe(0);
+
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/users/current/email_confirmation', headers: t.auth(apiKey) })).statusCode).toBe(202);
+      const [mail] = await smtp.waitFor((m) => m.subject === 'Confirm your e-mail address for Metronome');
+      const token = /confirm-email\?token=([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
+      // a confirmation token is not spent by a wrong one, and works once
+      expect((await web('/api/web/email/confirm', { token: 'B'.repeat(43) })).statusCode).toBe(400);
+      expect((await web('/api/web/email/confirm', { token })).statusCode).toBe(200);
+      expect((await web('/api/web/email/confirm', { token })).statusCode).toBe(400);
+      expect(await mine()).toBe(1);
+
+      // a new address: unconfirmed again, the e-mail share no longer reaches the account
+      const changed = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(apiKey), payload: { email: 'other.address@example.com' } });
+      expect(changed.json().data.is_email_confirmed).toBe(false);
+      // (the accepted-by-account binding happens on accept only; this share was by address)
+      expect(await mine()).toBe(0);
+      void user;
+    });
+
     it('expires links after an hour and sends at most three an hour per account', async () => {
       smtp.clear();
       const { user } = await t.createUser({ email: 'many@example.com' });

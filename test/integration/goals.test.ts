@@ -202,6 +202,13 @@ describeEachDatabase(
       // the owner un-shares the rest by replacing the list
       const unshared = await api(apiKey, 'PATCH', `/users/current/goals/${goal.id}`, { shared_with: [] });
       expect(unshared.json().data.shared_with).toEqual([]);
+
+      // the server is no way to e-mail strangers in bulk: past 20 shares an hour, no invitations
+      const many = Array.from({ length: 21 }, (_, i) => `stranger${i}@example.net`);
+      const bulk = await api(apiKey, 'PATCH', `/users/current/goals/${goal.id}`, { shared_with: many });
+      expect(bulk.json().data.shared_with).toHaveLength(21);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.messages.filter((m) => m.to.some((to) => to.endsWith('@example.net')))).toHaveLength(0);
     });
 
     it('sends daily progress e-mails once per local day in the subscriber zone, not when snoozed', async () => {

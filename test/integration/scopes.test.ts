@@ -112,6 +112,9 @@ describeEachDatabase('scope matrix', (t) => {
           check(visible ? Array.isArray(d[dim]) && d[dim].length > 0 : d[dim] === null, `${scope}: summaries ${dim} ${JSON.stringify(d[dim])?.slice(0, 60)}`);
         }
       }
+      // the dashboard's activity calendar: day totals, like summaries
+      const activity = await expectStatus(scope, 'GET', '/users/current/activity', sv.kind !== 'none');
+      if (sv.kind !== 'none' && activity.statusCode === 200) check(activity.json().data.total_seconds === 700, `${scope}: activity total ${activity.json().data.total_seconds}`);
       const bar = await expectStatus(scope, 'GET', '/users/current/status_bar/today', sv.kind !== 'none');
       if (sv.kind !== 'none' && bar.statusCode === 200) {
         for (const dim of DIMS) {
@@ -160,6 +163,7 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/users/current/api_keys', false);
       await expectStatus(scope, 'GET', '/users/current/oauth_apps', false);
       await expectStatus(scope, 'GET', '/users/current/authorized_apps', false);
+      await expectStatus(scope, 'GET', '/users/current/share_links', false);
 
       // organizations and dashboards: read_orgs reads, write_orgs changes; instance administration: never an app's
       await expectStatus(scope, 'GET', '/users/current/orgs', scope === 'read_orgs');
@@ -168,7 +172,7 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'GET', '/admin/users', false);
 
       // another user's private data, whatever the scope: never
-      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`]) {
+      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`, `/users/${other.username}/activity`]) {
         const res = await call(tokens.get(scope)!, 'GET', url);
         check(res.statusCode === 403, `${scope} reached ${url}: ${res.statusCode}`);
       }

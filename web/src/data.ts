@@ -46,12 +46,13 @@ export function withParams(path: string, params: QueryParams = {}): string {
 
 /**
  * GET a JSON answer (the whole body: `{data, …}`), throwing ApiError for anything but 2xx.
- * `quiet401` leaves a 401 to the caller (public pages) instead of ending the session.
+ * `quiet401` leaves a 401 to the caller (public pages) instead of ending the session;
+ * `anonymous` asks without the session cookie (what anyone sees: the public profile).
  */
-export async function getJson<T>(url: string, options: { signal?: AbortSignal; quiet401?: boolean } = {}): Promise<T> {
+export async function getJson<T>(url: string, options: { signal?: AbortSignal; quiet401?: boolean; anonymous?: boolean } = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin', signal: options.signal });
+    res = await fetch(url, { headers: { accept: 'application/json' }, credentials: options.anonymous ? 'omit' : 'same-origin', signal: options.signal });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');

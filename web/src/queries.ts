@@ -15,6 +15,9 @@ import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
 import type { Dashboard, DashboardMember, Org, TeamSummary } from '../../src/wire/org.js';
+import type { Activity } from '../../src/wire/activity.js';
+import type { ShareLink } from '../../src/wire/share-link.js';
+import type { GoalResource } from '../../src/wire/goal.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
 export const ME = '/api/v1/users/current';
@@ -31,19 +34,28 @@ export interface TimeFilters {
 }
 
 /** A query of `path` with `params`, keyed [path, params]. */
-function useGet<T>(path: string, params: QueryParams = {}, options: { enabled?: boolean; quiet401?: boolean; keepPrevious?: boolean } = {}) {
-  return useQuery({
-    queryKey: [path, params],
-    queryFn: ({ signal }) => getJson<T>(withParams(path, params), { signal, quiet401: options.quiet401 }),
+function useGet<T>(path: string, params: QueryParams = {}, options: { enabled?: boolean; quiet401?: boolean; anonymous?: boolean; keepPrevious?: boolean } = {}) {
+  return useQuery<T>({
+    // an answer still being calculated (202, is_up_to_date false) is asked again every 2 s
+    refetchInterval: (query) => (stillCalculating(query.state.data) ? 2000 : false),
+    queryKey: [path, params, options.anonymous ? 'anonymous' : 'own'],
+    queryFn: ({ signal }) => getJson<T>(withParams(path, params), { signal, quiet401: options.quiet401, anonymous: options.anonymous }),
     enabled: options.enabled ?? true,
     placeholderData: options.keepPrevious ? keepPreviousData : undefined,
   });
+}
+
+function stillCalculating(data: unknown): boolean {
+  if (!data || typeof data !== 'object') return false;
+  const d = data as { is_up_to_date?: unknown; data?: { is_up_to_date?: unknown } };
+  return d.is_up_to_date === false || (typeof d.data === 'object' && d.data !== null && !Array.isArray(d.data) && d.data.is_up_to_date === false);
 }
 
 // ── account resources ────────────────────────────────────────────────────────────────────────
 export const useApiKeys = () => useGet<{ data: ApiKey[] }>(`${ME}/api_keys`);
 export const useOAuthApps = () => useGet<{ data: OAuthApp[] }>(`${ME}/oauth_apps`);
 export const useAuthorizedApps = () => useGet<{ data: AuthorizedApp[] }>(`${ME}/authorized_apps`);
+export const useShareLinks = () => useGet<{ data: ShareLink[] }>(`${ME}/share_links`);
 
 // ── time: summaries, stats, durations ─────────────────────────────────────────────────────────
 /** GET summaries for `start`…`end` (YYYY-MM-DD) or a named `range`, with filters: the daily charts and totals. */
@@ -61,6 +73,11 @@ export function useDurations(date: string, sliceBy?: string, filters: TimeFilter
   return useGet<Durations>(`${ME}/durations`, { date, slice_by: sliceBy, ...filters });
 }
 
+/** GET activity: each day's total over a range (default the last 365 days), streaks, best day: the calendar. */
+export function useActivity(q: { start?: string; end?: string } = {}, user = 'current', options: { anonymous?: boolean } = {}) {
+  return useGet<Activity>(`/api/v1/users/${encodeURIComponent(user)}/activity`, { ...q }, { ...options, quiet401: options.anonymous });
+}
+
 // ── records ──────────────────────────────────────────────────────────────────────────────────
 /** GET heartbeats of one local day. */
 export function useHeartbeats(date: string) {
@@ -73,10 +90,20 @@ export function useProjects(q?: string) {
 }
 
 // ── public ───────────────────────────────────────────────────────────────────────────────────
-/** A user's public stats (anyone; null parts are private): the public profile. */
+/** A user's stats as anyone sees them (asked without the session; null parts are private): the public profile. */
 export function usePublicStats(username: string, range = 'last_7_days') {
-  return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true });
+  return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true, anonymous: true });
 }
+
+// ── goals and e-mail ─────────────────────────────────────────────────────────────────────────
+export const GOALS_PATH = `${ME}/goals`;
+export const MAIL_PREFERENCES_PATH = `${ME}/mail_preferences`;
+/** GET goals: yours and the ones shared with you (the goals page). */
+export const useGoals = () => useGet<{ data: GoalResource[]; total: number; total_pages: number }>(GOALS_PATH);
+/** Whether this server sends e-mail (GET /api/web/mail; anyone). */
+export const useMailStatus = () => useGet<{ data: { enabled: boolean } }>('/api/web/mail', {}, { quiet401: true });
+/** Your e-mail preferences (the weekly summary). */
+export const useMailPreferences = () => useGet<{ data: { weekly_summary: boolean; mail_enabled: boolean } }>(MAIL_PREFERENCES_PATH);
 
 // ── organizations and team dashboards (routes/orgs.ts) ───────────────────────────────────────
 type Paged<T> = { data: T[]; total: number; page: number; total_pages: number };

@@ -20,6 +20,8 @@ import { orgs } from './050_orgs.js';
 import { goals } from './040_goals.js';
 import { externalDurations } from './060_external_durations.js';
 import { commits } from './061_commits.js';
+import { transfer } from './065_transfer.js';
+import { shareLinks } from './070_share_links.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -32,10 +34,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '033_rollup_lean_indexes': rollupLeanIndexes(dialect),
     '034_rollup_months': rollupMonths(dialect),
     '035_rollup_cube_filters': rollupCubeFilters(dialect),
+    '040_goals': goals(dialect),
     '045_leaderboards': leaderboards(dialect),
     '050_orgs': orgs(dialect),
-    '040_goals': goals(dialect),
     '060_external_durations': externalDurations(dialect),
     '061_commits': commits(dialect),
+    '065_transfer': transfer(dialect),
+    '070_share_links': shareLinks(dialect),
   };
 }

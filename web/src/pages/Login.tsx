@@ -81,11 +81,17 @@ export function LoginPage({ session }: { session: Session }) {
             {busy ? 'Logging in…' : 'Log in'}
           </button>
         </div>
+        <p className="hint">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
         {session.signup_open ? (
           <p className="hint">
             No account yet? <Link to={next === '/' ? '/signup' : `/signup?next=${encodeURIComponent(next)}`}>Sign up</Link>
           </p>
         ) : null}
+        <p className="hint">
+          Account made with <code>metronome user create</code>? <Link to="/set-password">Set a first password</Link>
+        </p>
       </form>
     </Page>
   );

@@ -1,0 +1,50 @@
+/** One project: its daily chart (stacked by language), languages, branches, files and editors, from the rollup cube (summaries with project=). */
+import type { AppState } from '../page-props.js';
+import { Alert, Page } from '../components.js';
+import { errorMessage } from '../data.js';
+import { useSummaries } from '../queries.js';
+import { rangeParams, useRangeChoice } from '../range.js';
+import { Link } from '../router.js';
+import { Breakdown, sumItems } from '../charts/Breakdown.js';
+import { RangePicker } from '../charts/RangePicker.js';
+import { StackedBars } from '../charts/StackedBars.js';
+
+export function ProjectPage({ params }: AppState) {
+  const name = params.name ?? '';
+  const [choice, setChoice] = useRangeChoice();
+  const summaries = useSummaries({ ...rangeParams(choice), project: name });
+  const s = summaries.data;
+  const days = s?.data ?? [];
+  return (
+    <Page title={name} intro={<Link to="/projects">All projects</Link>}>
+      <div className="toolbar">
+        <RangePicker value={choice} onChange={setChoice} />
+      </div>
+      {summaries.error ? <Alert kind="error">{errorMessage(summaries.error, 'Could not load this project.')}</Alert> : null}
+      <dl className="stats-cards">
+        <div className="stat">
+          <dt>Total</dt>
+          <dd data-testid="project-total" data-seconds={s?.cumulative_total.seconds}>
+            {s ? s.cumulative_total.text : '…'}
+          </dd>
+        </div>
+        <div className="stat">
+          <dt>Daily average</dt>
+          <dd data-testid="project-daily-average">{s ? s.daily_average.text : '…'}</dd>
+        </div>
+      </dl>
+      <section className="card" aria-labelledby="project-daily">
+        <h2 id="project-daily" className="small-heading">
+          Coding time per day, by language
+        </h2>
+        {s ? <StackedBars days={days} dim="languages" label={`Coding time per day on ${name} by language`} /> : <p className="loading">Loading…</p>}
+      </section>
+      <div className="breakdowns">
+        <Breakdown title="Languages" testId="project-languages" items={s ? sumItems(days.map((d) => d.languages)) : []} />
+        <Breakdown title="Branches" testId="project-branches" items={s ? sumItems(days.map((d) => d.branches)) : []} />
+        <Breakdown title="Files" testId="project-files" items={s ? sumItems(days.map((d) => d.entities)) : []} top={10} />
+        <Breakdown title="Editors" testId="project-editors" items={s ? sumItems(days.map((d) => d.editors)) : []} />
+      </div>
+    </Page>
+  );
+}
