@@ -120,6 +120,9 @@ describeEachDatabase('org access', (t) => {
     const d = await call('member', 'GET', S);
     expect(d.body.data).toMatchObject({ can_current_user_view: true, is_current_user_member: true, is_current_user_view_only: true, can_current_user_request_to_join: true });
 
+    // an owner cannot delete their account while they own the org
+    await expect(t.app.ctx.services.accountSettings.deleteAccount(owner.user.id, { confirm: owner.user.username })).rejects.toMatchObject({ kind: 'conflict', field: 'confirm' });
+
     // ownership moves by transfer; then the old owner may leave, the org goes with its new owner
     expect((await call('owner', 'PATCH', O, { owner: alice.user.uuid })).status).toBe(200);
     expect((await call('admin', 'GET', O)).status).toBe(200);
