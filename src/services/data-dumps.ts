@@ -20,12 +20,13 @@ import { epochSeconds, type Clock } from '../domain/clock.js';
 import { isoUtc } from '../domain/calendar.js';
 import { datesBetween, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { dayText } from '../domain/ranges.js';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, RateLimitedError, ValidationError } from '../domain/errors.js';
 import { DUMP_TTL_SECONDS, DUMP_TYPES, signDownload, verifyDownload, type DumpType } from '../domain/transfer.js';
 import { effectiveTimezone, userSettings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import {
   activeDataDump,
+  countDataDumpsSince,
   countHeartbeats,
   deleteDataDumpParts,
   deleteExpiredDataDumps,
@@ -53,6 +54,8 @@ const PART_BYTES = 1024 * 1024;
 const PAGE = 2000;
 /** Days per stats query of a daily dump. */
 const DAYS_PER_QUERY = 31;
+/** Data dumps a user may ask for in 24 hours. */
+export const MAX_DUMPS_PER_DAY = 10;
 /** Progress is written at most this often (seconds). */
 const PROGRESS_EVERY_S = 1;
 
@@ -86,6 +89,10 @@ export class DataDumpService {
     const active = await activeDataDump(this.storage.db, user.id, type);
     if (active) return active;
     const now = this.now();
+    // a whole history per request: a few a day are plenty
+    if ((await countDataDumpsSince(this.storage.db, user.id, now - 24 * 3600)) >= MAX_DUMPS_PER_DAY) {
+      throw new RateLimitedError(`At most ${MAX_DUMPS_PER_DAY} data exports a day: download one of the existing ones.`, 3600, 'type');
+    }
     const row = await insertDataDump(this.storage.db, {
       uuid: randomUUID(),
       user_id: user.id,

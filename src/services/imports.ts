@@ -36,6 +36,8 @@ import { parseUserAgentOnce } from '../domain/user-agent.js';
 import type { Storage } from '../storage/db.js';
 import {
   claimImport,
+  countActiveImports,
+  deleteAbandonedUploads,
   deleteImport,
   deleteImportParts,
   deleteOldImportParts,
@@ -64,6 +66,9 @@ const REQUEST_ATTEMPTS = 5;
 const DUMP_WAIT_SECONDS = 6 * 3600;
 /** A JSON path a heartbeat object sits at in the accepted file shapes. */
 const HEARTBEAT_PATH = /^(?:days\.\d+\.heartbeats|data|heartbeats)\.\d+$|^\d+$/;
+
+/** Imports of one user waiting, uploading or running at once. */
+export const MAX_ACTIVE_IMPORTS = 3;
 
 export const IMPORT_TYPES = ['file', 'server'] as const;
 export const IMPORT_METHODS = ['days', 'dump'] as const;
@@ -133,6 +138,9 @@ export class ImportService {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v, { zone: 'UTC' }).isValid || v < EARLIEST_DATE) throw new ValidationError(field, 'Must be a date as YYYY-MM-DD from 2000-01-01.');
       return v;
     };
+    if ((await countActiveImports(this.storage.db, userId)) >= MAX_ACTIVE_IMPORTS) {
+      throw new ConflictError(`At most ${MAX_ACTIVE_IMPORTS} imports at a time: wait for one to finish, or cancel or delete one.`, 'type');
+    }
     const start = date('start');
     const end = date('end');
     if (start && end && end < start) throw new ValidationError('end', 'Must not be before start.');
@@ -255,6 +263,7 @@ export class ImportService {
 
   async sweep(): Promise<void> {
     await deleteOldImportParts(this.storage.db, this.now() - 24 * 3600);
+    await deleteAbandonedUploads(this.storage.db, this.now() - 24 * 3600);
   }
 
   /**
@@ -283,6 +292,8 @@ export class ImportService {
       }
       const message = err instanceof Error ? err.message : String(err);
       this.log.warn({ import: row.uuid, err: message }, 'import failed');
+      // the report stays in step with the cursor: a resumed run counts the failed batch again
+      state.rewind();
       await this.save(state, { status: 'failed', error: message.slice(0, 500), finished_at: this.now() });
     }
     opts.onProgress?.(state.row);
@@ -303,6 +314,7 @@ export class ImportService {
     });
     const { id: _id, uuid: _uuid, user_id: _u, ...rest } = state.row;
     await updateImport(this.storage.db, state.row.id, rest);
+    state.saved();
   }
 
   /** Normalizes and submits one batch of raw heartbeats through ingest; counts the report. */
@@ -351,13 +363,21 @@ export class ImportService {
     const skipFirst = state.cursor.items ?? 0;
     let seen = 0;
     let batch: { raw: unknown }[] = [];
+    // one batch is ingested while the next is parsed; cursors are saved in order
+    let inflight: Promise<void> = Promise.resolve();
     const flush = async () => {
+      await inflight;
       if (batch.length === 0) return;
-      await this.ingest(state, batch, lookups);
-      state.cursor.items = seen;
+      const taken = batch;
+      const upTo = seen;
       batch = [];
-      await this.save(state);
-      opts.onProgress?.(state.row);
+      inflight = (async () => {
+        await this.ingest(state, taken, lookups);
+        state.cursor.items = upTo;
+        await this.save(state);
+        opts.onProgress?.(state.row);
+      })();
+      inflight.catch(() => undefined);
     };
     const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[] = [bytes];
     if (gz) stages.push(createGunzip());
@@ -373,10 +393,16 @@ export class ImportService {
         }
       }
       await flush();
+      await inflight;
     };
     const run = pipeline as unknown as (streams: unknown[], options?: { signal?: AbortSignal }) => Promise<void>;
     try {
-      await (opts.signal ? run([...stages, consume], { signal: opts.signal }) : run([...stages, consume]));
+      try {
+        await (opts.signal ? run([...stages, consume], { signal: opts.signal }) : run([...stages, consume]));
+      } finally {
+        // a batch still being stored finishes (and saves its cursor) before the run ends
+        await inflight.catch(() => undefined);
+      }
     } catch (err) {
       if (err instanceof ImportCanceled || opts.signal?.aborted) throw err;
       const message = err instanceof Error ? err.message : String(err);
@@ -563,6 +589,22 @@ class RunState {
       this.received = this.imported = this.skipped = 0;
       this.reasons = {};
     }
+    this.saved();
+  }
+
+  private last = { received: 0, imported: 0, skipped: 0, reasons: '{}' };
+
+  /** The counters as saved with the cursor. */
+  saved(): void {
+    this.last = { received: this.received, imported: this.imported, skipped: this.skipped, reasons: JSON.stringify(this.reasons) };
+  }
+
+  /** Back to the counters saved with the cursor (a batch that failed half-way is not counted). */
+  rewind(): void {
+    this.received = this.last.received;
+    this.imported = this.last.imported;
+    this.skipped = this.last.skipped;
+    this.reasons = JSON.parse(this.last.reasons) as Record<string, number>;
   }
 
   skip(reason: string): void {

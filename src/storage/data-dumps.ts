@@ -104,3 +104,9 @@ export async function countHeartbeats(db: DB, userId: number): Promise<number> {
   const r = await db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Dumps a user asked for since `since` (a cap on how often a whole history is exported). */
+export async function countDataDumpsSince(db: DB, userId: number, since: number): Promise<number> {
+  const r = await db.selectFrom('data_dumps').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

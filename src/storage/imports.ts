@@ -73,3 +73,14 @@ export async function deleteOldImportParts(db: DB, before: number): Promise<void
     .where('import_id', 'in', (eb) => eb.selectFrom('imports').select('id').where('status', 'in', ['completed', 'canceled']).where('updated_at', '<', before))
     .execute();
 }
+
+/** A user's imports still waiting or running. */
+export async function countActiveImports(db: DB, userId: number): Promise<number> {
+  const r = await db.selectFrom('imports').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('status', 'in', ['uploading', 'pending', 'running']).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** File imports whose upload never came (or never finished) by `before`. */
+export async function deleteAbandonedUploads(db: DB, before: number): Promise<void> {
+  await db.deleteFrom('imports').where('status', '=', 'uploading').where('updated_at', '<', before).execute();
+}

@@ -23,5 +23,8 @@ export * from './session.js';
 export * from './leaders.js';
 export * from './org.js';
 export * from './goal.js';
+export * from './data-dump.js';
+export * from './import.js';
+export * from './relay.js';
 export * from './external-duration.js';
 export * from './commit.js';

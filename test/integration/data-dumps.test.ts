@@ -105,10 +105,20 @@ describeEachDatabase('data dumps', (t) => {
     // another user sees none of them
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/current/data_dumps', headers: t.auth(otherKey) })).json()).toEqual({ data: [] });
 
+    // at most 10 a day: 429 with Retry-After
+    const owner = await t.storage.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    for (let i = 0; i < 8; i++) {
+      await t.storage.db.insertInto('data_dumps').values({ uuid: `00000000-0000-4000-8000-00000000000${i}`, user_id: owner.id, type: 'daily', status: 'failed', percent: 0, email_when_finished: 0, secret: 's', bytes: 0, items: 0, error: 'x', created_at: Date.now() / 1000, updated_at: Date.now() / 1000, completed_at: null, expires_at: null }).execute();
+    }
+    const limited = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/data_dumps', headers: t.auth(apiKey), payload: { type: 'daily' } });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+
     // the real client's method (the data_dump alias)
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const client = new WakaTimeApi(apiKey, `${address}/api/v1/`);
     const viaClient = (await client.getMyDataDump()) as { data: Dump[] };
-    expect(viaClient.data.map((d) => d.id).sort()).toEqual(list.map((d) => d.id).sort());
+    expect(viaClient.data.filter((d) => d.status === 'Completed').map((d) => d.id).sort()).toEqual(list.map((d) => d.id).sort());
+    expect(viaClient.data.filter((d) => d.has_failed)).toHaveLength(8);
   });
 }, { env: () => ({ SMTP_URL: smtp.url, MAIL_FROM: 'metronome@example.com' }) });

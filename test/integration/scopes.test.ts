@@ -171,8 +171,14 @@ describeEachDatabase('scope matrix', (t) => {
       await expectStatus(scope, 'POST', '/users/current/orgs', scope === 'write_orgs', 201, { name: `org of ${scope}` });
       await expectStatus(scope, 'GET', '/admin/users', false);
 
+      // data dumps hold every heartbeat: read_heartbeats; imports and relay targets are account management
+      await expectStatus(scope, 'GET', '/users/current/data_dumps', scope === 'read_heartbeats');
+      await expectStatus(scope, 'GET', '/users/current/data_dump', scope === 'read_heartbeats');
+      await expectStatus(scope, 'GET', '/users/current/imports', false);
+      await expectStatus(scope, 'GET', '/users/current/relay_targets', false);
+
       // another user's private data, whatever the scope: never
-      for (const url of [`/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`, `/users/${other.username}/activity`]) {
+      for (const url of [`/users/${other.username}/data_dumps`, `/users/${other.username}/heartbeats?date=${date}`, `/users/${other.username}/summaries?start=${date}&end=${date}`, `/users/${other.username}/stats/last_7_days`, `/users/${other.username}/durations?date=${date}`, `/users/${other.uuid}/projects`, `/users/${other.username}/leaderboards`, `/users/${other.username}/activity`]) {
         const res = await call(tokens.get(scope)!, 'GET', url);
         check(res.statusCode === 403, `${scope} reached ${url}: ${res.statusCode}`);
       }

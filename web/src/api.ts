@@ -77,6 +77,20 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
   return { ok: false, status: res.status, error, errors, retryAfter: Number.isFinite(retry) && retry > 0 ? retry : undefined };
 }
 
+/** PUT a file as the raw request body (an import's upload), with the CSRF token. */
+export async function apiUpload<T>(path: string, file: Blob): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'PUT', headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream', 'x-csrf-token': csrfToken }, body: file, credentials: 'same-origin' });
+  } catch {
+    return { ok: false, status: 0, error: 'Could not reach the server. Check your connection and try again.' };
+  }
+  const json = (await res.json().catch(() => null)) as { data?: T; error?: string; errors?: FieldErrors } | null;
+  if (res.ok) return { ok: true, status: res.status, data: json?.data };
+  if (res.status === 401) notifyUnauthorized();
+  return { ok: false, status: res.status, error: json?.error ?? `The server answered ${res.status}.`, errors: json?.errors };
+}
+
 /** Messages for a field: `errors.<field>` and nested ones such as `errors["redirect_uris.0"]`. */
 export function fieldErrors(errors: FieldErrors | undefined, field: string): string[] {
   if (!errors) return [];

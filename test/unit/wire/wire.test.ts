@@ -16,6 +16,9 @@ import { ProjectResource, toProjectResource } from '../../../src/wire/project.js
 import { toUserAgentResource, UserAgentResource } from '../../../src/wire/user-agent.js';
 import { toUserResource, UserResource } from '../../../src/wire/user.js';
 import type { User } from '../../../src/domain/user.js';
+import { DataDump, dataDumpResource } from '../../../src/wire/data-dump.js';
+import { Import, importResource } from '../../../src/wire/import.js';
+import { RelayTarget, relayTargetResource } from '../../../src/wire/relay.js';
 
 // Ajv, as Fastify compiles schemas (it knows OpenAPI's `nullable`); every object schema is strict
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -70,5 +73,20 @@ describe('wire resources', () => {
     for (const e of EDITORS) fits(EditorResource, toEditorResource(e));
     for (const l of programLanguagesFrom([{ name: 'Go', type: 'programming', color: '#00ADD8', languageId: 132 }])) fits(ProgramLanguageResource, toProgramLanguageResource(l));
     fits(MetaResource, toMetaResource(metaFromEnv({ META_API_IPS: '10.0.0.1' })));
+  });
+
+  it('data transfer: a data dump, an import and a relay target fit their schemas', () => {
+    const dump = { uuid: 'd', type: 'heartbeats', status: 'processing', percent: 42.5, created_at: 1, updated_at: 2, expires_at: null };
+    fits(DataDump, dataDumpResource(dump, null, 3));
+    fits(DataDump, dataDumpResource({ ...dump, status: 'completed', percent: 100, expires_at: 9 }, 'https://x/download', 3));
+    const imp = {
+      uuid: 'i', kind: 'server', status: 'running', source_url: 'https://w/api/v1', method: 'days', start_date: null, end_date: '2024-01-01', file_bytes: 0,
+      done: 3, total: 4, received: 10, imported: 9, skipped: 1, skipped_reasons: '{"time: bad": 1}', error: null, created_at: 1, updated_at: 2, finished_at: null,
+    };
+    fits(Import, importResource(imp));
+    expect(importResource({ ...imp, kind: 'file', source_url: 'file:/home/ada/dump.json' }).source).toBeNull();
+    const target = { uuid: 't', name: 'w', url: 'https://w/api/v1', api_key: 'waka_0123456789', enabled: 1, pending: 3, delivered: 5, failures: 1, last_error: 'down', last_success_at: null, next_attempt_at: 10, created_at: 1 };
+    fits(RelayTarget, relayTargetResource(target));
+    expect(JSON.stringify(relayTargetResource(target))).not.toContain('waka_0123456789');
   });
 });

@@ -9,7 +9,7 @@ import type { AppState } from '../page-props.js';
 import { api, formError, type ApiResult } from '../api.js';
 import { Alert, Page } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
-import { dashboardPath, useDashboard, useDashboardMembers, useDashboardRequests, useMemberSummaries, useTeamSummary } from '../queries.js';
+import { dashboardPath, useOrgDashboard, useDashboardMembers, useDashboardRequests, useMemberSummaries, useTeamSummary } from '../queries.js';
 import { Link } from '../router.js';
 
 const RANGES = ['Today', 'Yesterday', 'Last 7 Days', 'Last 14 Days', 'Last 30 Days', 'This Week', 'Last Week', 'This Month', 'Last Month'];
@@ -89,7 +89,7 @@ export function TeamDashboardPage({ user, params }: AppState) {
   const org = params.org!;
   const dashId = params.dashboard!;
   const [range, setRange] = useState('Last 7 Days');
-  const dashboard = useDashboard(org, dashId);
+  const dashboard = useOrgDashboard(org, dashId);
   const d = dashboard.data?.data;
   const summary = useTeamSummary(org, dashId, range, !!d?.can_current_user_view);
   const members = useDashboardMembers(org, dashId);
