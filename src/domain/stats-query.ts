@@ -43,7 +43,8 @@ export interface StatsQuery {
   /**
    * 'day': every day's totals per dimension; 'range': the dimensions summed over the range and only
    * each day's total (cheaper for long ranges: stats, insights); 'total': the range summed, nothing
-   * per day (all_time_since_today).
+   * per day (all_time_since_today) — for several subjects in their own settings (a team), the
+   * answer's dayTotals still sum them per date (each subject's own days are not kept).
    */
   granularity: 'day' | 'range' | 'total';
   viewer: Viewer;

@@ -3,7 +3,8 @@
  * user made by `metronome user create`, who has only an API key) and deleting the account with
  * all its data. A wrong current password counts as a failed login (the same throttle).
  */
-import { ForbiddenError, RateLimitedError, ValidationError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, RateLimitedError, ValidationError } from '../domain/errors.js';
+import { orgsOwnedBy } from '../storage/orgs.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../domain/password.js';
 import { LOGIN_WINDOW_SECONDS, MAX_FAILURES_PER_LOGIN } from '../domain/throttle.js';
 import { deleteUserData, replacePasswordHash } from '../storage/account-data.js';
@@ -57,6 +58,9 @@ export class AccountSettingsService {
     if (!user) throw new ForbiddenError('This account no longer exists.');
     if (input.confirm !== user.username) throw new ValidationError('confirm', `Type your username, ${user.username}, to confirm.`);
     await this.checkPassword(user, input.password, 'password');
+    // an organization is never left without its owner (050_orgs)
+    const owned = await orgsOwnedBy(this.storage.db, user.id);
+    if (owned.length > 0) throw new ConflictError(`You own ${owned.map((n) => `"${n}"`).join(', ')}: transfer or delete ${owned.length > 1 ? 'them' : 'it'} first.`, 'confirm');
     await deleteUserData(this.storage, user.id);
     this.forget(user.id);
   }

@@ -193,7 +193,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   let orgs: OrgService | undefined;
   const services: Services = {
     get orgs() {
-      return (orgs ??= new OrgService(deps.storage, services.stats, clock));
+      return (orgs ??= new OrgService(deps.storage, services.stats, clock, { send: (m) => jobs.send('mail.send', m).then(() => undefined), enabled: () => mail.status().enabled, baseUrl: deps.config.baseUrl }));
     },
     admin: new AdminService(deps.storage, deps.config, clock, (userId) => apiKeys.forget(userId)),
     heartbeats,

@@ -41,6 +41,8 @@ import type { DashboardInput, OrgInput, TeamSummaryInput } from '../wire/org.js'
 import type { StatsService } from './stats.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Members whose days the team chart stacks one by one (the most active); the rest are one band. */
+export const STACKED_MEMBERS = 10;
 
 export interface OrgSettingsInput {
   name?: string;
@@ -89,6 +91,8 @@ export class OrgService {
     private readonly storage: Storage,
     private readonly stats: StatsService,
     private readonly clock: Clock,
+    /** Invitations by e-mail are mailed (through the `mail.send` job, retried) when mail is on. */
+    private readonly mail?: { send(message: { to: string; subject: string; text: string }): Promise<void>; enabled(): boolean; baseUrl: string },
   ) {}
 
   private now(): number {
@@ -228,12 +232,21 @@ export class OrgService {
       if (!EMAIL.test(email) || email.length > 254) throw new ValidationError('email', 'Must be an email address.');
       who = { userId: null, email };
     }
-    return this.db.transaction().execute(async (tx) => {
+    const invitation = await this.db.transaction().execute(async (tx) => {
       await store.lockOrg(tx, org.id, this.storage.dialect === 'postgres');
       if (await store.findPendingInvitation(tx, org.id, who)) throw new ConflictError('Already invited.', who.userId !== null ? 'username' : 'email');
       const uuid = await store.insertInvitation(tx, { orgId: org.id, ...who, role: as, invitedBy: user.id, now: this.now() });
       return (await store.findInvitation(tx, uuid))!;
     });
+    if (who.email && this.mail?.enabled()) {
+      const site = this.mail.baseUrl.replace(/\/$/, '');
+      await this.mail.send({
+        to: who.email,
+        subject: `${user.username} invited you to ${org.name} on Metronome`,
+        text: `${user.full_name ?? user.username} invited you to the organization "${org.name}" as ${as}.\n\nSign in (or sign up with this address) and accept the invitation at ${site}/orgs\n\nIf you did not expect this, ignore this message.`,
+      });
+    }
+    return invitation;
   }
 
   async invitations(user: UserRow, handle: string): Promise<store.InvitationRow[]> {
@@ -510,11 +523,20 @@ export class OrgService {
     const shares = new Map(shown.map((r) => [r.id, (isShare(r.share) ? r.share : 'totals') as Share]));
     const viewer: Viewer = { kind: 'dashboard', viewerId: user.id, shares };
     const ids = shown.map((r) => r.id);
-    const base = { subjects: ids, zone, settings: { timeoutSeconds: DEFAULT_TIMEOUT_MINUTES * 60, writesOnly: false }, ownSettings: true, filters: {}, viewer, family: 'summaries' as const };
-    const answer = ids.length ? await this.stats.answer({ ...base, range: { first, last }, dimensions: ['projects', 'languages'], granularity: 'range' }, users) : null;
+    const base = { zone, settings: { timeoutSeconds: DEFAULT_TIMEOUT_MINUTES * 60, writesOnly: false }, ownSettings: true, filters: {}, viewer, family: 'summaries' as const };
+    const known = (subjects: number[]) => users.filter((u) => subjects.includes(u.id));
+    // every member's sums (and the team's total per date), then the days of the members the chart
+    // stacks (the most active), then everyone's today
+    const answer = ids.length ? await this.stats.answer({ ...base, subjects: ids, range: { first, last }, dimensions: ['projects', 'languages'], granularity: 'total' }, users) : null;
+    const top = ids
+      .map((id) => ({ id, total: answer?.bySubject.get(id)?.sum.total ?? 0 }))
+      .filter((m) => m.total > 0)
+      .sort((a, b) => b.total - a.total)
+      .slice(0, STACKED_MEMBERS)
+      .map((m) => m.id);
+    const stacked = top.length ? await this.stats.answer({ ...base, subjects: top, range: { first, last }, dimensions: [], granularity: 'range' }, known(top)) : null;
     const today = DateTime.fromSeconds(this.stats.now(), { zone }).toISODate()!;
-    const inRange = today >= first && today <= last;
-    const todays = ids.length && !inRange ? await this.stats.answer({ ...base, range: { first: today, last: today }, dimensions: [], granularity: 'range' }, users) : null;
+    const todays = ids.length ? await this.stats.answer({ ...base, subjects: ids, range: { first: today, last: today }, dimensions: [], granularity: 'total' }, users) : null;
     const projects = new Map<string, number>();
     const languages = new Map<string, number>();
     const add = (into: Map<string, number>, from: Map<string, number>) => {
@@ -525,19 +547,20 @@ export class OrgService {
       const v = one?.visibility;
       if (one && v && canSee(v, 'projects')) add(projects, one.sum.dims.projects);
       if (one && v && canSee(v, 'languages')) add(languages, one.sum.dims.languages);
-      const top = one && v && canSee(v, 'languages') ? [...one.sum.dims.languages].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null : null;
-      const todaySeconds = inRange ? (one?.dayTotals.get(today) ?? 0) : (todays?.bySubject.get(r.id)?.sum.total ?? 0);
-      return { uuid: r.uuid, username: r.username, full_name: r.full_name, share: r.share, dayTotals: one?.dayTotals ?? new Map(), total: one?.sum.total ?? 0, today: todaySeconds, topLanguage: top };
+      const top = one && v && canSee(v, 'languages') ? ([...one.sum.dims.languages].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null) : null;
+      const days = stacked?.bySubject.get(r.id)?.dayTotals ?? null;
+      return { uuid: r.uuid, username: r.username, full_name: r.full_name, share: r.share, dayTotals: days, total: one?.sum.total ?? 0, today: todays?.bySubject.get(r.id)?.sum.total ?? 0, topLanguage: top };
     });
     return {
       dashboard: { uuid: view.dashboard.uuid, name: view.dashboard.name, timezone: zone },
       range: { first, last, name },
       dates: datesBetween(first, last),
+      teamDays: answer?.dayTotals ?? new Map(),
       members,
       projects,
       languages,
-      upToDate: answer?.upToDate ?? true,
-      percent: answer?.percent ?? 100,
+      upToDate: (answer?.upToDate ?? true) && (todays?.upToDate ?? true) && (stacked?.upToDate ?? true),
+      percent: Math.min(answer?.percent ?? 100, todays?.percent ?? 100, stacked?.percent ?? 100),
     };
   }
 

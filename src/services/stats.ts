@@ -86,14 +86,16 @@ export class StatsService {
       seen.push(v);
     }
     const batch =
-      query.ownSettings && users.length > 1 && !hasFilters(query.filters) && query.granularity !== 'day' && query.dimensions.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d));
+      query.ownSettings && users.length > 0 && !hasFilters(query.filters) && query.granularity !== 'day' && query.dimensions.every((d) => (ROLLUP_DIMENSIONS as readonly string[]).includes(d));
+    let teamDays: Map<string, number> | null = null;
     if (batch) {
-      // a team: every member's rollups in a few queries
-      const many = await this.time.manyRangeSums(users, query.range.first, query.range.last, query.dimensions);
+      // a team: every member's rollups in a few queries; with granularity 'total' the members'
+      // days are summed per date in the database (the answer's dayTotals), not kept apart
+      const many = await this.time.manyRangeSums(users, query.range.first, query.range.last, query.dimensions, query.granularity === 'range');
+      teamDays = many.teamDays;
       users.forEach((user, i) => {
-        const one = many.get(user.id)!;
-        const dayTotals = query.granularity === 'range' ? one.value.dayTotals : new Map<string, number>();
-        bySubject.set(user.id, { days: new Map(), dayTotals, sum: one.value.sum, visibility: seen[i] });
+        const one = many.each.get(user.id)!;
+        bySubject.set(user.id, { days: new Map(), dayTotals: one.value.dayTotals, sum: one.value.sum, visibility: seen[i] });
         upToDate &&= one.upToDate;
         percent = Math.min(percent, one.percent);
       });
@@ -106,6 +108,7 @@ export class StatsService {
       }
     }
     const merged = bySubject.size === 1 ? [...bySubject.values()][0]! : merge(bySubject.values());
+    if (teamDays) merged.dayTotals = teamDays;
     return { ...merged, bySubject, visibility: visibility ?? NOTHING, upToDate, percent };
   }
 

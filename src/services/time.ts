@@ -213,28 +213,40 @@ export class TimeService {
   /**
    * rangeSums for many users, each in their own settings, without filters (team dashboards): the
    * users whose rollups are ready and clean are read in bulk; the others one by one (rangeSums).
+   * Without `perDay` the users' day totals are not kept apart: `teamDays` sums them per date.
    */
-  async manyRangeSums(users: readonly UserRow[], first: string, last: string, dimensions: readonly Dimension[]): Promise<Map<number, Answer<Sums>>> {
+  async manyRangeSums(users: readonly UserRow[], first: string, last: string, dimensions: readonly Dimension[], perDay: boolean): Promise<{ each: Map<number, Answer<Sums>>; teamDays: Map<string, number> }> {
     const out = new Map<number, Answer<Sums>>();
     const { states, dirty } = await statesOf(this.storage.db, users.map((u) => u.id));
     const ready: UserRow[] = [];
+    const teamDays = new Map<string, number>();
     for (const user of users) {
       const s = userSettings(user);
       const state = states.get(user.id);
       const clean = state && state.status === 'ready' && state.timezone === s.zone && state.timeout === s.timeoutSeconds && !!state.writes_only === s.writesOnly && !dirty.has(user.id);
-      if (clean) ready.push(user);
-      else out.set(user.id, await this.rangeSums({ user, settings: s, first, last, dimensions }));
+      if (clean) {
+        ready.push(user);
+        continue;
+      }
+      const one = await this.rangeSums({ user, settings: s, first, last, dimensions });
+      for (const [d, sec] of one.value.dayTotals) teamDays.set(d, (teamDays.get(d) ?? 0) + sec);
+      if (!perDay) one.value.dayTotals = new Map();
+      out.set(user.id, one);
     }
-    const { sums, days } = await readManyRangeSums(this.storage.db, ready.map((u) => u.id), first, last, dimensions);
+    const read = await readManyRangeSums(this.storage.db, ready.map((u) => u.id), first, last, dimensions, perDay);
     const byUser = new Map<number, Sums>(ready.map((u) => [u.id, { sum: emptyDay(), dayTotals: new Map<string, number>() }]));
-    for (const r of sums) byUser.get(r.user_id)!.sum.dims[r.dimension as Dimension]?.set(r.name, r.seconds);
-    for (const d of days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
-      const one = byUser.get(d.user_id)!;
-      one.dayTotals.set(d.day, d.seconds);
-      one.sum.total += d.seconds;
+    for (const r of read.sums) {
+      const one = byUser.get(r.user_id)!;
+      if (r.dimension === TOTAL) one.sum.total = r.seconds;
+      else one.sum.dims[r.dimension as Dimension]?.set(r.name, r.seconds);
     }
+    for (const d of read.days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+      byUser.get(d.user_id)!.dayTotals.set(d.day, d.seconds);
+      teamDays.set(d.day, (teamDays.get(d.day) ?? 0) + d.seconds);
+    }
+    for (const [d, sec] of read.teamDays) teamDays.set(d, (teamDays.get(d) ?? 0) + sec);
     for (const [id, value] of byUser) out.set(id, { value, upToDate: true, percent: 100 });
-    return out;
+    return { each: out, teamDays: new Map([...teamDays].sort(([a], [b]) => (a < b ? -1 : 1))) };
   }
 
   private async daySums(q: TimeQuery): Promise<Sums> {

@@ -381,3 +381,9 @@ export async function usersByIds(tx: Tx, ids: readonly number[]): Promise<Select
   for (let i = 0; i < ids.length; i += 500) out.push(...(await tx.selectFrom('users').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()));
   return out;
 }
+
+/** Names of the orgs the user owns (an owner must transfer or delete them before leaving Metronome). */
+export async function orgsOwnedBy(tx: Tx, userId: number): Promise<string[]> {
+  const rows = await tx.selectFrom('orgs').innerJoin('org_members', 'org_members.org_id', 'orgs.id').select('orgs.name').where('org_members.user_id', '=', userId).where('org_members.role', '=', 'owner').orderBy('orgs.name').execute();
+  return rows.map((r) => r.name);
+}

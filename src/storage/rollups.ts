@@ -301,8 +301,10 @@ export async function readRangeSums(db: Tx, userId: number, firstDate: string, l
 }
 
 /**
- * readRangeSums for many users at once (team views): per user, sums of the `dimensions` wanted and
- * each day's total, in two queries per chunk of users.
+ * readRangeSums for many users at once (team views), in a few queries per chunk of users: per
+ * user, sums of the `dimensions` wanted and their total; with `perDay`, each user's day totals too,
+ * otherwise only the team's total per date (summed over the users in SQL: a chart of 500 people's
+ * days then reads 30 rows instead of 15 000).
  */
 export async function readManyRangeSums(
   db: Tx,
@@ -310,9 +312,11 @@ export async function readManyRangeSums(
   firstDate: string,
   lastDate: string,
   dimensions: readonly string[],
-): Promise<{ sums: (RollupRow & { user_id: number })[]; days: { user_id: number; day: string; seconds: number }[] }> {
+  perDay: boolean,
+): Promise<{ sums: (RollupRow & { user_id: number })[]; days: { user_id: number; day: string; seconds: number }[]; teamDays: Map<string, number> }> {
   const sums: (RollupRow & { user_id: number })[] = [];
   const days: { user_id: number; day: string; seconds: number }[] = [];
+  const teamDays = new Map<string, number>();
   const CHUNK = 500;
   for (let i = 0; i < userIds.length; i += CHUNK) {
     const ids = userIds.slice(i, i + CHUNK);
@@ -328,17 +332,41 @@ export async function readManyRangeSums(
         .execute();
       for (const r of rows) sums.push({ user_id: r.user_id, day: '', dimension: r.dimension, name: r.name, seconds: Number(r.seconds) });
     }
+    // each user's total: the partial index on the day totals, in user order (no sort)
     const totals = await db
       .selectFrom('rollup_days')
-      .select(['user_id', 'day', 'seconds'])
+      .select((eb) => ['user_id', eb.fn.sum<number>('seconds').as('seconds')])
       .where('user_id', 'in', ids)
       .where('dimension', '=', TOTAL)
       .where('day', '>=', firstDate)
       .where('day', '<=', lastDate)
+      .groupBy('user_id')
       .execute();
-    for (const r of totals) days.push(r);
+    for (const r of totals) sums.push({ user_id: r.user_id, day: '', dimension: TOTAL, name: '', seconds: Number(r.seconds) });
+    if (perDay) {
+      const totals = await db
+        .selectFrom('rollup_days')
+        .select(['user_id', 'day', 'seconds'])
+        .where('user_id', 'in', ids)
+        .where('dimension', '=', TOTAL)
+        .where('day', '>=', firstDate)
+        .where('day', '<=', lastDate)
+        .execute();
+      for (const r of totals) days.push(r);
+    } else {
+      const team = await db
+        .selectFrom('rollup_days')
+        .select((eb) => ['day', eb.fn.sum<number>('seconds').as('seconds')])
+        .where('user_id', 'in', ids)
+        .where('dimension', '=', TOTAL)
+        .where('day', '>=', firstDate)
+        .where('day', '<=', lastDate)
+        .groupBy('day')
+        .execute();
+      for (const r of team) teamDays.set(r.day, (teamDays.get(r.day) ?? 0) + Number(r.seconds));
+    }
   }
-  return { sums, days };
+  return { sums, days, teamDays };
 }
 
 /** The rollup states of many users, and which of them have dirty hours (team views check freshness in bulk). */

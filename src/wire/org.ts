@@ -304,7 +304,7 @@ export const TeamMember = Type.Object({
   today_seconds: Type.Number(),
   daily_average_seconds: Type.Number(),
   top_language: Nullable(Type.String({ description: 'null when the member shares only totals' })),
-  days: Type.Array(Type.Number(), { description: "seconds per date of `dates`, in the member's own days" }),
+  days: Nullable(Type.Array(Type.Number(), { description: "seconds per date of `dates`, in the member's own days; only for the most active members the chart stacks (null for the rest)" })),
 });
 
 export const TeamSummary = Type.Object(
@@ -315,6 +315,7 @@ export const TeamSummary = Type.Object(
       dates: Type.Array(Type.String()),
       grand_total: Type.Object({ total_seconds: Type.Number(), digital: Type.String(), decimal: Type.String(), text: Type.String(), hours: Type.Integer(), minutes: Type.Integer() }),
       daily_totals: Type.Array(Type.Number(), { description: 'the team total per date of `dates`' }),
+      daily_others: Type.Array(Type.Number(), { description: 'per date, the time of the members without their own `days` (the rest of the stack)' }),
       daily_average_seconds: Type.Number(),
       projects: Type.Array(SummaryItem, { description: 'of the members who share everything' }),
       languages: Type.Array(SummaryItem, { description: 'of the members who share everything' }),
@@ -331,12 +332,15 @@ export interface TeamSummaryInput {
   dashboard: { uuid: string; name: string; timezone: string };
   range: { first: string; last: string; name: string | null };
   dates: readonly string[];
+  /** The team's total per date. */
+  teamDays: Map<string, number>;
   members: {
     uuid: string;
     username: string;
     full_name: string | null;
     share: string;
-    dayTotals: Map<string, number>;
+    /** Per date, for the members the chart stacks; null for the rest. */
+    dayTotals: Map<string, number> | null;
     total: number;
     today: number;
     topLanguage: string | null;
@@ -349,7 +353,8 @@ export interface TeamSummaryInput {
 
 export function teamSummaryResource(i: TeamSummaryInput): TeamSummary {
   const n = Math.max(1, i.dates.length);
-  const daily = i.dates.map((d) => i.members.reduce((s, m) => s + (m.dayTotals.get(d) ?? 0), 0));
+  const daily = i.dates.map((d) => i.teamDays.get(d) ?? 0);
+  const others = i.dates.map((d, k) => Math.max(0, daily[k]! - i.members.reduce((s, m) => s + (m.dayTotals?.get(d) ?? 0), 0)));
   const total = i.members.reduce((s, m) => s + m.total, 0);
   const dimTotal = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -360,6 +365,7 @@ export function teamSummaryResource(i: TeamSummaryInput): TeamSummary {
       dates: [...i.dates],
       grand_total: grandTotal(total),
       daily_totals: daily.map(r2),
+      daily_others: others.map(r2),
       daily_average_seconds: r2(total / n),
       projects: items(i.projects, dimTotal(i.projects)),
       languages: items(i.languages, dimTotal(i.languages)),
@@ -373,7 +379,7 @@ export function teamSummaryResource(i: TeamSummaryInput): TeamSummary {
         today_seconds: r2(m.today),
         daily_average_seconds: r2(m.total / n),
         top_language: m.topLanguage,
-        days: i.dates.map((d) => r2(m.dayTotals.get(d) ?? 0)),
+        days: m.dayTotals ? i.dates.map((d) => r2(m.dayTotals!.get(d) ?? 0)) : null,
       })),
       is_up_to_date: i.upToDate,
       percent_calculated: i.percent,

@@ -81,6 +81,18 @@ describeEachDatabase('org access', (t) => {
     await expectAll('PATCH', `${O}/members/${bob.user.username}`, write(200, 403), { role: 'member' });
     await expectAll('DELETE', `${O}/members/${owner.user.username}`, write(403, 403));
     await expectAll('POST', '/orgs', { owner: 201, admin: 201, member: 201, viewer: 201, outsider: 201, app: 403 }, { name: 'Side project' });
+    await expectAll('POST', `${O}/join_link`, write(201, 201));
+    await expectAll('DELETE', `${O}/join_link`, write(204, 204));
+    await expectAll('POST', `${O}/dashboards`, write(201, 201), { name: 'Later', access: 'org' });
+    await expectAll('DELETE', `${O}/invitations/00000000-0000-4000-8000-000000000000`, write(404, 404));
+    await expectAll('POST', `${D}/requests`, { owner: 409, admin: 409, member: 409, viewer: 409, outsider: 404, app: 403 }, { kind: 'view' });
+    await expectAll('DELETE', `${D}/members/nobody-here`, write(404, 404, 404));
+    await expectAll('POST', `${D}/requests/00000000-0000-4000-8000-000000000000/approve`, write(404, 404));
+    // two "Later" dashboards now (owner's and admin's): the others may not delete them, admins may
+    for (const [who, want] of [['member', 403], ['viewer', 403], ['outsider', 404], ['app', 403], ['admin', 204], ['owner', 204], ['admin', 404]] as [Who, number][]) {
+      const res = await call(who, 'DELETE', `${O}/dashboards/Later`);
+      if (res.status !== want) failures.push(`${who} DELETE a dashboard: ${res.status}, want ${want}`);
+    }
     expect(failures).toEqual([]);
 
     // what each one sees of bob (totals only) and alice (everything)
@@ -119,6 +131,9 @@ describeEachDatabase('org access', (t) => {
     expect((await call('member', 'GET', `${S}/members`)).status).toBe(200);
     const d = await call('member', 'GET', S);
     expect(d.body.data).toMatchObject({ can_current_user_view: true, is_current_user_member: true, is_current_user_view_only: true, can_current_user_request_to_join: true });
+
+    // an owner cannot delete their account while they own the org
+    await expect(t.app.ctx.services.accountSettings.deleteAccount(owner.user.id, { confirm: owner.user.username })).rejects.toMatchObject({ kind: 'conflict', field: 'confirm' });
 
     // ownership moves by transfer; then the old owner may leave, the org goes with its new owner
     expect((await call('owner', 'PATCH', O, { owner: alice.user.uuid })).status).toBe(200);

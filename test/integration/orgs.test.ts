@@ -100,12 +100,54 @@ describeEachDatabase('orgs and dashboards', (t) => {
     const members = new Map(d.members.map((m: { username: string }) => [m.username, m]));
     expect(members.get(alice.user.username)).toMatchObject({ total_seconds: 1800, today_seconds: 1800, top_language: 'TypeScript', share: 'everything' });
     expect(members.get(bob.user.username)).toMatchObject({ total_seconds: 1200, today_seconds: 1200, top_language: null, share: 'totals' });
+    // the chart stacks the most active members day by day; the rest would be one band
+    expect((members.get(alice.user.username) as { days: number[] }).days.at(-1)).toBe(1800);
+    expect(d.daily_others).toEqual([0, 0, 0, 0, 0, 0, 0]);
 
     // a removed member disappears from the dashboard
     expect((await call(owner.apiKey, 'DELETE', `/users/current/orgs/${orgId}/members/${alice.user.username}`)).status).toBe(204);
     const after = await call(owner.apiKey, 'GET', `/users/current/orgs/${orgId}/dashboards/${dashId}/summary?range=Today`);
     expect(after.body.data.members.map((m: { username: string }) => m.username)).toEqual([bob.user.username]);
     expect(after.body.data.grand_total.total_seconds).toBe(1200);
+    expect(after.body.data.daily_totals).toEqual([1200]);
     expect((await call(alice.apiKey, 'GET', `/users/current/orgs/${orgId}/dashboards`)).status).toBe(404);
+  });
+});
+
+describeEachDatabase('orgs: hostile input', (t) => {
+  it('answers bad values with a 4xx naming the field', async () => {
+    const { call, owner, alice, orgId, dashId } = await acme(t);
+    const O = `/users/current/orgs/${orgId}`;
+    const D = `${O}/dashboards/${dashId}`;
+    const cases: [string, string, unknown, number, string][] = [
+      ['POST', '/users/current/orgs', { name: 'x', timezone: 'Mars/Olympus' }, 400, 'timezone'],
+      ['POST', '/users/current/orgs', { name: 'x', timeout: 0 }, 400, 'timeout'],
+      ['POST', '/users/current/orgs', { name: 'x\u0000y' }, 400, 'name'],
+      ['POST', '/users/current/orgs', { name: '   ' }, 400, 'name'],
+      ['POST', '/users/current/orgs', { name: '\ud800' }, 400, 'name'],
+      ['PATCH', O, { timeout: 1e309 }, 400, 'timeout'],
+      ['POST', `${O}/invitations`, { email: 'not an address' }, 400, 'email'],
+      ['POST', `${O}/invitations`, {}, 400, 'username'],
+      ['POST', `${O}/invitations`, { username: 'nobody-at-all' }, 404, 'username'],
+      ['POST', `${O}/dashboards`, { name: 'x', access: 'everyone' }, 400, 'access'],
+      ['PATCH', `${D}/members/current`, { share: 'some' }, 400, 'share'],
+      ['POST', `${D}/members`, { username: 'nobody-at-all' }, 400, 'username'],
+      ['GET', `${D}/members/${alice.user.username}/summaries?start=2024-01-01&end=2026-12-31`, undefined, 400, 'end'],
+      ['GET', `${D}/members/${alice.user.username}/summaries?range=Forever`, undefined, 400, 'range'],
+      ['GET', `${D}/members/${alice.user.username}/summaries?start=1999-01-01&end=2000-01-02`, undefined, 400, 'start'],
+      ['GET', `${D}/members/${alice.user.username}/durations?date=nope`, undefined, 400, 'date'],
+      ['GET', `${D}/summary?start=2024-02-01&end=2024-01-01`, undefined, 400, 'end'],
+      ['POST', '/users/current/org_joins', { token: 'mjl_guess' }, 404, 'token'],
+      ['POST', '/users/current/org_invitations/not-a-uuid/accept', undefined, 404, 'invitation'],
+    ];
+    for (const [method, url, payload, status, field] of cases) {
+      const res = await call(owner.apiKey, method as 'GET', url, payload);
+      expect(res.status, `${method} ${url} ${JSON.stringify(payload)}`).toBe(status);
+      expect(JSON.stringify(res.body), `${method} ${url}`).toContain(field);
+    }
+    // a page past the end is an empty page
+    const far = await call(owner.apiKey, 'GET', `${D}/members?page=999999`);
+    expect(far.status).toBe(200);
+    expect(far.body).toMatchObject({ data: [], page: 999999, next_page: null, prev_page: 999998, total: 3 });
   });
 });

@@ -14,6 +14,7 @@ import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
+import type { Dashboard as OrgDashboard, DashboardMember, Org, TeamSummary } from '../../src/wire/org.js';
 import type { BoardLeadersResponse, BoardMemberResource, Leaderboard, LeadersResponse } from '../../src/wire/leaders.js';
 import type { DataDump } from '../../src/wire/data-dump.js';
 import type { Import } from '../../src/wire/import.js';
@@ -166,3 +167,23 @@ export function useCommits(project: string, q: { branch?: string; page?: number 
 export function useCommitWebhook(project: string, options: { enabled?: boolean } = {}) {
   return useGet<{ data: Static<typeof CommitWebhookResource> }>(`${ME}/projects/${encodeURIComponent(project)}/commit_webhook`, {}, options);
 }
+
+
+// ── organizations and team dashboards (routes/orgs.ts) ───────────────────────────────────────
+type Paged<T> = { data: T[]; total: number; page: number; total_pages: number };
+export interface OrgMemberRow { id: string; username: string; full_name: string | null; email: string | null; photo: string | null; role: string; joined_at: string }
+export interface InvitationRow { id: string; org: { id: string; name: string }; username: string | null; email: string | null; role: string; invited_by: string; created_at: string }
+export interface RequestRow { id: string; username: string; full_name: string | null; kind: string; created_at: string }
+export const orgPath = (org: string) => `${ME}/orgs/${encodeURIComponent(org)}`;
+export const dashboardPath = (org: string, dashboard: string) => `${orgPath(org)}/dashboards/${encodeURIComponent(dashboard)}`;
+export const useOrgs = () => useGet<Paged<Org>>(`${ME}/orgs`);
+export const useMyInvitations = () => useGet<Paged<InvitationRow>>(`${ME}/org_invitations`);
+export const useOrgDashboards = (org: string) => useGet<Paged<OrgDashboard>>(`${orgPath(org)}/dashboards`);
+export const useOrgMembers = (org: string) => useGet<Paged<OrgMemberRow>>(`${orgPath(org)}/members`);
+export const useOrgInvitations = (org: string, enabled: boolean) => useGet<Paged<InvitationRow>>(`${orgPath(org)}/invitations`, {}, { enabled });
+export const useOrgDashboard = (org: string, dashboard: string) => useGet<{ data: OrgDashboard }>(dashboardPath(org, dashboard));
+export const useDashboardMembers = (org: string, dashboard: string, page = 1) => useGet<Paged<DashboardMember>>(`${dashboardPath(org, dashboard)}/members`, { page }, { keepPrevious: true });
+export const useDashboardRequests = (org: string, dashboard: string) => useGet<Paged<RequestRow>>(`${dashboardPath(org, dashboard)}/requests`);
+export const useTeamSummary = (org: string, dashboard: string, range: string, enabled = true) => useGet<TeamSummary>(`${dashboardPath(org, dashboard)}/summary`, { range }, { keepPrevious: true, enabled });
+export const useMemberSummaries = (org: string, dashboard: string, member: string, range: string) =>
+  useGet<Summaries & { default_personal_privacy: string }>(`${dashboardPath(org, dashboard)}/members/${encodeURIComponent(member)}/summaries`, { range }, { keepPrevious: true });

@@ -71,6 +71,12 @@ export const ROUTES: RouteDef[] = [
   { path: '/reset-password', title: 'Set a new password', access: 'any', page: openPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage') },
   { path: '/commits', title: 'Commits', nav: 'Commits', access: 'user', page: userPage(() => import('./pages/Commits.js'), 'CommitsPage') },
   { path: '/settings/data', title: 'Data', nav: 'Data', access: 'user', page: userPage(() => import('./pages/DataTransfer.js'), 'DataTransferPage') },
+  { path: '/orgs', title: 'Organizations', nav: 'Teams', access: 'user', page: userPage(() => import('./pages/Orgs.js'), 'OrgsPage') },
+  { path: '/orgs/join', title: 'Join an organization', access: 'user', page: userPage(() => import('./pages/Orgs.js'), 'JoinOrgPage') },
+  { path: '/orgs/:org', title: 'Organization', access: 'user', page: userPage(() => import('./pages/Org.js'), 'OrgPage') },
+  { path: '/orgs/:org/dashboards/:dashboard', title: 'Team dashboard', access: 'user', page: userPage(() => import('./pages/TeamDashboard.js'), 'TeamDashboardPage') },
+  { path: '/orgs/:org/dashboards/:dashboard/members/:member', title: 'Dashboard member', access: 'user', page: userPage(() => import('./pages/TeamDashboard.js'), 'TeamMemberPage') },
+  { path: '/admin', title: 'Administration', access: 'user', page: userPage(() => import('./pages/Admin.js'), 'AdminPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },
 ];
