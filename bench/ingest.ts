@@ -199,10 +199,11 @@ async function http(storage: Storage, url: string, keys: Map<number, string>, us
     'x-machine-name': 'bench-host',
     timezone: 'UTC',
   };
-  startMeasuring();
   const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
     workerData: { url: `${address}/api/v1/users/current/heartbeats.bulk`, bodies, clients: CLIENTS, headers },
   });
+  // from here: the constructor copied the 4,000 bodies to the load generator on this thread (not serving)
+  startMeasuring();
   const result = await new Promise<{ ms: number; failures: number; latencies: number[] }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -226,6 +227,8 @@ for (const dialect of DIALECTS) {
   const storage = openDatabase(db.url, { sqliteSynchronous: 'FULL', poolSize: 10, sqliteCheckpointer: process.env.BENCH_CHECKPOINTER !== '0' });
   try {
     await migrateToLatest(storage);
+    // before/after: the WAL's fsync inside COMMIT on the event loop, as before storage/sqlite-wal-sync.ts
+    if (process.env.BENCH_WAL_SYNC === 'inline') delete (storage as { sqlite?: unknown }).sqlite;
     const keys = new Map<number, string>();
     const userIds: number[] = [];
     for (let u = 0; u < USERS; u++) {

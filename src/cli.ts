@@ -18,6 +18,10 @@ import { redirectUrisProblem } from './domain/oauth.js';
 import { startServer } from './server.js';
 import { importGitCommits } from './services/commit-import.js';
 import { IMPORT_USAGE, runImportCli } from './cli-import.js';
+import { Mailer } from './services/mail.js';
+
+/** A logger that says nothing (the CLI prints its own lines). */
+const silentLog = { info() {}, error() {}, warn() {}, debug() {}, trace() {}, fatal() {}, child() { return silentLog; }, level: 'silent', silent() {} } as unknown as ConstructorParameters<typeof Mailer>[1];
 
 const USAGE = `Usage: metronome <command>
 
@@ -41,6 +45,8 @@ Commands:
                                             read a local git repository's log (git must be on
                                             PATH) into the user's project P: the commits of
                                             branch B (default: the checked-out branch)
+  mail test <address>                       send a test e-mail with SMTP_URL / MAIL_FROM and say
+                                            whether the SMTP server took it
 ${IMPORT_USAGE}
 
 Configuration comes from environment variables (README.md, "Configuration").`;
@@ -140,6 +146,23 @@ export async function runCli(argv: string[], out: Out = (l) => process.stdout.wr
     if (values.json) out(JSON.stringify({ id: result.user.uuid, username: result.user.username, api_key: result.key, revoked: result.revoked }));
     else out(`${values.rotate ? `revoked ${result.revoked} key(s); ` : ''}new api_key for ${result.user.username}:\napi_key = ${result.key}`);
     return 0;
+  }
+  if (command === 'mail' && sub === 'test') {
+    const to = rest[0];
+    if (!to) throw new HttpError(400, 'mail test needs an <address>');
+    const config = loadConfig();
+    const mailer = new Mailer(config.mail, silentLog);
+    try {
+      if (!mailer.enabled) {
+        out('mail is off: set SMTP_URL (e.g. smtp://user:password@host:587) to send e-mail');
+        return 1;
+      }
+      const result = await mailer.send({ to, subject: 'Metronome test e-mail', text: `This is a test e-mail from Metronome at ${config.baseUrl}: outgoing mail works.\n` });
+      out(result.sent ? `sent to ${to} (message id ${result.messageId}) from ${config.mail.from}` : 'mail is off');
+      return result.sent ? 0 : 1;
+    } finally {
+      mailer.close();
+    }
   }
   if (command === 'import') return runImportCli(sub === undefined ? rest : [sub, ...rest], out, readStdin);
   if (command === 'app' && sub === 'create') {

@@ -3,6 +3,7 @@
  * current and longest streaks, and the best day. Pure: the days come from the stats query
  * (per local date, total seconds), the dates from `datesBetween` (bounded).
  */
+import { bestDay as bestOf } from './summary.js';
 
 /** A run of consecutive days with coding time (0 days: no run; start/end null). */
 export interface Streak {
@@ -42,14 +43,13 @@ export function longestStreak(dates: readonly string[], seconds: (date: string) 
   return best;
 }
 
-/** The day with the most time (the earliest of equal ones), or null without any time. */
+/** The day with the most time (the earliest of equal ones), or null without any time: summary.ts's rule. */
 export function bestDay(dates: readonly string[], seconds: (date: string) => number | undefined): { date: string; total_seconds: number } | null {
-  let best: { date: string; total_seconds: number } | null = null;
-  for (const date of dates) {
-    const s = seconds(date);
-    if (ACTIVE(s) && (!best || s! > best.total_seconds)) best = { date, total_seconds: s! };
-  }
-  return best;
+  const best = bestOf(dates, (d) => {
+    const s = seconds(d);
+    return ACTIVE(s) ? s! : 0;
+  });
+  return best ? { date: best.date, total_seconds: best.seconds } : null;
 }
 
 /**

@@ -17,6 +17,18 @@ export const MAX_MESSAGE = 65_536;
 const MAX_TEXT = 1024;
 /** Commits listed per page. */
 export const COMMITS_PER_PAGE = 30;
+/**
+ * The longest span a commit's time is taken from: since the previous commit on its branch, but at
+ * most 31 days back (a branch's first commit, a branch idle for months): a page of commits then
+ * reads at most 30 × 31 days of heartbeats, and an old project's history is not one commit's time.
+ */
+export const COMMIT_WINDOW_MAX_SECONDS = 31 * 86400;
+
+/** The span [start, end) whose coding time is a commit's: after the previous commit, up to this one. */
+export function commitWindow(previous: number | null, at: number): { start: number; end: number } {
+  const earliest = at - COMMIT_WINDOW_MAX_SECONDS;
+  return { start: previous === null ? earliest : Math.max(previous, earliest), end: at };
+}
 
 export interface Person {
   name: string | null;

@@ -452,7 +452,10 @@ export function datesBetween(first: string, last: string): string[] {
   const count = Math.round(stop.diff(start, 'days').days) + 1;
   if (count > MAX_DATES) throw new RangeError(`${first}..${last} holds more than ${MAX_DATES} dates`);
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(start.plus({ days: i }).toISODate()!);
+  // calendar dates step by whole UTC days (no zone, no DST): plain Date arithmetic, exact and far
+  // cheaper than Luxon per date (an all-time range has thousands)
+  const t0 = start.toMillis();
+  for (let i = 0; i < count; i++) out.push(new Date(t0 + i * 86_400_000).toISOString().slice(0, 10));
   return out;
 }
 

@@ -139,14 +139,21 @@ export function shortText(total: number): string {
 
 /**
  * The status of one period: `isOver` says whether the period has ended (now ≥ its end).
- * - ignored: a day goal's ignored weekday; or ignore_zero_days and an ended period without activity;
+ * - ignored: on a day goal's ignored weekday, whatever is not a success (the reference: "ignored"
+ *   instead of "failed" for these weekdays); or ignore_zero_days and an ended period without activity;
  * - a goal to code more: success once actual ≥ goal (even before the period ends), fail when it
  *   ended short, pending while it runs short;
  * - an inverse goal (a limit): fail once actual > goal (even before the end), success when it
  *   ended within the limit, pending while it runs within it.
  */
 export function periodStatus(rules: Pick<GoalRules, 'delta' | 'isInverse' | 'ignoreDays' | 'ignoreZeroDays'>, period: GoalPeriod, actual: number, goal: number, isOver: boolean): RangeStatus {
-  if (rules.delta === 'day' && rules.ignoreDays.includes(weekdayOf(period.first))) return 'ignored';
+  const status = baseStatus(rules, actual, goal, isOver);
+  // an ignored weekday (day goals) is "ignored" instead of failed (or still open); a success stays one
+  if (status !== 'success' && rules.delta === 'day' && rules.ignoreDays.includes(weekdayOf(period.first))) return 'ignored';
+  return status;
+}
+
+function baseStatus(rules: Pick<GoalRules, 'isInverse' | 'ignoreZeroDays'>, actual: number, goal: number, isOver: boolean): RangeStatus {
   if (rules.isInverse) {
     if (actual > goal) return 'fail';
     if (!isOver) return 'pending';

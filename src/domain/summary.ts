@@ -97,7 +97,10 @@ export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
 
 /** 0 (Monday) … 6 (Sunday) of a local date. */
 export function weekdayOf(date: string): number {
-  return DateTime.fromISO(date, { zone: 'UTC' }).weekday - 1;
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  // Date: 0 = Sunday; here 0 = Monday (Luxon's weekday − 1, which invalid dates kept as NaN)
+  const exact = Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+  return exact ? (new Date(ms).getUTCDay() + 6) % 7 : DateTime.fromISO(date, { zone: 'UTC' }).weekday - 1;
 }
 
 /** Per weekday (Monday first): the seconds, the number of such days in the range, their average. */

@@ -5,11 +5,9 @@
  * receiver (routes/commit-webhooks.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { isoUtc } from '../domain/calendar.js';
 import { resolveTargetUser, viewerOf, type RouteAuth } from '../http/auth.js';
 import { ErrorBody, UserParams } from '../http/schemas.js';
-import type { CommitWebhookRow } from '../storage/commits.js';
-import { CommitList, CommitOne, CommitWebhookResource, toCommitProject, toCommitResource } from '../wire/commit.js';
+import { CommitList, CommitOne, CommitWebhookResource, toCommitProject, toCommitResource, toCommitWebhookResource } from '../wire/commit.js';
 import type { RouteFamily } from './types.js';
 
 const tags = ['commits'];
@@ -85,17 +83,7 @@ export const commitRoutes: RouteFamily = async (app, { storage, services, config
     },
   );
 
-  const webhookResource = (w: CommitWebhookRow) => ({
-    id: w.uuid,
-    project: w.project,
-    url: `${config.baseUrl.replace(/\/+$/, '')}/api/v1/commit_webhooks/${w.uuid}`,
-    secret: w.secret,
-    content_type: 'application/json',
-    events: ['push'],
-    repository: w.repository ? (JSON.parse(w.repository) as never) : null,
-    created_at: isoUtc(Number(w.created_at)),
-    last_delivery_at: w.last_delivery_at === null ? null : isoUtc(Number(w.last_delivery_at)),
-  });
+  const webhookResource = (w: Parameters<typeof toCommitWebhookResource>[0]) => toCommitWebhookResource(w, config.baseUrl);
   const WebhookParams = Type.Object({ project: ProjectParams.properties.project });
 
   app.get(

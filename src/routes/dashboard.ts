@@ -1,4 +1,7 @@
 /**
+ * GET /users/:user/dashboard: what the web dashboard draws for a range (summaries' numbers without
+ * every day's seven lists: each day's projects, and the range's breakdowns), two StatsQueries.
+ *
  * GET /users/:user/activity: what the dashboard's calendar needs and summaries would answer too
  * heavily (every day's seven breakdowns): each day's total over a range (default the last 365
  * days, ending today), the current and longest streaks and the best day. One StatsQuery with no
@@ -8,17 +11,79 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { datesBetween } from '../domain/duration.js';
-import { daysBetweenInclusive } from '../domain/ranges.js';
+import { daysBetweenInclusive, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
+import { FilterQuerystring, readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
 import { Activity, activityResource } from '../wire/activity.js';
+import { Dashboard, dashboardResource } from '../wire/dashboard.js';
 import type { RouteFamily } from './types.js';
 
 /** At most this many days in one request (two years, like summaries). */
 const MAX_DAYS = 366 * 2;
 
 export const dashboardRoutes: RouteFamily = async (app, { storage, services }) => {
+  app.get(
+    '/api/v1/users/:user/dashboard',
+    {
+      schema: {
+        summary: "What the web dashboard draws for a range: totals, each day's projects, the range's breakdowns",
+        description: 'A Metronome extension; the numbers equal those of summaries for the same range (range= one of the summaries ranges, or start and end).',
+        tags: ['summaries'],
+        params: UserParams,
+        querystring: Type.Object({
+          start: Type.Optional(Type.String({ maxLength: 64 })),
+          end: Type.Optional(Type.String({ maxLength: 64 })),
+          range: Type.Optional(Type.String({ maxLength: 64, description: SUMMARY_RANGES.join(', ') })),
+          ...FilterQuerystring,
+          ...TimeQuerystring,
+        }),
+        response: { 200: Dashboard, 202: Dashboard },
+      },
+    },
+    async (request, reply) => {
+      const { target, viewer, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
+      const q = request.query;
+      const settings = requestSettings(target.user, q, false);
+      const now = services.stats.now();
+      let first: string;
+      let last: string;
+      let rangeName: string | null = null;
+      if (q.range) {
+        const r = summaryRange(q.range, settings.zone, now);
+        if (!r) throw new HttpError(400, `Unknown range: use one of ${SUMMARY_RANGES.join(', ')}.`, 'range');
+        ({ first, last } = r);
+        rangeName = r.name;
+      } else {
+        if (!q.start) throw new HttpError(400, 'This field is required (or give range).', 'start');
+        if (!q.end) throw new HttpError(400, 'This field is required (or give range).', 'end');
+        first = requireDate(q.start, settings.zone, 'start', now);
+        last = requireDate(q.end, settings.zone, 'end', now);
+        if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');
+      }
+      if (daysBetweenInclusive(first, last) > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'end');
+      const base = { subjects: [target.user.id], range: { first, last }, zone: settings.zone, settings, filters, viewer, family: 'summaries' as const };
+      // each day's projects (the stacked chart), and the range summed in the breakdowns' dimensions
+      const [perDay, range] = await Promise.all([
+        services.stats.answer({ ...base, dimensions: ['projects'], granularity: 'day' }, [target.user]),
+        services.stats.answer({ ...base, dimensions: ['projects', 'languages', 'editors', 'operating_systems', 'categories', 'machines'], granularity: 'range' }, [target.user]),
+      ]);
+      const body = dashboardResource({
+        dates: datesBetween(first, last),
+        rangeName,
+        zone: settings.zone,
+        days: perDay.days,
+        dayTotals: range.dayTotals,
+        sum: range.sum,
+        machineIds: await services.stats.machineIds(target.user.id),
+        visibility: range.visibility,
+        upToDate: perDay.upToDate && range.upToDate,
+        percent: Math.min(perDay.percent, range.percent),
+      });
+      return reply.code(body.data.is_up_to_date ? 200 : 202).send(body);
+    },
+  );
+
   app.get(
     '/api/v1/users/:user/activity',
     {

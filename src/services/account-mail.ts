@@ -47,7 +47,7 @@ export class AccountMailService {
    * would store it in clear). Resolves with the sending, for tests.
    */
   async requestPasswordReset(login: string): Promise<{ sending: Promise<void> }> {
-    if (!this.mail.enabled) throw new ConflictError('E-mail is off on this server (no SMTP_URL): ask an administrator to set your password with `metronome user password`.', 'login');
+    if (!this.mail.enabled) throw new ConflictError('E-mail is off on this server (no SMTP_URL): ask an administrator to set your password with `metronome user set-password`.', 'login');
     const name = login.trim();
     const user = name.includes('@') ? await findUserByEmail(this.storage.db, name) : await findUserByUsername(this.storage.db, name);
     if (!user?.email || !isMailAddress(user.email)) return { sending: Promise.resolve() };

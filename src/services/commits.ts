@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { epochSeconds, type Clock } from '../domain/clock.js';
 import {
   COMMITS_PER_PAGE,
+  commitWindow,
   detectProvider,
   isPushEvent,
   parsePush,
@@ -69,6 +70,20 @@ function repositoryOf(hook: CommitWebhookRow | undefined): Repository | null {
   }
 }
 
+/** A project's commit webhook as the owner sees it. */
+export interface CommitWebhook {
+  uuid: string;
+  project: string;
+  secret: string;
+  repository: Repository | null;
+  created_at: number;
+  last_delivery_at: number | null;
+}
+
+function webhookOf(row: CommitWebhookRow): CommitWebhook {
+  return { uuid: row.uuid, project: row.project, secret: row.secret, repository: repositoryOf(row), created_at: Number(row.created_at), last_delivery_at: row.last_delivery_at === null ? null : Number(row.last_delivery_at) };
+}
+
 /** What a delivery did: stored commits of a branch, or nothing (another event, a tag). */
 export type DeliveryResult = { event: string; provider: string; branch: string | null; received: number; stored: number };
 
@@ -83,16 +98,17 @@ export class CommitService {
     return epochSeconds(this.clock);
   }
 
-  async webhook(user: UserRow, project: string): Promise<CommitWebhookRow | null> {
-    return (await findWebhook(this.storage.db, user.id, project)) ?? null;
+  async webhook(user: UserRow, project: string): Promise<CommitWebhook | null> {
+    const row = await findWebhook(this.storage.db, user.id, project);
+    return row ? webhookOf(row) : null;
   }
 
   /** Creates the project's webhook or replaces its secret (generated when none is given). */
-  async putWebhook(user: UserRow, project: string, secret?: string | null): Promise<CommitWebhookRow> {
+  async putWebhook(user: UserRow, project: string, secret?: string | null): Promise<CommitWebhook> {
     const value = secret ?? randomBytes(24).toString('hex');
     const problem = secretProblem(value);
     if (problem) throw new ValidationError('secret', problem);
-    return putWebhook(this.storage.db, user.id, project, value, this.now());
+    return webhookOf(await putWebhook(this.storage.db, user.id, project, value, this.now()));
   }
 
   async deleteWebhook(user: UserRow, project: string): Promise<void> {
@@ -145,7 +161,8 @@ export class CommitService {
   private async timed(user: UserRow, row: CommitRow): Promise<TimedCommit> {
     const previous = await previousCommitTime(this.storage.db, row);
     const filters = { projects: [row.project], ...(row.branch ? { branches: [row.branch] } : {}) };
-    const totalSeconds = await this.time.spanSeconds(user, previous ?? -Infinity, Number(row.author_date), filters);
+    const { start, end } = commitWindow(previous, Number(row.author_date));
+    const totalSeconds = await this.time.spanSeconds(user, start, end, filters);
     return { row, totalSeconds };
   }
 

@@ -12,7 +12,10 @@ import { ValidationError } from '../domain/errors.js';
 import type { Storage } from '../storage/db.js';
 import {
   apiKeyName,
+  deleteAppExternalDurations,
   deleteExternalDurations,
+  grantAppId,
+  keyOf,
   listExternalDurations,
   oauthAppName,
   upsertExternalDurations,
@@ -48,39 +51,63 @@ export class ExternalDurationService {
   /**
    * The provider name: an OAuth app is always its own name (it can not pose as another); an API
    * key or a session may name one with `provider`, else the key's name (sessions: WEB_PROVIDER).
+   * Returns the name for a request's `provider` value (looked up once per request).
    */
-  private async provider(credential: ExternalCredential, requested: string | null): Promise<string> {
-    if (credential.via === 'oauth') {
-      const name = credential.credentialId === undefined ? null : await oauthAppName(this.storage.db, credential.credentialId);
-      return name ?? 'OAuth app';
+  private async providerOf(credential: ExternalCredential): Promise<{ name: (requested: string | null) => string; appId: number | null }> {
+    if (credential.via === 'oauth' && credential.credentialId !== undefined) {
+      const name = (await oauthAppName(this.storage.db, credential.credentialId)) ?? 'OAuth app';
+      return { name: () => name, appId: credential.credentialId };
     }
-    if (requested) return requested;
-    if (credential.via === 'api_key' && credential.credentialId !== undefined) return (await apiKeyName(this.storage.db, credential.credentialId)) ?? 'API key';
-    return WEB_PROVIDER;
+    const fallback = credential.via === 'api_key' && credential.credentialId !== undefined ? ((await apiKeyName(this.storage.db, credential.credentialId)) ?? 'API key') : WEB_PROVIDER;
+    return { name: (requested) => requested ?? fallback, appId: null };
   }
 
-  /** Creates or updates each item (one transaction; invalid items get their errors, the rest are stored). */
+  /**
+   * The user disconnected an OAuth app (revoked its authorization; `userId` null: the app was
+   * deleted): what it created is deleted, as the reference says, and the rollups follow.
+   */
+  async disconnect(appId: number, userId: number | null): Promise<void> {
+    const deleted = await this.storage.db.transaction().execute(async (tx) => {
+      const spans = await deleteAppExternalDurations(tx, appId, userId);
+      if (spans.size) await this.markDirty(tx, new Map([...spans].map(([id, list]) => [id, list.flatMap((s) => dirtyInstants(s.start, s.end))])));
+      return spans;
+    });
+    if (deleted.size) await this.events.emit('external_durations.changed', { userIds: new Set(deleted.keys()) });
+  }
+
+  /** The app of a user's authorization (for `disconnect` before the grant is revoked). */
+  grantAppId(userId: number, grantId: string): Promise<number | null> {
+    return grantAppId(this.storage.db, userId, grantId);
+  }
+
+  /**
+   * Creates or updates each item, all in one transaction with their dirty marks; invalid items
+   * get their errors (in order), the rest are stored (500 per statement).
+   */
   async upsert(user: UserRow, credential: ExternalCredential, raw: readonly unknown[]): Promise<ExternalItemResult[]> {
     const now = epochSeconds(this.clock);
+    const provider = await this.providerOf(credential);
     const results: (ExternalItemResult | null)[] = [];
-    const valid: { index: number; value: ExternalDurationInput; provider: string }[] = [];
+    const valid: { index: number; value: ExternalDurationInput & { provider: string } }[] = [];
     for (const item of raw) {
       const r = normalizeExternalDuration(item, { now, accountCreatedAt: Number(user.created_at) });
       if (!r.ok) {
         results.push(r);
         continue;
       }
-      valid.push({ index: results.length, value: r.value, provider: await this.provider(credential, r.value.provider) });
+      valid.push({ index: results.length, value: { ...r.value, provider: provider.name(r.value.provider) } });
       results.push(null); // the stored row, below
     }
     if (valid.length === 0) return results as ExternalItemResult[];
     const changes = await this.storage.db.transaction().execute(async (tx) => {
-      const out: ExternalChange[] = [];
-      for (const v of valid) out.push(...(await upsertExternalDurations(tx, user.id, v.provider, [v.value], now)));
-      await this.markDirty(tx, new Map([[user.id, changes_(out)]]));
+      const out = await upsertExternalDurations(tx, user.id, valid.map((v) => v.value), now, provider.appId);
+      await this.markDirty(tx, new Map([[user.id, changes_([...out.values()])]]));
       return out;
     });
-    valid.forEach((v, i) => (results[v.index] = { ok: true, row: changes[i]!.row, created: changes[i]!.before === null }));
+    for (const v of valid) {
+      const change = changes.get(keyOf(v.value.provider, v.value.external_id))!;
+      results[v.index] = { ok: true, row: change.row, created: change.before === null };
+    }
     await this.events.emit('external_durations.changed', { userIds: new Set([user.id]) });
     return results as ExternalItemResult[];
   }

@@ -489,6 +489,7 @@ export class GoalService {
       if (byEmail) {
         if (!isMailAddress(value)) throw new ValidationError('shared_with', `not an e-mail address: ${value}`);
         email = value.toLowerCase();
+        if (email === owner.email?.toLowerCase()) throw new ValidationError('shared_with', 'a goal is always yours: share it with someone else');
         // only an account that proved it owns the address gets the share now (else: once it does)
         user = await findUserByEmail(db, email);
         if (user && !user.is_email_confirmed) user = undefined;

@@ -23,7 +23,7 @@ import { ApiKeyService } from './api-keys.js';
 import { AccountService } from './accounts.js';
 import { OAuthService } from './oauth.js';
 import { OAuthAppService } from './oauth-apps.js';
-import { LeaderService, LEADERS_EVERY_S } from './leaders.js';
+import { leaderFieldsChanged, LeaderService, LEADERS_EVERY_S, LEADERS_SETTLE_MS } from './leaders.js';
 import { OrgService } from './orgs.js';
 import { AdminService } from './admin.js';
 import { ExternalDurationService } from './external-durations.js';
@@ -152,9 +152,11 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   jobs.register('leaders.recompute', async (_data, ctx) => void (await leaders.recompute(ctx.signal)), { retryLimit: 1, expireInSeconds: 1800 });
   jobs.schedule('leaders.recompute', LEADERS_EVERY_S);
   jobs.register('aggregate.compute', async ({ range }, ctx) => leaders.computeAggregate(range, ctx.signal), { retryLimit: 1, expireInSeconds: 1800 });
-  events.on('preferences.changed', async () => {
+  events.on('preferences.changed', async ({ before, after }) => {
+    if (!leaderFieldsChanged(before, after)) return;
     leaders.forgetSnapshot();
-    await jobs.send('leaders.recompute', {}, { singletonKey: 'settings' });
+    // a few seconds later, so a burst of changes is one recomputation
+    await jobs.send('leaders.recompute', {}, { singletonKey: 'settings', startAfter: new Date(Date.now() + LEADERS_SETTLE_MS) });
   });
   // Goals and e-mail (services/goals.ts, services/mail.ts)
   const goals = new GoalService(deps.storage, stats, jobs, mail, clock, deps.log, deps.config.baseUrl);
@@ -186,6 +188,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
   // another runner holding it (or a passing failure): try again later; the cursor resumes it
   jobs.register('imports.run', async ({ importId }, ctx) => void (await imports.run(importId, { signal: ctx.signal })), { retryLimit: 20, retryDelaySeconds: 15, retryBackoff: false, expireInSeconds: 12 * 3600 });
 
+  const externalDurations = new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events);
   let background = false;
   let orgs: OrgService | undefined;
   const services: Services = {
@@ -206,7 +209,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     apiKeys,
     accounts: new AccountService(deps.storage),
     oauth: new OAuthService(deps.storage),
-    oauthApps: new OAuthAppService(deps.storage),
+    oauthApps: new OAuthAppService(deps.storage, (appId, userId) => externalDurations.disconnect(appId, userId), (userId, grantId) => externalDurations.grantAppId(userId, grantId)),
     accountSettings: new AccountSettingsService(deps.storage, () => epochSeconds(clock), (id) => {
       apiKeys.forget(id);
       statusBar.forget([id]);
@@ -223,7 +226,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     userAgents: new UserAgentService(deps.storage),
     health: new HealthService(deps.storage),
     heartbeatReader: new HeartbeatReader(deps.storage),
-    externalDurations: new ExternalDurationService(deps.storage, clock, rollups.onHeartbeatsChanged, events),
+    externalDurations,
     commits: new CommitService(deps.storage, clock, time),
     events,
     jobs,

@@ -32,6 +32,7 @@ import {
   type SeenRange,
 } from '../storage/heartbeats.js';
 import { setTimezoneIfUnset, type UserRow } from '../storage/users.js';
+import { durableTransaction } from '../storage/sqlite-wal-sync.js';
 import { parseUserAgentOnce } from '../domain/user-agent.js';
 import { EventBus } from './events.js';
 
@@ -273,7 +274,8 @@ export class HeartbeatWriter {
   private async commit(requests: IngestRequest[]): Promise<Map<number, UserRowChange>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.storage.db.transaction().execute((tx) => this.write(tx, requests));
+        // durable when it resolves; on SQLite the WAL's fsync runs off the event loop
+        return await durableTransaction(this.storage, (tx) => this.write(tx, requests));
       } catch (err) {
         // PostgreSQL may abort one of two colliding transactions (deadlock, serialization): retry it.
         const code = (err as { code?: string }).code;

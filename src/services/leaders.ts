@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { epochSeconds, type Clock } from '../domain/clock.js';
-import { OTHER_LANGUAGE, type Dimension } from '../domain/duration.js';
+import { emptyDay, OTHER_LANGUAGE, type Dimension } from '../domain/duration.js';
 import {
   AGGREGATE_DIMENSIONS,
   AGGREGATE_RANGES,
@@ -32,7 +32,7 @@ import {
   type UserPeriod,
 } from '../domain/leaders.js';
 import { statsRange } from '../domain/ranges.js';
-import { effectiveTimezone } from '../domain/user.js';
+import { effectiveTimezone, userSettings } from '../domain/user.js';
 import type { Storage } from '../storage/db.js';
 import {
   activeUsersSince,
@@ -53,12 +53,14 @@ import {
   leaderSnapshot,
   leaderUsers,
   putAggregate,
+  readyRollupStates,
+  rollupRangeSums,
+  usersWithDirtyRollups,
   removeMember,
   replaceLeaderRange,
   setMemberStatus,
   updateBoard,
   type AggregateRow,
-  type BoardEntryRow,
   type BoardListRow,
   type LeaderboardRow,
   type LeaderEntry,
@@ -71,6 +73,26 @@ import type { StatsService } from './stats.js';
 
 /** How often the leaders are recomputed (the reference: at least every 12 hours). */
 export const LEADERS_EVERY_S = 3600;
+/** Delay of the recomputation after a settings change (changes within it are one recomputation). */
+export const LEADERS_SETTLE_MS = 5000;
+
+/** The user fields the leaders and the aggregate depend on. */
+const LEADER_FIELDS = [
+  'timezone',
+  'logged_time_public',
+  'languages_used_public',
+  'editors_used_public',
+  'os_used_public',
+  'categories_used_public',
+  'city_country_code',
+  'is_hireable',
+] as const satisfies readonly (keyof UserRow)[];
+
+/** Whether a change of a user's row changes what the leaders or the aggregate hold. */
+export function leaderFieldsChanged(before: UserRow, after: UserRow): boolean {
+  return LEADER_FIELDS.some((f) => before[f] !== after[f]);
+}
+
 /** Stored aggregates of named ranges older than this are recomputed by the periodic run. */
 const AGGREGATE_REFRESH_S = 6 * 3600;
 /** Past years move only with late heartbeats: refreshed daily. */
@@ -79,6 +101,24 @@ const YEAR_REFRESH_S = 24 * 3600;
 const CONCURRENCY = 4;
 
 const AGG_DIMS = Object.keys(AGGREGATE_DIMENSIONS) as AggregateDimension[];
+
+/** Users read from stored rollups per query in a recomputation. */
+const BULK_USERS = 500;
+
+interface PeriodAnswer {
+  period: UserPeriod;
+  languages: Map<string, number>;
+  upToDate: boolean;
+}
+
+/** A user's numbers from their range sums: total without Other, daily average, shared dimensions. */
+function periodFrom(user: UserRow, sumTotal: number, sums: Record<Dimension, Map<string, number>>, activeDays: number, dims: readonly Dimension[]): Omit<PeriodAnswer, 'upToDate'> {
+  const languages = sums.languages;
+  const total = Math.max(0, sumTotal - (languages.get(OTHER_LANGUAGE) ?? 0));
+  const period: UserPeriod = { userId: user.id, total, dailyAverage: dailyAverageOf(total, activeDays), dims: {} };
+  for (const d of AGG_DIMS) if (dims.includes(d) && user[AGGREGATE_DIMENSIONS[d]]) period.dims[d] = sums[d];
+  return { period, languages };
+}
 
 /** A board's not found, or not visible to this user: the same answer, so ids are not probed. */
 export class BoardNotFoundError extends NotFoundError {
@@ -117,16 +157,6 @@ function languagesOf(json: string | null): [string, number][] {
   } catch {
     return [];
   }
-}
-
-function toEntry(row: BoardEntryRow & { rank: number }, showLanguages: boolean): LeaderListEntry {
-  return {
-    rank: row.rank,
-    user: row,
-    total: row.total_seconds ?? 0,
-    dailyAverage: row.daily_average ?? 0,
-    languages: showLanguages ? languagesOf(row.languages) : [],
-  };
 }
 
 /** A random secret for a board's join link. */
@@ -180,7 +210,7 @@ export class LeaderService {
   }
 
   /** One user's numbers over a named range with the public settings, from the stats query layer. */
-  private async periodOf(user: UserRow, range: string, dims: readonly Dimension[]): Promise<{ period: UserPeriod; languages: Map<string, number>; upToDate: boolean } | null> {
+  private async periodOf(user: UserRow, range: string, dims: readonly Dimension[]): Promise<PeriodAnswer | null> {
     const zone = effectiveTimezone(user);
     const r = statsRange(range, zone, this.now(), '2000-01-01');
     if (!r) return null;
@@ -198,12 +228,72 @@ export class LeaderService {
       },
       [user],
     );
-    const languages = answer.sum.dims.languages;
-    const total = Math.max(0, answer.sum.total - (languages.get(OTHER_LANGUAGE) ?? 0));
     const activeDays = [...answer.dayTotals.values()].filter((s) => s > 0).length;
-    const period: UserPeriod = { userId: user.id, total, dailyAverage: dailyAverageOf(total, activeDays), dims: {} };
-    for (const d of AGG_DIMS) if (dims.includes(d) && user[AGGREGATE_DIMENSIONS[d]]) period.dims[d] = answer.sum.dims[d];
-    return { period, languages, upToDate: answer.upToDate };
+    return { ...periodFrom(user, answer.sum.total, answer.sum.dims, activeDays, dims), upToDate: answer.upToDate };
+  }
+
+  /**
+   * Every user's numbers over a named range. Users whose rollups are built with the public
+   * settings and hold every change (no dirty marks) are read from the stored day rollups, many at
+   * once — exactly what the stats query layer would read for each; the others (own timeout or
+   * writes_only, rollups being built, recent changes) go through the stats query layer one by one.
+   */
+  private async periods(users: readonly UserRow[], range: string, dims: readonly Dimension[], signal?: AbortSignal): Promise<(PeriodAnswer & { user: UserRow })[]> {
+    const out: (PeriodAnswer & { user: UserRow })[] = [];
+    const slow: UserRow[] = [];
+    const now = this.now();
+    for (let i = 0; i < users.length && !signal?.aborted; i += BULK_USERS) {
+      const chunk = users.slice(i, i + BULK_USERS);
+      const publicOwn = chunk.filter((u) => {
+        const s = userSettings(u);
+        return s.timeoutSeconds === PUBLIC_SETTINGS.timeoutSeconds && s.writesOnly === PUBLIC_SETTINGS.writesOnly;
+      });
+      const ids = publicOwn.map((u) => u.id);
+      const [states, dirty] = await Promise.all([readyRollupStates(this.storage.db, ids, PUBLIC_SETTINGS), usersWithDirtyRollups(this.storage.db, ids)]);
+      const zoneOf = new Map(states.map((s) => [s.user_id, s.timezone]));
+      const fast = new Map<number, { user: UserRow; first: string; last: string }>();
+      for (const u of publicOwn) {
+        const zone = effectiveTimezone(u);
+        if (zoneOf.get(u.id) !== zone || dirty.has(u.id)) continue;
+        const r = statsRange(range, zone, now, '2000-01-01');
+        if (r) fast.set(u.id, { user: u, first: r.first, last: r.last });
+      }
+      for (const u of chunk) if (!fast.has(u.id)) slow.push(u);
+      if (fast.size === 0) continue;
+      // one query pair per date range (users in zones on the same dates share one)
+      const byDates = new Map<string, UserRow[]>();
+      for (const f of fast.values()) {
+        const key = `${f.first}|${f.last}`;
+        const list = byDates.get(key);
+        if (list) list.push(f.user);
+        else byDates.set(key, [f.user]);
+      }
+      for (const [key, group] of byDates) {
+        const [first, last] = key.split('|') as [string, string];
+        const { sums, activeDays } = await rollupRangeSums(this.storage.db, group.map((u) => u.id), first, last, dims);
+        const acc = new Map<number, { total: number; dims: Record<Dimension, Map<string, number>> }>();
+        for (const u of group) acc.set(u.id, { total: 0, dims: emptyDay().dims });
+        for (const row of sums) {
+          const a = acc.get(row.user_id)!;
+          if (row.dimension === 'total') a.total += row.seconds;
+          else a.dims[row.dimension as Dimension]?.set(row.name, row.seconds);
+        }
+        for (const u of group) {
+          const a = acc.get(u.id)!;
+          out.push({ user: u, ...periodFrom(u, a.total, a.dims, activeDays.get(u.id) ?? 0, dims), upToDate: true });
+        }
+      }
+    }
+    await pool(
+      slow,
+      CONCURRENCY,
+      async (user) => {
+        const p = await this.periodOf(user, range, dims);
+        if (p) out.push({ user, ...p });
+      },
+      signal,
+    );
+    return out;
   }
 
   /** The UTC dates of a named range today (the envelope; each user's own days are in their zone). */
@@ -227,16 +317,7 @@ export class LeaderService {
       const only = range === LEADERS_RANGE ? undefined : await boardMemberIds(this.storage.db, range);
       const candidates = await activeUsersSince(this.storage.db, since, only);
       const dims: Dimension[] = range === LEADERS_RANGE ? ['languages', ...AGG_DIMS.filter((d) => d !== 'languages')] : ['languages'];
-      const periods: { user: UserRow; period: UserPeriod; languages: Map<string, number>; upToDate: boolean }[] = [];
-      await pool(
-        candidates,
-        CONCURRENCY,
-        async (user) => {
-          const p = await this.periodOf(user, range, dims);
-          if (p) periods.push({ user, ...p });
-        },
-        signal,
-      );
+      const periods = await this.periods(candidates, range, dims, signal);
       if (signal?.aborted) return { users };
       users += periods.length;
       await replaceLeaderRange(this.storage.db, range, { ...this.utcRange(range), computedAt: now }, this.entries(periods));
@@ -322,21 +403,14 @@ export class LeaderService {
     // users with heartbeats since the range began (the year's end bounds nothing: time is in the range or not)
     const since = Date.parse(`${r.first}T00:00:00Z`) / 1000 - 2 * 86400;
     const candidates = (await activeUsersSince(this.storage.db, since)).filter((u) => u.logged_time_public);
-    const periods: UserPeriod[] = [];
-    let upToDate = true;
-    await pool(
-      candidates,
-      CONCURRENCY,
-      async (user) => {
-        const p = await this.periodOf(user, range.trim().toLowerCase(), AGG_DIMS);
-        if (!p) return;
-        periods.push(p.period);
-        upToDate &&= p.upToDate;
-      },
-      signal,
-    );
+    const answers = await this.periods(candidates, range.trim().toLowerCase(), AGG_DIMS, signal);
     if (signal?.aborted) return;
-    await this.storeAggregate(range.trim().toLowerCase(), periods, upToDate, now);
+    await this.storeAggregate(
+      range.trim().toLowerCase(),
+      answers.map((a) => a.period),
+      answers.every((a) => a.upToDate),
+      now,
+    );
   }
 
   /** A stored aggregate; null (and a computation asked for) when there is none yet. Throws on an unknown range. */
@@ -496,10 +570,9 @@ export class LeaderService {
     if (!invitee) throw new NotFoundError(`User not found: ${handle}`, 'username');
     return this.storage.db.transaction().execute(async (tx) => {
       const existing = await memberStatus(tx, board.id, invitee.id);
-      if (!existing) {
-        if ((await countSeats(tx, board.id)) >= BOARD_SEATS) throw new ConflictError(`This leaderboard is full (${BOARD_SEATS} seats).`, 'username');
-        await addMember(tx, board.id, invitee.id, 'invited', this.now());
-      }
+      if (existing) throw new ConflictError(existing === 'invited' ? `${invitee.username} is already invited.` : `${invitee.username} is already on this leaderboard.`, 'username');
+      if ((await countSeats(tx, board.id)) >= BOARD_SEATS) throw new ConflictError(`This leaderboard is full (${BOARD_SEATS} seats).`, 'username');
+      await addMember(tx, board.id, invitee.id, 'invited', this.now());
       const row = (await boardMembers(tx, board.id)).find((m) => m.user_id === invitee.id)!;
       return row;
     });
@@ -554,14 +627,19 @@ export class LeaderService {
     const rows = await boardEntries(this.storage.db, board.id, range, filters);
     const key = filters.language;
     // a language filter ranks the members who coded in it by its seconds (case-insensitive name)
-    const seconds = (r: BoardEntryRow) => (key === undefined ? (r.total_seconds ?? 0) : languagesOf(r.languages).reduce((a, [n, s]) => (n.toLowerCase() === key ? a + s : a), 0));
-    const scored = rows.map((r) => ({ userId: r.user_id, seconds: seconds(r), row: r }));
+    const scored = rows.map((r) => {
+      const languages = languagesOf(r.languages);
+      const seconds = key === undefined ? (r.total_seconds ?? 0) : languages.reduce((a, [n, s]) => (n.toLowerCase() === key ? a + s : a), 0);
+      return { userId: r.user_id, seconds, row: r, languages };
+    });
     const ranked = rank(key === undefined ? scored : scored.filter((e) => e.seconds > 0));
     const mine = ranked.find((r) => r.entry.userId === user.id);
     const shownPage = page ?? (mine ? pageOf(mine.rank) : 1);
     const offset = (shownPage - 1) * LEADERS_PER_PAGE;
     // joining a private leaderboard shares your time and languages with its members
-    const entries = ranked.slice(offset, offset + LEADERS_PER_PAGE).map((r) => toEntry({ ...r.entry.row, rank: r.rank }, true));
+    const entries: LeaderListEntry[] = ranked
+      .slice(offset, offset + LEADERS_PER_PAGE)
+      .map((r) => ({ rank: r.rank, user: r.entry.row, total: r.entry.row.total_seconds ?? 0, dailyAverage: r.entry.row.daily_average ?? 0, languages: r.entry.languages }));
     const run = await getLeaderRun(this.storage.db, range);
     return {
       board,

@@ -32,7 +32,16 @@ function checkName(name: string): string {
 }
 
 export class OAuthAppService {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /**
+     * Called when a user disconnects an app (revokes its authorization; `userId` null: the app was
+     * deleted): what the app created for them goes too (external durations, issue 12).
+     */
+    private readonly disconnected: (appId: number, userId: number | null) => Promise<void> = async () => {},
+    /** The app of a user's authorization, read before it is revoked. */
+    private readonly appOfGrant: (userId: number, grantId: string) => Promise<number | null> = async () => null,
+  ) {}
 
   list(userId: number): Promise<OauthAppRow[]> {
     return listOauthApps(this.storage.db, userId);
@@ -61,6 +70,7 @@ export class OAuthAppService {
   async delete(userId: number, id: string): Promise<void> {
     const found = await this.owned(userId, id);
     await deleteOauthApp(this.storage.db, found.id);
+    await this.disconnected(found.id, null);
   }
 
   listAuthorized(userId: number): Promise<AuthorizedAppRow[]> {
@@ -69,7 +79,9 @@ export class OAuthAppService {
 
   /** Revokes an app's access: the grant and all its tokens. */
   async revokeAuthorization(userId: number, grantId: string): Promise<void> {
+    const appId = await this.appOfGrant(userId, grantId);
     if (!(await revokeGrant(this.storage.db, userId, grantId))) throw new NotFoundError('No such authorized app.', 'id');
+    if (appId !== null) await this.disconnected(appId, userId);
   }
 
   private async owned(userId: number, id: string): Promise<OauthAppRow> {

@@ -483,7 +483,8 @@ export class RollupService {
   async runUpkeep(now = Date.now() / 1000): Promise<void> {
     const waiting = [...this.userBackoff].filter(([, b]) => b.due > now).map(([id]) => id);
     // a cube upkept recently waits (its dirty marks pile up and are recomputed in one go)
-    const cubeWaiting = [...this.cubeUpkept].filter(([, at]) => at + CUBE_UPKEEP_EVERY_SECONDS > now).map(([id]) => id);
+    for (const [id, at] of this.cubeUpkept) if (!(at + CUBE_UPKEEP_EVERY_SECONDS > now)) this.cubeUpkept.delete(id);
+    const cubeWaiting = [...this.cubeUpkept.keys()];
     const cubeUsers = new Set(await usersWithDirty(this.storage.db, 50, [...waiting, ...cubeWaiting], 'rollup_cube_dirty'));
     const users = new Set([...(await usersWithDirty(this.storage.db, 50, waiting)), ...cubeUsers]);
     for (const userId of users) {

@@ -18,6 +18,8 @@ export interface Storage {
   dialect: Dialect;
   /** Human-readable description of where the data lives (no password). */
   location: string;
+  /** SQLite only: the database file (null in memory) and the configured `synchronous`. */
+  sqlite?: { file: string | null; synchronous: 'FULL' | 'NORMAL' };
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Storage {
     db,
     dialect: 'sqlite',
     location: path.resolve(file),
+    sqlite: { file: database.memory ? null : path.resolve(file), synchronous: options.sqliteSynchronous ?? 'FULL' },
     close: async () => {
       await checkpointer?.close();
       await db.destroy();

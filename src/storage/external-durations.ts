@@ -16,33 +16,65 @@ export interface ExternalChange {
 }
 
 /**
- * Creates or updates (same provider and external_id) each item, in order. The old span is read
- * first so the caller can mark both spans dirty; the write itself is one upsert (never
- * select-then-insert), so concurrent posts of the same external_id leave one row.
+ * Creates or updates (same provider and external_id) the items, 500 per statement: the old spans
+ * are read first (one query per chunk) so the caller can mark both spans dirty; the write is one
+ * multi-row upsert (never select-then-insert), so concurrent posts of the same external_id leave
+ * one row. Within one call a repeated (provider, external_id) keeps its last item. Returns one
+ * change per distinct key.
  */
-export async function upsertExternalDurations(tx: Tx, userId: number, provider: string, items: readonly ExternalDurationInput[], now: number): Promise<ExternalChange[]> {
-  const out: ExternalChange[] = [];
+export async function upsertExternalDurations(tx: Tx, userId: number, items: readonly (ExternalDurationInput & { provider: string })[], now: number, oauthAppId: number | null = null): Promise<Map<string, ExternalChange>> {
+  const last = new Map<string, ExternalDurationInput & { provider: string }>();
   for (const item of items) {
-    const old = await tx
-      .selectFrom('external_durations')
-      .select(['start_time', 'end_time'])
-      .where('user_id', '=', userId)
-      .where('provider', '=', provider)
-      .where('external_id', '=', item.external_id)
-      .executeTakeFirst();
-    const fields = {
-      entity: item.entity, type: item.type, category: item.category, start_time: item.start_time, end_time: item.end_time,
-      project: item.project, branch: item.branch, language: item.language, meta: item.meta, modified_at: now,
-    };
-    const row = await tx
-      .insertInto('external_durations')
-      .values({ uuid: randomUUID(), user_id: userId, provider, external_id: item.external_id, created_at: now, ...fields })
-      .onConflict((oc) => oc.columns(['user_id', 'provider', 'external_id']).doUpdateSet(fields))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    out.push({ row, before: old ? { start: Number(old.start_time), end: Number(old.end_time) } : null });
+    const k = keyOf(item.provider, item.external_id);
+    last.delete(k); // re-inserted: the map keeps the order of each key's last item
+    last.set(k, item);
+  }
+  const out = new Map<string, ExternalChange>();
+  const byProvider = new Map<string, (ExternalDurationInput & { provider: string })[]>();
+  for (const item of last.values()) {
+    const list = byProvider.get(item.provider) ?? [];
+    list.push(item);
+    byProvider.set(item.provider, list);
+  }
+  for (const [provider, list] of byProvider) {
+    for (let i = 0; i < list.length; i += 500) {
+      const chunk = list.slice(i, i + 500);
+      const old = await tx
+        .selectFrom('external_durations')
+        .select(['external_id', 'start_time', 'end_time'])
+        .where('user_id', '=', userId)
+        .where('provider', '=', provider)
+        .where('external_id', 'in', chunk.map((c) => c.external_id))
+        .execute();
+      const before = new Map(old.map((r) => [r.external_id, { start: Number(r.start_time), end: Number(r.end_time) }]));
+      const rows = await tx
+        .insertInto('external_durations')
+        .values(
+          chunk.map((c) => ({
+            uuid: randomUUID(), user_id: userId, provider, external_id: c.external_id, entity: c.entity, type: c.type, category: c.category,
+            start_time: c.start_time, end_time: c.end_time, project: c.project, branch: c.branch, language: c.language, meta: c.meta, created_at: now, modified_at: now,
+            oauth_app_id: oauthAppId,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'provider', 'external_id']).doUpdateSet((eb) => ({
+            entity: eb.ref('excluded.entity'), type: eb.ref('excluded.type'), category: eb.ref('excluded.category'),
+            start_time: eb.ref('excluded.start_time'), end_time: eb.ref('excluded.end_time'), project: eb.ref('excluded.project'),
+            branch: eb.ref('excluded.branch'), language: eb.ref('excluded.language'), meta: eb.ref('excluded.meta'), modified_at: eb.ref('excluded.modified_at'),
+            oauth_app_id: eb.ref('excluded.oauth_app_id'),
+          })),
+        )
+        .returningAll()
+        .execute();
+      for (const row of rows) out.set(keyOf(provider, row.external_id), { row, before: before.get(row.external_id) ?? null });
+    }
   }
   return out;
+}
+
+/** The key of an external duration within a user: its provider and external_id. */
+export function keyOf(provider: string, externalId: string): string {
+  return JSON.stringify([provider, externalId]);
 }
 
 /** The user's external durations overlapping [start, end), by start time (spans are ≤ 24 h: the index bounds the scan). */
@@ -122,4 +154,27 @@ export async function apiKeyName(db: Tx, keyId: number): Promise<string | null> 
 export async function oauthAppName(db: Tx, appId: number): Promise<string | null> {
   const row = await db.selectFrom('oauth_apps').select('name').where('id', '=', appId).executeTakeFirst();
   return row?.name ?? null;
+}
+
+/**
+ * Deletes what an OAuth app created for a user (or for every user, `userId` null: the app was
+ * deleted); returns the deleted spans by user.
+ */
+export async function deleteAppExternalDurations(tx: Tx, appId: number, userId: number | null): Promise<Map<number, { start: number; end: number }[]>> {
+  let q = tx.deleteFrom('external_durations').where('oauth_app_id', '=', appId);
+  if (userId !== null) q = q.where('user_id', '=', userId);
+  const rows = await q.returning(['user_id', 'start_time', 'end_time']).execute();
+  const out = new Map<number, { start: number; end: number }[]>();
+  for (const r of rows) {
+    const list = out.get(r.user_id) ?? [];
+    list.push({ start: Number(r.start_time), end: Number(r.end_time) });
+    out.set(r.user_id, list);
+  }
+  return out;
+}
+
+/** The app of a user's authorization (grant), by its public id. */
+export async function grantAppId(db: Tx, userId: number, grantUuid: string): Promise<number | null> {
+  const row = await db.selectFrom('oauth_grants').select('app_id').where('user_id', '=', userId).where('uuid', '=', grantUuid).executeTakeFirst();
+  return row ? row.app_id : null;
 }

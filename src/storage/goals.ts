@@ -1,5 +1,5 @@
 /** Goals, their cached progress, shares and e-mail subscribers (migration 040_goals). */
-import { type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DB } from './db.js';
 import type { GoalsTable, GoalSharesTable, GoalSubscribersTable } from './schema.js';
 
@@ -198,10 +198,25 @@ export async function cacheOf(db: DB, goalIds: readonly number[]): Promise<Map<n
   return new Map(rows.map((r) => [r.goal_id, r]));
 }
 
+/** Stores a goal's progress; nothing when the goal was deleted meanwhile (INSERT … SELECT from goals). */
 export async function putCache(db: DB, row: { goal_id: number; user_id: number; computed_for: string; computed_at: number; body: string }): Promise<void> {
   await db
     .insertInto('goal_cache')
-    .values({ ...row, dirty: 0 })
+    .columns(['goal_id', 'user_id', 'computed_for', 'computed_at', 'body', 'dirty'])
+    .expression((eb) =>
+      eb
+        .selectFrom('goals')
+        .select([
+          'goals.id',
+          'goals.user_id',
+          // typed: PostgreSQL cannot infer a parameter's type in a select list
+          sql<string>`cast(${row.computed_for} as text)`.as('computed_for'),
+          sql<number>`cast(${row.computed_at} as double precision)`.as('computed_at'),
+          sql<string>`cast(${row.body} as text)`.as('body'),
+          sql<number>`cast(0 as integer)`.as('dirty'),
+        ])
+        .where('goals.id', '=', row.goal_id),
+    )
     .onConflict((oc) => oc.column('goal_id').doUpdateSet({ computed_for: row.computed_for, computed_at: row.computed_at, body: row.body, dirty: 0 }))
     .execute();
 }

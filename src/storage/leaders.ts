@@ -69,6 +69,12 @@ const CHUNK = 500;
 /** Replaces a range's stored totals and ranks, and records the run, in one transaction. */
 export async function replaceLeaderRange(db: DB, range: string, run: { first: string; last: string; computedAt: number }, entries: readonly LeaderEntry[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    // the run's row first: it locks the range, so concurrent recomputations replace it one after the other
+    await tx
+      .insertInto('leader_runs')
+      .values({ range, first_date: run.first, last_date: run.last, computed_at: run.computedAt })
+      .onConflict((oc) => oc.column('range').doUpdateSet({ first_date: run.first, last_date: run.last, computed_at: run.computedAt }))
+      .execute();
     await tx.deleteFrom('leader_languages').where('range', '=', range).execute();
     await tx.deleteFrom('leader_totals').where('range', '=', range).execute();
     for (let i = 0; i < entries.length; i += CHUNK) {
@@ -88,8 +94,6 @@ export async function replaceLeaderRange(db: DB, range: string, run: { first: st
       return true;
     });
     for (let i = 0; i < unique.length; i += CHUNK) await tx.insertInto('leader_languages').values(unique.slice(i, i + CHUNK)).execute();
-    await tx.deleteFrom('leader_runs').where('range', '=', range).execute();
-    await tx.insertInto('leader_runs').values({ range, first_date: run.first, last_date: run.last, computed_at: run.computedAt }).execute();
   });
 }
 
@@ -151,12 +155,73 @@ export async function leaderUsers(db: Tx, ids: readonly number[]): Promise<(Lead
 
 /** The users whose totals a range must hold: active since `since` (epoch seconds) and with a zone. */
 export async function activeUsersSince(db: Tx, since: number, only?: readonly number[]): Promise<Selectable<import('./schema.js').UsersTable>[]> {
-  let q = db.selectFrom('users').selectAll().where('timezone', 'is not', null).where('last_heartbeat_at', '>=', since);
-  if (only) {
-    if (only.length === 0) return [];
-    q = q.where('id', 'in', only as number[]);
-  }
-  return q.orderBy('id').execute();
+  const q = db.selectFrom('users').selectAll().where('timezone', 'is not', null).where('last_heartbeat_at', '>=', since);
+  if (!only) return q.orderBy('id').execute();
+  // in slices: SQLite binds at most 32,766 parameters
+  const out: Selectable<import('./schema.js').UsersTable>[] = [];
+  const ids = [...new Set(only)].sort((a, b) => a - b);
+  for (let i = 0; i < ids.length; i += 5000) out.push(...(await q.where('id', 'in', ids.slice(i, i + 5000)).orderBy('id').execute()));
+  return out;
+}
+
+/* Reading many users' stored rollups at once (the recomputation's fast path) */
+
+/** Of these users, those whose rollups are complete and built with `settings`: their zone. */
+export async function readyRollupStates(db: Tx, userIds: readonly number[], settings: { timeoutSeconds: number; writesOnly: boolean }): Promise<{ user_id: number; timezone: string }[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('rollup_state')
+    .select(['user_id', 'timezone'])
+    .where('user_id', 'in', userIds as number[])
+    .where('status', '=', 'ready')
+    .where('timeout', '=', settings.timeoutSeconds)
+    .where('writes_only', '=', settings.writesOnly ? 1 : 0)
+    .execute();
+}
+
+/** Of these users, those with heartbeat changes their rollups do not hold yet. */
+export async function usersWithDirtyRollups(db: Tx, userIds: readonly number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db.selectFrom('rollup_dirty').select('user_id').distinct().where('user_id', 'in', userIds as number[]).execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/**
+ * These users' day rollups between two dates summed per user, dimension and name (dimension
+ * 'total': their time), and how many of those days each had time: summed by the database, so a
+ * long range returns a few rows per user.
+ */
+export async function rollupRangeSums(
+  db: Tx,
+  userIds: readonly number[],
+  first: string,
+  last: string,
+  dimensions: readonly string[],
+): Promise<{ sums: { user_id: number; dimension: string; name: string; seconds: number }[]; activeDays: Map<number, number> }> {
+  if (userIds.length === 0) return { sums: [], activeDays: new Map() };
+  const sums = await db
+    .selectFrom('rollup_days')
+    .select((eb) => ['user_id', 'dimension', 'name', eb.fn.sum<number>('seconds').as('seconds')])
+    .where('user_id', 'in', userIds as number[])
+    .where('day', '>=', first)
+    .where('day', '<=', last)
+    .where('dimension', 'in', ['total', ...dimensions])
+    .groupBy(['user_id', 'dimension', 'name'])
+    .execute();
+  const days = await db
+    .selectFrom('rollup_days')
+    .select((eb) => ['user_id', eb.fn.countAll<number>().as('n')])
+    .where('user_id', 'in', userIds as number[])
+    .where('day', '>=', first)
+    .where('day', '<=', last)
+    .where('dimension', '=', 'total')
+    .where('seconds', '>', 0)
+    .groupBy('user_id')
+    .execute();
+  return {
+    sums: sums.map((r) => ({ user_id: r.user_id, dimension: r.dimension, name: r.name, seconds: Number(r.seconds) })),
+    activeDays: new Map(days.map((d) => [d.user_id, Number(d.n)])),
+  };
 }
 
 /* Private leaderboards */
@@ -315,10 +380,12 @@ export async function getAggregate(db: Tx, range: string): Promise<AggregateRow 
 }
 
 export async function putAggregate(db: DB, row: AggregateRow): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('aggregate_stats').where('range', '=', row.range).execute();
-    await tx.insertInto('aggregate_stats').values(row).execute();
-  });
+  const { range, ...rest } = row;
+  await db
+    .insertInto('aggregate_stats')
+    .values(row)
+    .onConflict((oc) => oc.column('range').doUpdateSet(rest))
+    .execute();
 }
 
 export async function aggregateRanges(db: Tx): Promise<string[]> {

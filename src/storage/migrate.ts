@@ -7,6 +7,9 @@ export async function migrateToLatest(storage: Storage): Promise<string[]> {
   const migrator = new Migrator({
     db: storage.db,
     provider: { getMigrations: async () => migrations(storage.dialect) },
+    // feature families were developed side by side with their own keys (040 goals … 070 share
+    // links); a database that ran a later key first still gets an earlier one it lacks
+    allowUnorderedMigrations: true,
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {

@@ -524,8 +524,12 @@ function shiftDate(date: string, days: number): string {
  * at its edges outside them: a range's sums read months from the month tables, edges from the days.
  */
 export function monthSplit(first: string, last: string): { months: [string, string] | null; edges: [string, string][] } {
-  const valid = /^\d{4}-\d{2}-\d{2}$/;
-  if (!valid.test(first) || !valid.test(last) || !Number.isFinite(Date.parse(`${first}T00:00:00Z`)) || !Number.isFinite(Date.parse(`${last}T00:00:00Z`)) || last < first) {
+  // a calendar date that survives a round trip (V8 reads 2024-02-30 as March 1st)
+  const valid = (d: string) => {
+    const ms = Date.parse(`${d}T00:00:00Z`);
+    return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+  };
+  if (!valid(first) || !valid(last) || last < first) {
     return { months: null, edges: [[first, last]] };
   }
   const firstFull = first.endsWith('-01') ? monthOf(first) : shiftMonth(monthOf(first), 1);

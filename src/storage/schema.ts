@@ -710,6 +710,8 @@ export interface ExternalDurationsTable {
   meta: string | null;
   created_at: number;
   modified_at: number;
+  /** The OAuth app that created it (migration 062); null for API keys and the web. */
+  oauth_app_id: number | null;
 }
 
 // declaration merging: this family's tables join the Database interface above

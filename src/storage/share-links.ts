@@ -20,12 +20,13 @@ export async function countShareLinks(db: DB, userId: number): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The live link with this token hash and its owner. */
+/** The live link with this token hash and its owner (none when the owner's account is disabled). */
 export async function findShareLink(db: DB, tokenHash: string): Promise<{ link: ShareLinkRow; user: UserRow } | undefined> {
   const link = await db.selectFrom('share_links').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
   if (!link) return undefined;
   const user = await db.selectFrom('users').selectAll().where('id', '=', link.user_id).executeTakeFirst();
-  return user ? { link, user } : undefined;
+  // a disabled account's links stop working like its other credentials
+  return user && user.disabled_at == null ? { link, user } : undefined;
 }
 
 /** Revokes one of the user's links by its public id; false when there is no such live link. */

@@ -141,3 +141,21 @@ export function toCommitResource(c: CommitLike, totalSeconds: number, apiBase: s
 export function toCommitProject(p: { id: string | null; name: string; repository: Repository | null }): Static<typeof CommitProject> {
   return { id: p.id, name: p.name, privacy: null, repository: p.repository };
 }
+
+/** The owner's view of a project's commit webhook; `baseUrl` makes its payload URL. */
+export function toCommitWebhookResource(
+  w: { uuid: string; project: string; secret: string; repository: Repository | null; created_at: number; last_delivery_at: number | null },
+  baseUrl: string,
+): Static<typeof CommitWebhookResource> {
+  return {
+    id: w.uuid,
+    project: w.project,
+    url: `${baseUrl.replace(/\/+$/, '')}/api/v1/commit_webhooks/${w.uuid}`,
+    secret: w.secret,
+    content_type: 'application/json',
+    events: ['push'],
+    repository: w.repository,
+    created_at: isoUtc(w.created_at),
+    last_delivery_at: w.last_delivery_at === null ? null : isoUtc(w.last_delivery_at),
+  };
+}

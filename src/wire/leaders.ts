@@ -271,6 +271,7 @@ export const BoardMember = Type.Object(
   },
   { additionalProperties: false },
 );
+export type BoardMemberResource = Static<typeof BoardMember>;
 export const BoardMemberList = Type.Object({ data: Type.Array(BoardMember), total: Type.Integer() }, { additionalProperties: false });
 export const BoardMemberEnvelope = Type.Object({ data: BoardMember }, { additionalProperties: false });
 

@@ -114,6 +114,9 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
     expect(await page.getByTestId('total').textContent()).toBe(api7.cumulative_total.text);
     expect(await seconds('daily-average')).toBe(api7.daily_average.seconds);
     expect(await page.getByTestId('daily-average').textContent()).toBe(api7.daily_average.text);
+    const bestApi = api7.data.reduce((b: { date: string; s: number } | null, d: { range: { date: string }; grand_total: { total_seconds: number } }) => (d.grand_total.total_seconds > (b?.s ?? 0) ? { date: d.range.date, s: d.grand_total.total_seconds } : b), null);
+    expect(Number(await page.getByTestId('best-day').getAttribute('data-seconds'))).toBe(bestApi.s);
+    expect(await page.getByTestId('best-day').textContent()).toContain(bestApi.date);
     // breakdowns: each name's time is the sum of the API's days
     const langs = new Map<string, number>();
     for (const d of api7.data) for (const l of d.languages) langs.set(l.name, (langs.get(l.name) ?? 0) + l.total_seconds);
@@ -314,5 +317,27 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
     await page.waitForURL(/\/signup$/);
     const gone = await s.context.request.get(`${base}/api/v1/users/current`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` } });
     expect(gone.status()).toBe(401);
+  });
+
+  it('lets a user made by the CLI set a first password with their API key, then logs them in', async () => {
+    const { user, apiKey } = await t.createUser();
+    const fresh = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    try {
+      const page = await fresh.newPage();
+      await page.goto(`${s.base}/login`);
+      await page.getByRole('link', { name: 'Set a first password' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Set a first password' }).waitFor();
+      await page.getByLabel('API key').fill('waka_not-a-key');
+      await page.getByLabel('New password').fill('first password 1');
+      await page.getByRole('button', { name: 'Set password and log in' }).click();
+      await page.getByText('This API key is not valid.').waitFor();
+      await page.getByLabel('API key').fill(apiKey);
+      await page.getByRole('button', { name: 'Set password and log in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      expect(await page.locator('.account-name').textContent()).toBe(`@${user.username}`);
+      if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('dash-set-password-done.png'), fullPage: true });
+    } finally {
+      await fresh.close();
+    }
   });
 });

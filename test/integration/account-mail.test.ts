@@ -1,7 +1,7 @@
 /**
  * E-mail for accounts on both databases, with a real in-process SMTP server: "forgot password"
  * (same answer for unknown accounts, single-use expiring link, sessions end, throttled), the
- * weekly summary and its off switch, and a server without SMTP_URL saying mail is off.
+ * weekly summary and its off switch (a server without SMTP_URL: test/integration/mail.test.ts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
@@ -151,13 +151,3 @@ describeEachDatabase(
   },
   { env: () => ({ SMTP_URL: smtp.url }) },
 );
-
-describeEachDatabase('account e-mail without SMTP_URL', (t) => {
-  it('says mail is off and refuses reset requests with a 409 naming the reason', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/web/mail' })).json()).toEqual({ data: { enabled: false } });
-    const visit = await webVisit(t.app);
-    const res = await t.app.inject({ method: 'POST', url: '/api/web/password/forgot', headers: { cookie: cookieHeader(visit.cookies), 'x-csrf-token': visit.csrf }, payload: { login: 'anyone' } });
-    expect(res.statusCode).toBe(409);
-    expect(res.json().error).toMatch(/E-mail is off/);
-  });
-});

@@ -55,6 +55,41 @@ describeEachDatabase('dashboard API: activity, password, account deletion, share
     expect(tooLong.statusCode).toBe(400);
   });
 
+  it("answers the dashboard with summaries' numbers: totals, daily average, best day, each day's projects, breakdowns", async () => {
+    const { apiKey } = await t.createUser();
+    await send(apiKey, [...day(1, 600, 'alpha', 'Go'), ...day(1, 120, 'beta', 'Python').map((h) => ({ ...h, time: h.time + 3600 })), ...day(3, 300, 'beta', 'Python'), ...day(5, 60, 'gamma', 'Other')]);
+    for (const q of ['range=Last%207%20Days', `start=${today().minus({ days: 6 }).toISODate()}&end=${today().toISODate()}`, 'range=Last%2030%20Days&project=beta']) {
+      const [dash, sum] = await Promise.all([
+        t.app.inject({ method: 'GET', url: `/api/v1/users/current/dashboard?${q}`, headers: t.auth(apiKey) }),
+        t.app.inject({ method: 'GET', url: `/api/v1/users/current/summaries?${q}`, headers: t.auth(apiKey) }),
+      ]);
+      expect(dash.statusCode, dash.body).toBe(200);
+      const d = dash.json().data;
+      const s = sum.json();
+      expect(d.cumulative_total).toEqual(s.cumulative_total);
+      expect(d.daily_average).toEqual(s.daily_average);
+      expect(d.days.map((x: { date: string; total_seconds: number }) => [x.date, x.total_seconds])).toEqual(s.data.map((x: { range: { date: string }; grand_total: { total_seconds: number } }) => [x.range.date, x.grand_total.total_seconds]));
+      d.days.forEach((x: { projects: { name: string; total_seconds: number }[] }, i: number) => {
+        expect(x.projects).toEqual(s.data[i].projects.map((p: { name: string; total_seconds: number }) => ({ name: p.name, total_seconds: p.total_seconds })));
+      });
+      for (const dim of ['projects', 'languages', 'editors', 'operating_systems', 'categories', 'machines']) {
+        const summed = new Map<string, number>();
+        for (const x of s.data) for (const it of x[dim]) summed.set(it.name, (summed.get(it.name) ?? 0) + it.total_seconds);
+        expect(new Map(d[dim].map((it: { name: string; total_seconds: number }) => [it.name, it.total_seconds])), `${q} ${dim}`).toEqual(summed);
+      }
+    }
+    const d = (await t.app.inject({ method: 'GET', url: '/api/v1/users/current/dashboard?range=Last%207%20Days', headers: t.auth(apiKey) })).json().data;
+    expect(d.best_day).toMatchObject({ date: today().minus({ days: 1 }).toISODate(), total_seconds: 720 });
+    expect(d.range).toBe('Last 7 Days');
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/dashboard?range=Forever', headers: t.auth(apiKey) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toHaveProperty('range');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/current/dashboard' , headers: t.auth(apiKey) })).json().errors).toHaveProperty('start');
+    const other = await t.createUser();
+    const { user } = await t.createUser();
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/${user.username}/dashboard?range=Today`, headers: t.auth(other.apiKey) })).statusCode).toBe(403);
+  });
+
   it('shows the activity of a public profile to anyone, and of a private one to no one else', async () => {
     const { user, apiKey } = await t.createUser();
     await send(apiKey, day(1, 60));
@@ -203,5 +238,9 @@ describeEachDatabase('dashboard API: activity, password, account deletion, share
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/share/msl_nonsense/image.svg' })).statusCode).toBe(404);
     // the others still work
     expect((await t.app.inject({ method: 'GET', url: path(proj.svg_url) })).statusCode).toBe(200);
+    // until the account is disabled by an administrator
+    const { user: owner } = await t.app.inject({ method: 'GET', url: '/api/v1/users/current', headers: t.auth(apiKey) }).then((r) => ({ user: r.json().data }));
+    await t.storage.db.updateTable('users').set({ disabled_at: Date.now() / 1000 }).where('uuid', '=', owner.id).execute();
+    expect((await t.app.inject({ method: 'GET', url: path(proj.svg_url) })).statusCode).toBe(404);
   });
 });

@@ -8,7 +8,7 @@ import { WakaTimeApi } from '@nick22985/wakatime-api';
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { issueTokens } from '../../src/services/oauth.js';
-import { createOauthApp } from '../../src/storage/oauth.js';
+import { createOauthApp, saveGrant } from '../../src/storage/oauth.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
@@ -138,6 +138,17 @@ describeEachDatabase('external durations', (t) => {
     expect(fields).toEqual([[], ['entity'], ['start_time'], ['start_time'], ['end_time'], ['type'], ['end_time'], ['start_time'], ['body'], ['end_time'], []]);
     expect((responses[0]![0] as { data: { provider: string; category: string } }).data).toMatchObject({ provider: 'default', category: 'coding' }) // the API key's name;
 
+    // the same external_id twice in one bulk: one row, the last item's values, the same id for both
+    const twice = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/external_durations.bulk', headers: t.auth(apiKey), payload: [ok(20), { ...ok(20), entity: 'renamed' }] });
+    const [a, b] = twice.json().responses as [{ data: { id: string; entity: string } }, number][];
+    expect([a![1], b![1]]).toEqual([201, 201]);
+    expect(a![0].data.id).toBe(b![0].data.id);
+    expect(b![0].data.entity).toBe('renamed');
+    // a bulk of 1,000 is one transaction of a few statements
+    const full = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/external_durations.bulk', headers: t.auth(apiKey), payload: Array.from({ length: 1000 }, (_, i) => ({ ...ok(100 + i), start_time: base + i * 60, end_time: base + i * 60 + 30 })) });
+    expect((full.json().responses as [unknown, number][]).every((r) => r[1] === 201)).toBe(true);
+    const ids = new Set((full.json().responses as [{ data: { id: string } }, number][]).map((r) => r[0].data.id));
+    expect(ids.size).toBe(1000);
     const tooMany = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/external_durations.bulk', headers: t.auth(apiKey), payload: Array.from({ length: 1001 }, (_, i) => ok(i)) });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().error).toContain('1000');
@@ -170,5 +181,17 @@ describeEachDatabase('external durations', (t) => {
     expect(keyed.json().data.id).not.toBe(res.json().data.id);
     const foreign = await t.app.inject({ method: 'GET', url: `/api/v1/users/${owner.username}/external_durations?date=today`, headers: t.auth(apiKey) });
     expect(foreign.statusCode).toBe(403);
+
+    // disconnecting the app (revoking its authorization) deletes what it created, nothing else
+    const bridge = await t.storage.db.selectFrom('oauth_apps').select('id').where('name', '=', 'Calendar Bridge').executeTakeFirstOrThrow();
+    await saveGrant(t.storage.db, bridge.id, user.id, ['write_heartbeats']);
+    const authorized = (await t.app.inject({ method: 'GET', url: '/api/v1/users/current/authorized_apps', headers: t.auth(apiKey) })).json().data as { id: string; app: { name: string } }[];
+    const grant = authorized.find((a) => a.app.name === 'Calendar Bridge')!;
+    const date = DateTime.fromSeconds(item.start_time, { zone: 'UTC' }).toISODate();
+    const before = (await t.app.inject({ method: 'GET', url: `/api/v1/users/current/external_durations?date=${date}`, headers: t.auth(apiKey) })).json().data as { provider: string }[];
+    expect(before.map((d) => d.provider).sort()).toEqual(['Calendar Bridge', 'Google Calendar']);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/users/current/authorized_apps/${grant.id}`, headers: t.auth(apiKey) })).statusCode).toBeLessThan(300);
+    const after = (await t.app.inject({ method: 'GET', url: `/api/v1/users/current/external_durations?date=${date}`, headers: t.auth(apiKey) })).json().data as { provider: string }[];
+    expect(after.map((d) => d.provider)).toEqual(['Google Calendar']);
   });
 });

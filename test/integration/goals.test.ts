@@ -133,6 +133,8 @@ describeEachDatabase(
         [{ seconds: 600, delta: 'day', ignore_days: ['funday'] }, 'ignore_days'],
         [{ seconds: 600, delta: 'day', improve_by_percent: 1000 }, 'improve_by_percent'],
         [{ seconds: 600, delta: 'day', shared_with: ['nobody-by-that-name'] }, 'shared_with'],
+        [{ seconds: 600, delta: 'day', shared_with: ['not@an@address'] }, 'shared_with'],
+        [{ seconds: 600, delta: 'day', shared_with: [{ email: null, username: null }] }, 'shared_with'],
         [{ seconds: 600, delta: 'day', languages: ['Py\u0000thon'] }, 'languages'],
         [{ seconds: 600, delta: 'day', email_frequency: 'hourly' }, 'email_frequency'],
         [{ seconds: 600, delta: 'day', snooze_until: 'soon' }, 'snooze_until'],
@@ -146,6 +148,10 @@ describeEachDatabase(
 
       const del = await api(apiKey, 'DELETE', `/users/current/goals/${id}`);
       expect(del.statusCode).toBe(204);
+      // a refresh that finishes after the delete stores nothing (and does not fail)
+      const { putCache } = await import('../../src/storage/goals.js');
+      await putCache(t.storage.db, { goal_id: 987654, user_id: 1, computed_for: 'x', computed_at: 1, body: '{}' });
+      expect(await t.storage.db.selectFrom('goal_cache').selectAll().where('goal_id', '=', 987654).execute()).toEqual([]);
       expect((await api(apiKey, 'GET', `/users/current/goals/${id}`)).statusCode).toBe(404);
       expect((await api(apiKey, 'DELETE', `/users/current/goals/${id}`)).statusCode).toBe(404);
     });
@@ -200,6 +206,11 @@ describeEachDatabase(
       expect(declined.statusCode).toBe(204);
       expect((await api(bobKey, 'GET', '/users/current/goals')).json().total).toBe(0);
       // the owner un-shares the rest by replacing the list
+      for (const self of [owner.username, 'Sharer@example.com']) {
+        const res = await api(apiKey, 'PATCH', `/users/current/goals/${goal.id}`, { shared_with: [self] });
+        expect(res.statusCode, self).toBe(400);
+        expect(res.json().error).toMatch(/shared_with/);
+      }
       const unshared = await api(apiKey, 'PATCH', `/users/current/goals/${goal.id}`, { shared_with: [] });
       expect(unshared.json().data.shared_with).toEqual([]);
 

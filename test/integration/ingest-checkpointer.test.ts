@@ -1,6 +1,8 @@
 /**
  * The write path's storage plumbing: SQLite WAL checkpoints run on a worker thread
- * (storage/sqlite-checkpointer.ts), not inside a group commit on the event loop. On both
+ * (storage/sqlite-checkpointer.ts), not inside a group commit on the event loop, and with
+ * synchronous=FULL a group commit's WAL flush runs on the thread pool (storage/sqlite-wal-sync.ts)
+ * while the heartbeats are acknowledged only after it. On both
  * databases: a storage opened, written through the HeartbeatWriter, closed and opened again has
  * every heartbeat; on SQLite, the WAL reaches the database file without the committing
  * connection checkpointing, and close() ends the worker's connection first (the last connection
@@ -17,6 +19,7 @@ import { openDatabase } from '../../src/storage/db.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
 import { insertUser } from '../../src/storage/users.js';
 import { SAFETY_NET_PAGES } from '../../src/storage/sqlite-checkpointer.js';
+import { walSync } from '../../src/storage/sqlite-wal-sync.js';
 import { dialects, freshDatabase } from '../helpers/harness.js';
 
 const BATCHES = 80;
@@ -80,6 +83,56 @@ for (const dialect of dialects()) {
           await again.close();
         }
       } finally {
+        await fresh.drop();
+      }
+    }, 30_000);
+
+    it('acknowledges a group commit only after the WAL is flushed (SQLite, synchronous=FULL: off the event loop), and leaves the connection at FULL', async () => {
+      const fresh = await freshDatabase(dialect);
+      const flushed: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const original = walSync.fdatasync;
+      walSync.fdatasync = async (file) => {
+        flushed.push(file);
+        await gate;
+        return original(file);
+      };
+      try {
+        const storage = openDatabase(fresh.url, { sqliteSynchronous: 'FULL', poolSize: 3 });
+        try {
+          await migrateToLatest(storage);
+          const user = await insertUser(storage.db, { username: 'durable' });
+          const writer = new HeartbeatWriter(storage, pino({ level: 'silent' }));
+          let acknowledged = false;
+          const submitted = writer.submit({ userId: user.id, items: batch(user.id, 0), ip: null, timezone: null }).then((f) => {
+            acknowledged = true;
+            return f;
+          });
+          if (dialect === 'sqlite') {
+            // committed, but not yet on disk: not acknowledged, and the event loop is free meanwhile
+            expect(await waitFor(() => flushed.length > 0, 5000)).toBe(true);
+            await new Promise((r) => setTimeout(r, 50));
+            expect(acknowledged).toBe(false);
+            expect(flushed[0]).toBe(`${fresh.url}-wal`);
+            // other work on the connection goes on meanwhile, at the configured FULL
+            const level = await sql<{ synchronous: number }>`pragma synchronous`.execute(storage.db);
+            expect(level.rows[0]!.synchronous).toBe(2);
+          }
+          release();
+          expect(await submitted).toEqual([]);
+          expect(acknowledged).toBe(true);
+          await writer.close();
+          const n = await storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+          expect(Number(n.n)).toBe(PER_BATCH);
+          // PostgreSQL's commit is durable when it returns: nothing to flush here
+          expect(flushed.length > 0).toBe(dialect === 'sqlite');
+        } finally {
+          release();
+          await storage.close();
+        }
+      } finally {
+        walSync.fdatasync = original;
         await fresh.drop();
       }
     }, 30_000);

@@ -301,6 +301,12 @@ describe('the app runs its periodic jobs through the runner', () => {
         }
       });
 
+      it('the leaders are recomputed by the job runner at start (once per period across instances)', async () => {
+        const db = storages[0]!.db;
+        await waitFor(async () => (await db.selectFrom('leader_runs').select('range').where('range', '=', 'last_7_days').execute()).length === 1, 'leaders.recompute to store a run', 30_000);
+        expect(await db.selectFrom('aggregate_stats').select('range').where('range', '=', 'last_7_days').executeTakeFirst()).toBeDefined();
+      });
+
       it('rollup upkeep keeps rollups current without any read', async () => {
         const storage = storages[0]!;
         const { user, apiKey } = await createAccount(storage, { username: uniqueName(), email: null, password: null, keyName: 'k' });

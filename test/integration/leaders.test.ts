@@ -3,7 +3,7 @@
  * from the heartbeats sent (random users, zones, flags and languages), on both databases.
  */
 import { DateTime } from 'luxon';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEachDatabase, type TestContext } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
@@ -88,7 +88,7 @@ async function makeUsers(t: TestContext, count: number, seed: number): Promise<S
       username: user.username,
       apiKey,
       zone: ZONES[Math.floor(r() * ZONES.length)]!,
-      public: i === 1 ? false : r() < 0.75,
+      public: i === 1 ? false : i === 2 ? true : r() < 0.75,
       languagesPublic: r() < 0.6,
       hireable: r() < 0.5,
       country: COUNTRIES[Math.floor(r() * COUNTRIES.length)]!,
@@ -118,6 +118,8 @@ async function makeUsers(t: TestContext, count: number, seed: number): Promise<S
         city_name: 'Springfield',
         is_email_public: i % 3 === 0,
         email: `${user.username}@example.com`,
+        // own settings other than the public ones: the leaders still count with timeout 15, every heartbeat
+        ...(i === 2 ? { timeout: 45, writes_only: true } : {}),
       },
     });
     expect(res.statusCode).toBe(200);
@@ -159,6 +161,8 @@ describeEachDatabase('leaders', (t) => {
     const body = res.json();
     const expected = expectedRanking(sims);
     expect(expected.length).toBeGreaterThan(3);
+    // the user with timeout 45 and writes_only is ranked with the public settings too
+    expect(expected.map((e) => e.sim.id)).toContain(sims[2]!.id);
     expect(body.data.map((d: { user: { username: string } }) => d.user.username)).toEqual(expected.map((e) => e.sim.username));
     body.data.forEach((d: { rank: number; running_total: { total_seconds: number; languages: { name: string; total_seconds: number }[] } }, i: number) => {
       const e = expected[i]!;
@@ -179,6 +183,27 @@ describeEachDatabase('leaders', (t) => {
       expect(d.user.email === null).toBe(!d.user.is_email_public);
       expect(d.user.city.country_code).toBe(sim.country);
     }
+  });
+
+  it('reads users whose rollups hold the public settings from stored rollups, many at once, with the same numbers', async () => {
+    const stored = async () =>
+      (await t.storage.db.selectFrom('leader_totals').select(['user_id', 'total_seconds', 'daily_average', 'languages', 'rank']).where('range', '=', 'last_7_days').orderBy('user_id').execute()).map((r) => ({
+        ...r,
+        total_seconds: Math.round(Number(r.total_seconds) * 100) / 100,
+        daily_average: Math.round(Number(r.daily_average) * 100) / 100,
+        languages: (JSON.parse(r.languages) as [string, number][]).map(([n, v]) => [n, Math.round(v * 100) / 100]),
+      }));
+    // the first recomputation (beforeAll) built everyone's rollups through the stats query layer
+    const before = await stored();
+    const answer = vi.spyOn(t.app.ctx.services.stats, 'answer');
+    try {
+      await t.app.ctx.services.leaders.recompute();
+      // now only the user with their own timeout (45) and writes_only needs the stats query layer
+      expect(new Set(answer.mock.calls.map(([q]) => q.subjects[0]))).toEqual(new Set([sims[2]!.id]));
+    } finally {
+      answer.mockRestore();
+    }
+    expect(await stored()).toEqual(before);
   });
 
   it('filters by language, country_code and is_hireable, ranking within the filter', async () => {
@@ -231,6 +256,25 @@ describeEachDatabase('leaders', (t) => {
     await t.app.ctx.services.leaders.recompute();
     const again = await t.app.inject({ method: 'GET', url: '/api/v1/leaders' });
     expect(again.json().data.map((d: { user: { username: string } }) => d.user.username)).toEqual(expectedRanking(sims).map((e) => e.sim.username));
+  });
+
+  it("asks for a recomputation when a user's leader fields change (not for other preferences)", async () => {
+    const send = vi.spyOn(t.app.ctx.services.jobs, 'send');
+    try {
+      const sim = sims[3]!;
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sim.apiKey), payload: { full_name: 'Only A Name' } });
+      expect(send.mock.calls.filter(([name]) => name === 'leaders.recompute')).toHaveLength(0);
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sim.apiKey), payload: { is_hireable: !sim.hireable } });
+      await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sim.apiKey), payload: { is_hireable: sim.hireable } });
+      const calls = send.mock.calls.filter(([name]) => name === 'leaders.recompute');
+      expect(calls).toHaveLength(2);
+      expect(calls[0]![2]).toMatchObject({ singletonKey: 'settings' });
+    } finally {
+      send.mockRestore();
+    }
+    const bad = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/current', headers: t.auth(sims[3]!.apiKey), payload: { city_country_code: 'Germany' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.city_country_code).toBeDefined();
   });
 
   it('aggregates the public users over last_7_days; other ranges are computed when first asked', async () => {
@@ -295,6 +339,18 @@ describeEachDatabase('leaders', (t) => {
       const blank = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(owner!.apiKey), payload: { name: '   ' } });
       expect(blank.statusCode).toBe(400);
       expect(blank.json().errors.name).toBeDefined();
+      // hostile input: 4xx naming the field, never a 5xx
+      const long = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(owner!.apiKey), payload: { name: 'x'.repeat(101) } });
+      expect(long.statusCode).toBe(400);
+      const nul = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards', headers: t.auth(owner!.apiKey), payload: { name: 'a\u0000b' } });
+      expect(nul.statusCode).toBe(400);
+      for (const id of ['nope', '%27%3B--', '00000000-0000-4000-8000-000000000000']) {
+        expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${id}`, headers: t.auth(owner!.apiKey) })).statusCode, id).toBe(404);
+      }
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/leaders?language=%00' })).statusCode).toBe(400);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/leaders?page=1e309' })).statusCode).toBe(400);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/leaders?language=%F0%9F%92%A9&page=2' })).json()).toMatchObject({ data: [], page: 2 });
+
       const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner!.apiKey) });
       expect(del.statusCode).toBe(204);
       expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner!.apiKey) })).statusCode).toBe(404);
@@ -325,6 +381,9 @@ describeEachDatabase('leaders', (t) => {
       const notInvited = sims[10]!;
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards/join', headers: t.auth(notInvited.apiKey), payload: { board: board.id } })).statusCode).toBe(404);
       expect((await t.app.inject({ method: 'POST', url: '/api/v1/users/current/leaderboards/join', headers: t.auth(notInvited.apiKey), payload: { code: 'nope' } })).statusCode).toBe(404);
+      const again = await t.app.inject({ method: 'POST', url: `/api/v1/users/current/leaderboards/${board.id}/members`, headers: t.auth(owner.apiKey), payload: { username: members[0]!.username } });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().errors.username).toBeDefined();
       const unknown = await t.app.inject({ method: 'POST', url: `/api/v1/users/current/leaderboards/${board.id}/members`, headers: t.auth(owner.apiKey), payload: { username: 'no-such-user-here' } });
       expect(unknown.statusCode).toBe(404);
       // a member cannot invite
@@ -354,6 +413,21 @@ describeEachDatabase('leaders', (t) => {
       expect(byLang.json().data.map((d: { user: { username: string } }) => d.user.username)).toEqual(pyExpected.map((e) => e.sim.username));
       const byCountry = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}?country_code=JP`, headers: t.auth(owner.apiKey) });
       expect(byCountry.json().data.map((d: { user: { username: string } }) => d.user.username)).toEqual(expected.filter((e) => e.sim.country === 'JP').map((e) => e.sim.username));
+
+      // the board's time range: last_30_days, recomputed for its members
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner.apiKey), payload: { time_range: 'last_30_days' } });
+      await t.app.ctx.services.leaders.recompute();
+      const month = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner.apiKey) });
+      const last30 = (sim: Sim) => {
+        const today = DateTime.now().setZone(sim.zone).startOf('day');
+        return bruteForce(sim.beats, today.minus({ days: 30 }).toSeconds(), today.toSeconds()).total;
+      };
+      const expected30 = everyone.map((sim) => ({ sim, total: last30(sim) })).sort((x, y) => y.total - x.total || x.sim.id - y.sim.id);
+      expect(month.json().range.name).toBe('last_30_days');
+      expect(month.json().data.map((d: { user: { username: string }; running_total: { total_seconds: number } }) => [d.user.username, Math.round(d.running_total.total_seconds)])).toEqual(
+        expected30.map((e) => [e.sim.username, Math.round(e.total)]),
+      );
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/users/current/leaderboards/${board.id}`, headers: t.auth(owner.apiKey), payload: { time_range: 'last_7_days' } });
 
       const membersList = await t.app.inject({ method: 'GET', url: `/api/v1/users/current/leaderboards/${board.id}/members`, headers: t.auth(owner.apiKey) });
       expect(membersList.json().total).toBe(everyone.length);

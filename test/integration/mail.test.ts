@@ -6,6 +6,11 @@ import pino from 'pino';
 import { loadConfig, mailSetting } from '../../src/config.js';
 import { Mailer, isMailAddress } from '../../src/services/mail.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { AccountMailService } from '../../src/services/account-mail.js';
+import type { Storage } from '../../src/storage/db.js';
+import type { StatsService } from '../../src/services/stats.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { runCli } from '../../src/cli.js';
 
 const log = pino({ level: 'silent' });
 
@@ -46,6 +51,9 @@ describe('Mailer', () => {
 
   it('sends nothing when mail is off, and says so', async () => {
     const off = new Mailer({ smtpUrl: null, from: 'Metronome <m@x.test>' }, log);
+    // "forgot password" then answers 409 naming the reason, before looking anyone up
+    const accountMail = new AccountMailService({} as Storage, off, {} as StatsService, systemClock, log, 'http://x.test');
+    await expect(accountMail.requestPasswordReset('anyone')).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/E-mail is off/) });
     expect(off.status()).toEqual({ enabled: false, from: null });
     expect(await off.send({ to: 'ada@example.com', subject: 'hi', text: 'hello' })).toEqual({ sent: false, reason: 'mail_off' });
     expect(mailer.status()).toEqual({ enabled: true, from: 'Metronome <metronome@metronome.test>' });
@@ -79,5 +87,24 @@ describe('Mailer', () => {
     await expect(mailer.send({ to: 'carol@example.com', subject: 's', text: 't' })).rejects.toThrow(/451|try again/);
     await mailer.send({ to: 'carol@example.com', subject: 's', text: 't' });
     expect((await smtp.waitFor()).length).toBe(1);
+  });
+
+  it('metronome mail test sends a test e-mail, or says mail is off', async () => {
+    smtp.clear();
+    const saved = process.env.SMTP_URL;
+    const lines: string[] = [];
+    try {
+      delete process.env.SMTP_URL;
+      expect(await runCli(['mail', 'test', 'admin@example.com'], (l) => lines.push(l))).toBe(1);
+      expect(lines.pop()).toMatch(/mail is off: set SMTP_URL/);
+      process.env.SMTP_URL = smtp.url;
+      expect(await runCli(['mail', 'test', 'admin@example.com'], (l) => lines.push(l))).toBe(0);
+      expect(lines.pop()).toMatch(/^sent to admin@example\.com/);
+      const [m] = await smtp.waitFor((x) => x.to.includes('admin@example.com'));
+      expect(m!.subject).toBe('Metronome test e-mail');
+    } finally {
+      if (saved === undefined) delete process.env.SMTP_URL;
+      else process.env.SMTP_URL = saved;
+    }
   });
 });

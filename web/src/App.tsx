@@ -40,6 +40,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    // the first page's chunk loads while the session does (not after it)
+    void matchRoute(window.location.pathname)?.route.page.preload().catch(() => undefined);
     void loadSession();
   }, [loadSession]);
 

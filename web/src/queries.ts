@@ -14,12 +14,16 @@ import type { AuthorizedApp, OAuthApp } from '../../src/wire/oauth.js';
 import type { ProjectResource } from '../../src/wire/project.js';
 import type { Stats } from '../../src/wire/stats.js';
 import type { Summaries } from '../../src/wire/summary.js';
+import type { BoardLeadersResponse, BoardMemberResource, Leaderboard, LeadersResponse } from '../../src/wire/leaders.js';
 import type { DataDump } from '../../src/wire/data-dump.js';
 import type { Import } from '../../src/wire/import.js';
 import type { RelayTarget } from '../../src/wire/relay.js';
 import type { Activity } from '../../src/wire/activity.js';
+import type { Dashboard } from '../../src/wire/dashboard.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
 import type { GoalResource } from '../../src/wire/goal.js';
+import type { Static } from '@sinclair/typebox';
+import type { CommitList, CommitWebhookResource } from '../../src/wire/commit.js';
 import { getJson, withParams, type QueryParams } from './data.js';
 
 export const ME = '/api/v1/users/current';
@@ -65,6 +69,11 @@ export function useSummaries(q: { start?: string; end?: string; range?: string }
   return useGet<Summaries>(`${ME}/summaries`, { ...q }, { ...options, keepPrevious: true });
 }
 
+/** GET dashboard: what the dashboard draws for a range (summaries' numbers, each day's projects, the breakdowns). */
+export function useDashboard(q: { start?: string; end?: string; range?: string } & TimeFilters, options: { enabled?: boolean } = {}) {
+  return useGet<Dashboard>(`${ME}/dashboard`, { ...q }, { ...options, keepPrevious: true });
+}
+
 /** GET stats/:range (last_7_days … all_time, YYYY, YYYY-MM) with filters. */
 export function useStats(range: string, filters: TimeFilters = {}, options: { enabled?: boolean } = {}) {
   return useGet<Stats>(`${ME}/stats/${encodeURIComponent(range)}`, { ...filters }, { ...options, keepPrevious: true });
@@ -95,6 +104,25 @@ export function useProjects(q?: string) {
 /** A user's stats as anyone sees them (asked without the session; null parts are private): the public profile. */
 export function usePublicStats(username: string, range = 'last_7_days') {
   return useGet<Stats>(`/api/v1/users/${encodeURIComponent(username)}/stats/${encodeURIComponent(range)}`, {}, { quiet401: true, anonymous: true });
+}
+
+// ── leaders and private leaderboards ─────────────────────────────────────────────────────────
+/** GET /leaders (anyone; signed in: with the viewer's rank, and their page when `page` is absent). */
+export function useLeaders(q: { language?: string; country_code?: string; is_hireable?: string; page?: number }) {
+  return useGet<LeadersResponse>('/api/v1/leaders', { ...q }, { keepPrevious: true, quiet401: true });
+}
+
+/** GET users/current/leaderboards: the boards you own, joined or are invited to. */
+export const useLeaderboards = () => useGet<{ data: Leaderboard[]; total: number }>(`${ME}/leaderboards`);
+
+/** GET users/current/leaderboards/:board: its members ranked (filters language, country_code, page). */
+export function useLeaderboard(board: string, q: { language?: string; country_code?: string; page?: number }) {
+  return useGet<BoardLeadersResponse>(`${ME}/leaderboards/${encodeURIComponent(board)}`, { ...q }, { keepPrevious: true });
+}
+
+/** GET users/current/leaderboards/:board/members: members (and invitations, for the owner). */
+export function useLeaderboardMembers(board: string) {
+  return useGet<{ data: BoardMemberResource[]; total: number }>(`${ME}/leaderboards/${encodeURIComponent(board)}/members`);
 }
 
 // ── data transfer: exports, imports, relay targets (refreshed every 2 s while one is processing) ──
@@ -128,3 +156,13 @@ export const useGoals = () => useGet<{ data: GoalResource[]; total: number; tota
 export const useMailStatus = () => useGet<{ data: { enabled: boolean } }>('/api/web/mail', {}, { quiet401: true });
 /** Your e-mail preferences (the weekly summary). */
 export const useMailPreferences = () => useGet<{ data: { weekly_summary: boolean; mail_enabled: boolean } }>(MAIL_PREFERENCES_PATH);
+// ── commits (issue 12) ───────────────────────────────────────────────────────────────────────
+/** GET a project's commits (a page, on a branch: default the repository's default branch). */
+export function useCommits(project: string, q: { branch?: string; page?: number }, options: { enabled?: boolean } = {}) {
+  return useGet<Static<typeof CommitList>>(`${ME}/projects/${encodeURIComponent(project)}/commits`, { ...q }, { ...options, keepPrevious: true });
+}
+
+/** GET the project's commit webhook (404: none yet). */
+export function useCommitWebhook(project: string, options: { enabled?: boolean } = {}) {
+  return useGet<{ data: Static<typeof CommitWebhookResource> }>(`${ME}/projects/${encodeURIComponent(project)}/commit_webhook`, {}, options);
+}

@@ -10,7 +10,14 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { AppState, PageProps } from './page-props.js';
 
-type Lazy<P> = LazyExoticComponent<ComponentType<P>>;
+/** A lazily loaded page; `preload()` starts fetching its chunk (the shell does for the first page, alongside the session). */
+type Lazy<P> = LazyExoticComponent<ComponentType<P>> & { preload(): Promise<unknown> };
+
+function lazyPage<P>(load: () => Promise<{ default: ComponentType<P> }>): Lazy<P> {
+  let started: Promise<{ default: ComponentType<P> }> | null = null;
+  const once = () => (started ??= load());
+  return Object.assign(lazy(once), { preload: once });
+}
 
 interface RouteBase {
   /** `/projects/:name`, `/@:username`: a `:name` part matches one path segment (decoded into params). */
@@ -31,16 +38,20 @@ export type RouteDef =
 
 /** A signed-in page, loaded lazily from a module's export: `userPage(() => import('./pages/X.js'), 'XPage')`. */
 function userPage<K extends string>(load: () => Promise<{ [k in K]: ComponentType<AppState> }>, name: K): Lazy<AppState> {
-  return lazy(async () => ({ default: (await load())[name] }));
+  return lazyPage(async () => ({ default: (await load())[name] }));
 }
 
 /** A page for anyone (or for guests), loaded lazily: `openPage(() => import('./pages/X.js'), 'XPage')`. */
 function openPage<K extends string>(load: () => Promise<{ [k in K]: ComponentType<PageProps> }>, name: K): Lazy<PageProps> {
-  return lazy(async () => ({ default: (await load())[name] }));
+  return lazyPage(async () => ({ default: (await load())[name] }));
 }
 
 export const ROUTES: RouteDef[] = [
   { path: '/', title: 'Overview', nav: 'Overview', access: 'user', page: userPage(() => import('./pages/Overview.js'), 'OverviewPage') },
+  { path: '/leaders', title: 'Leaders', nav: 'Leaders', access: 'any', page: openPage(() => import('./pages/Leaders.js'), 'LeadersPage') },
+  { path: '/leaderboards', title: 'Leaderboards', nav: 'Leaderboards', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'LeaderboardsPage') },
+  { path: '/leaderboards/join/:code', title: 'Join a leaderboard', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'JoinLeaderboardPage') },
+  { path: '/leaderboards/:board', title: 'Leaderboard', access: 'user', page: userPage(() => import('./pages/Leaderboards.js'), 'LeaderboardPage') },
   { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', access: 'user', page: userPage(() => import('./pages/Dashboard.js'), 'DashboardPage') },
   { path: '/projects', title: 'Projects', nav: 'Projects', access: 'user', page: userPage(() => import('./pages/Projects.js'), 'ProjectsPage') },
   { path: '/projects/:name', title: 'Project', access: 'user', page: userPage(() => import('./pages/Project.js'), 'ProjectPage') },
@@ -58,6 +69,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/forgot-password', title: 'Forgot password', access: 'guest', page: openPage(() => import('./pages/ForgotPassword.js'), 'ForgotPasswordPage') },
   { path: '/confirm-email', title: 'Confirm your e-mail address', access: 'any', page: openPage(() => import('./pages/ConfirmEmail.js'), 'ConfirmEmailPage') },
   { path: '/reset-password', title: 'Set a new password', access: 'any', page: openPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage') },
+  { path: '/commits', title: 'Commits', nav: 'Commits', access: 'user', page: userPage(() => import('./pages/Commits.js'), 'CommitsPage') },
   { path: '/settings/data', title: 'Data', nav: 'Data', access: 'user', page: userPage(() => import('./pages/DataTransfer.js'), 'DataTransferPage') },
   { path: '/login', title: 'Log in', access: 'any', page: openPage(() => import('./pages/Login.js'), 'LoginPage') },
   { path: '/signup', title: 'Sign up', access: 'guest', page: openPage(() => import('./pages/Signup.js'), 'SignupPage') },

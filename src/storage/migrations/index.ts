@@ -20,6 +20,7 @@ import { orgs } from './050_orgs.js';
 import { goals } from './040_goals.js';
 import { externalDurations } from './060_external_durations.js';
 import { commits } from './061_commits.js';
+import { externalDurationsApp } from './062_external_durations_app.js';
 import { transfer } from './065_transfer.js';
 import { shareLinks } from './070_share_links.js';
 
@@ -39,6 +40,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '050_orgs': orgs(dialect),
     '060_external_durations': externalDurations(dialect),
     '061_commits': commits(dialect),
+    '062_external_durations_app': externalDurationsApp(),
     '065_transfer': transfer(dialect),
     '070_share_links': shareLinks(dialect),
   };

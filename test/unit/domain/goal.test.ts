@@ -51,7 +51,7 @@ describe('goal progress', () => {
     expect(p.chart_data.every((c) => c.goal_seconds === 24 * H)).toBe(true);
   });
 
-  it('ignore_days: the weekend is ignored, a weekday without coding fails; today is pending until reached', () => {
+  it('ignore_days: the weekend is ignored unless reached, a weekday without coding fails; today is pending until reached', () => {
     // now: Tue 2024-03-05 15:00 UTC; periods Wed 2024-02-28 … Tue 2024-03-05
     const g = rules({ seconds: H, ignoreDays: ['saturday', 'sunday'] });
     const p = goalProgress(g, 'UTC', utc('2024-03-05T15:00:00Z'), perDate({ '2024-02-28': 2 * H, '2024-02-29': 1800, '2024-03-02': 5 * H, '2024-03-04': H, '2024-03-05': 1200 }));
@@ -59,7 +59,7 @@ describe('goal progress', () => {
       ['2024-02-28', 'success'],
       ['2024-02-29', 'fail'],
       ['2024-03-01', 'fail'],
-      ['2024-03-02', 'ignored'],
+      ['2024-03-02', 'success'], // an ignored weekday that reached the goal is still a success
       ['2024-03-03', 'ignored'],
       ['2024-03-04', 'success'],
       ['2024-03-05', 'pending'],
@@ -67,15 +67,15 @@ describe('goal progress', () => {
     expect(p.chart_data[0]!.range_status_reason).toBe('coded 2 hrs which is 1 hr more than your daily goal');
     expect(p.chart_data[0]!.range_status_reason_short).toBe('2h (1h more than goal)');
     expect(p.chart_data[1]!.range_status_reason).toBe('coded 30 mins which is 30 mins less than your daily goal');
-    expect(p.chart_data[3]!.range_status_reason).toBe('Saturday is an ignored day for this goal');
+    expect(p.chart_data[4]!.range_status_reason).toBe('Sunday is an ignored day for this goal');
     expect(p.chart_data[6]!.range_status_reason).toBe('coded 20 mins so far, 40 mins more to reach your daily goal');
     expect(p.chart_data[6]!.range.text).toBe('Today');
     expect(p.chart_data[5]!.range.text).toBe('Yesterday');
     expect(p.chart_data[0]!.range.text).toBe('Wed Feb 28');
     expect(p.status).toBe('pending');
-    expect(p.average_status).toBe('success'); // 2 success, 2 fail
-    // decided: actual 2h + 30m + 0 + 1h = 3.5h vs 4h
-    expect(p.cumulative_status).toBe('fail');
+    expect(p.average_status).toBe('success'); // 3 success, 2 fail
+    // decided: actual 2h + 30m + 0 + 5h + 1h = 8.5h vs 5 × 1h
+    expect(p.cumulative_status).toBe('success');
   });
 
   it('ignore_zero_days ignores ended days without activity only', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { dateRuns, hourWindow } from '../../../src/storage/rollups.js';
+import { dateRuns, hourWindow, monthSplit } from '../../../src/storage/rollups.js';
 
 describe('hourWindow', () => {
   const zones = ['Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Pago_Pago', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'UTC', 'Pacific/Apia'];
@@ -38,5 +38,37 @@ describe('dateRuns', () => {
       ['2024-03-05', '2024-03-05'],
     ]);
     expect(dateRuns([])).toEqual([]);
+  });
+});
+
+describe('monthSplit', () => {
+  it('cuts a range into its whole months and the days at its edges', () => {
+    expect(monthSplit('2023-11-15', '2024-03-10')).toEqual({ months: ['2023-12', '2024-02'], edges: [['2023-11-15', '2023-11-30'], ['2024-03-01', '2024-03-10']] });
+    expect(monthSplit('2024-01-01', '2024-02-29')).toEqual({ months: ['2024-01', '2024-02'], edges: [] });
+    expect(monthSplit('2023-02-01', '2023-02-28')).toEqual({ months: ['2023-02', '2023-02'], edges: [] });
+    expect(monthSplit('2024-01-02', '2024-02-28')).toEqual({ months: null, edges: [['2024-01-02', '2024-02-28']] });
+    expect(monthSplit('2024-01-31', '2024-03-01')).toEqual({ months: ['2024-02', '2024-02'], edges: [['2024-01-31', '2024-01-31'], ['2024-03-01', '2024-03-01']] });
+    expect(monthSplit('2024-12-01', '2025-01-31')).toEqual({ months: ['2024-12', '2025-01'], edges: [] });
+  });
+  it('covers every day of the range exactly once', () => {
+    const day = (s: string) => Date.parse(`${s}T00:00:00Z`) / 86_400_000;
+    for (const [first, last] of [['2020-02-29', '2023-07-04'], ['2000-01-01', '2026-12-31'], ['2024-05-05', '2024-05-05'], ['2019-12-31', '2020-01-01']] as const) {
+      const { months, edges } = monthSplit(first, last);
+      let covered = edges.reduce((n, [a, b]) => n + day(b) - day(a) + 1, 0);
+      if (months) {
+        for (let m = new Date(`${months[0]}-01T00:00:00Z`); m.toISOString().slice(0, 7) <= months[1]; m.setUTCMonth(m.getUTCMonth() + 1)) {
+          const next = new Date(m);
+          next.setUTCMonth(next.getUTCMonth() + 1);
+          covered += (next.getTime() - m.getTime()) / 86_400_000;
+        }
+      }
+      expect(covered, `${first}..${last}`).toBe(day(last) - day(first) + 1);
+    }
+  });
+  it('falls back to days for what is not a date range', () => {
+    expect(monthSplit('2024-13-01', '2024-12-31')).toEqual({ months: null, edges: [['2024-13-01', '2024-12-31']] });
+    expect(monthSplit('2024-03-01', '2024-01-01').months).toBeNull();
+    expect(monthSplit('2024-01-01', '2024-02-30').months).toBeNull();
+    expect(monthSplit("2024-01-01' or 1=1", '2024-12-31').months).toBeNull();
   });
 });

@@ -11,7 +11,13 @@ export function sumItems(lists: readonly (readonly SummaryItem[] | null | undefi
   return [...m].map(([name, total_seconds]) => ({ name, total_seconds }));
 }
 
-export function Breakdown({ title, items, top = 6, testId, onSelect }: { title: string; items: { name: string; total_seconds: number }[] | null; top?: number; testId?: string; onSelect?: (name: string) => void }) {
+/** A file path's last two parts ("…/src/app.ts"): the part that tells files apart. */
+export function pathTail(name: string): string {
+  const parts = name.split(/[/\\]/).filter(Boolean);
+  return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : name;
+}
+
+export function Breakdown({ title, items, top = 6, testId, onSelect, label = (n: string) => n }: { title: string; items: { name: string; total_seconds: number }[] | null; top?: number; testId?: string; onSelect?: (name: string) => void; label?: (name: string) => string }) {
   const slices = items ? topWithOther(items, top) : null;
   return (
     <section className="card breakdown" data-testid={testId}>
@@ -30,7 +36,7 @@ export function Breakdown({ title, items, top = 6, testId, onSelect }: { title: 
                     {s.name}
                   </button>
                 ) : (
-                  s.name
+                  label(s.name)
                 )}
               </span>
               <span className="bar-track" aria-hidden="true">

@@ -1,32 +1,37 @@
 /**
- * Coding time per day as bars stacked by a dimension (projects on the dashboard, languages on a
- * project page), drawn with Chart.js (the choice and its figures: docs/ARCHITECTURE.md). Hover shows
+ * Coding time per day as bars stacked by name (projects on the dashboard, languages on a project
+ * page), drawn with Chart.js (the choice and its figures: docs/ARCHITECTURE.md). Hover shows
  * each name's time that day; a click on a segment calls `onSelect(name)` (the dashboard opens the
  * project). The most active names get their own colour, the rest one grouped segment.
  */
 import { useEffect, useRef } from 'react';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
-import type { SummaryDay } from '../../../src/wire/summary.js';
 import { humanText } from '../../../src/domain/format.js';
 import { colorAt, cssVar, GROUPED_COLOR } from './palette.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
-type Dim = 'projects' | 'languages' | 'editors';
 const GROUPED = 'Other (grouped)';
 
+/** A day and its names' seconds (a project per segment on the dashboard, a language on a project page). */
+export interface StackDay {
+  date: string;
+  items: readonly { name: string; total_seconds: number }[] | null;
+}
+
 /** The datasets: the `top` names with most time over the range, the rest summed per day. */
-export function stackSeries(days: readonly SummaryDay[], dim: Dim, top = 10): { labels: string[]; series: { name: string; values: number[]; grouped: boolean }[] } {
+export function stackSeries(days: readonly StackDay[], top = 10): { labels: string[]; series: { name: string; values: number[]; grouped: boolean }[] } {
   const totals = new Map<string, number>();
-  for (const d of days) for (const it of d[dim] ?? []) totals.set(it.name, (totals.get(it.name) ?? 0) + it.total_seconds);
+  for (const d of days) for (const it of d.items ?? []) totals.set(it.name, (totals.get(it.name) ?? 0) + it.total_seconds);
   const ranked = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([n]) => n);
   const kept = ranked.slice(0, top);
   const keptSet = new Set(kept);
-  const series = kept.map((name) => ({ name, values: days.map((d) => d[dim]?.find((i) => i.name === name)?.total_seconds ?? 0), grouped: false }));
+  const perDay = days.map((d) => new Map((d.items ?? []).map((i) => [i.name, i.total_seconds])));
+  const series = kept.map((name) => ({ name, values: perDay.map((m) => m.get(name) ?? 0), grouped: false }));
   if (ranked.length > top) {
-    series.push({ name: GROUPED, values: days.map((d) => (d[dim] ?? []).filter((i) => !keptSet.has(i.name)).reduce((s, i) => s + i.total_seconds, 0)), grouped: true });
+    series.push({ name: GROUPED, values: days.map((d) => (d.items ?? []).filter((i) => !keptSet.has(i.name)).reduce((s, i) => s + i.total_seconds, 0)), grouped: true });
   }
-  return { labels: days.map((d) => d.range.date), series };
+  return { labels: days.map((d) => d.date), series };
 }
 
 function shortDate(date: string, many: boolean): string {
@@ -34,7 +39,7 @@ function shortDate(date: string, many: boolean): string {
   return d.toLocaleDateString(undefined, many ? { month: 'short', day: 'numeric', timeZone: 'UTC' } : { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
-export function StackedBars({ days, dim, label, onSelect, height = 260 }: { days: readonly SummaryDay[]; dim: Dim; label: string; onSelect?: (name: string) => void; height?: number }) {
+export function StackedBars({ days, testId, label, onSelect, height = 260 }: { days: readonly StackDay[]; testId: string; label: string; onSelect?: (name: string) => void; height?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
@@ -42,7 +47,7 @@ export function StackedBars({ days, dim, label, onSelect, height = 260 }: { days
 
   useEffect(() => {
     if (!canvas.current) return;
-    const { labels, series } = stackSeries(days, dim);
+    const { labels, series } = stackSeries(days);
     const many = labels.length > 14;
     const text = cssVar('--muted', '#5b6470');
     const grid = cssVar('--border', '#dde1e6');
@@ -97,11 +102,11 @@ export function StackedBars({ days, dim, label, onSelect, height = 260 }: { days
       box.current?.removeAttribute('data-drawn');
       chart.destroy();
     };
-  }, [days, dim]);
+  }, [days]);
 
-  const { series } = stackSeries(days, dim);
+  const { series } = stackSeries(days);
   return (
-    <div ref={box} className="chart" style={{ height }} data-testid={`bars-${dim}`}>
+    <div ref={box} className="chart" style={{ height }} data-testid={testId}>
       <canvas ref={canvas} role="img" aria-label={label}>
         {/* what the picture says, for screen readers and text browsers */}
         {series.map((s) => `${s.name}: ${humanText(s.values.reduce((a, b) => a + b, 0))}`).join(', ')}

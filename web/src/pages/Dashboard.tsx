@@ -1,18 +1,18 @@
 /**
  * The dashboard: the range picker; total, daily average, current streak and best day; the daily bar
- * chart stacked by project (click opens the project); breakdowns by language, editor, OS, category
- * and machine; the 365-day activity calendar; today's timeline. Numbers are the API's answers
- * (summaries, activity, durations) as they come.
+ * chart stacked by project (click opens the project); breakdowns by project, language, editor, OS,
+ * category and machine; the 365-day activity calendar; today's timeline. Numbers are the API's
+ * answers (dashboard — summaries' numbers in one lighter answer —, activity, durations) as they come.
  */
+import { useMemo } from 'react';
 import type { AppState } from '../page-props.js';
 import { Alert, Page } from '../components.js';
 import { errorMessage } from '../data.js';
-import { useActivity, useDurations, useSummaries } from '../queries.js';
+import { useActivity, useDashboard, useDurations } from '../queries.js';
 import { rangeParams, useRangeChoice } from '../range.js';
 import { pathFor } from '../routes.js';
 import { useRouter } from '../router.js';
-import { humanText } from '../../../src/domain/format.js';
-import { Breakdown, sumItems } from '../charts/Breakdown.js';
+import { Breakdown } from '../charts/Breakdown.js';
 import { Calendar } from '../charts/Calendar.js';
 import { RangePicker } from '../charts/RangePicker.js';
 import { StackedBars } from '../charts/StackedBars.js';
@@ -21,36 +21,36 @@ import { Timeline } from '../charts/Timeline.js';
 export function DashboardPage({ user }: AppState) {
   const [choice, setChoice] = useRangeChoice();
   const { navigate } = useRouter();
-  const summaries = useSummaries(rangeParams(choice));
+  const dashboard = useDashboard(rangeParams(choice));
   const activity = useActivity();
   const today = useDurations('today');
-  const s = summaries.data;
-  const days = s?.data ?? [];
-  const best = days.reduce<{ date: string; seconds: number } | null>((b, d) => (d.grand_total.total_seconds > 0 && (!b || d.grand_total.total_seconds > b.seconds) ? { date: d.range.date, seconds: d.grand_total.total_seconds } : b), null);
+  const d = dashboard.data?.data;
+  const stackDays = useMemo(() => (d?.days ?? []).map((x) => ({ date: x.date, items: x.projects })), [d]);
   const openProject = (name: string) => navigate(pathFor('/projects/:name', { name }));
   const streak = activity.data?.data.current_streak;
+  const best = d?.best_day ?? null;
   return (
     <Page title="Dashboard">
       <div className="toolbar">
         <RangePicker value={choice} onChange={setChoice} />
-        {s && !s.is_up_to_date ? (
+        {d && !d.is_up_to_date ? (
           <span className="hint" role="status">
-            Calculating… {Math.round(s.percent_calculated)}%
+            Calculating… {Math.round(d.percent_calculated)}%
           </span>
         ) : null}
       </div>
-      {summaries.error ? <Alert kind="error">{errorMessage(summaries.error, 'Could not load your coding time.')}</Alert> : null}
-      <dl className="stats-cards" aria-busy={summaries.isPending}>
+      {dashboard.error ? <Alert kind="error">{errorMessage(dashboard.error, 'Could not load your coding time.')}</Alert> : null}
+      <dl className="stats-cards" aria-busy={dashboard.isPending}>
         <div className="stat">
           <dt>Total</dt>
-          <dd data-testid="total" data-seconds={s?.cumulative_total.seconds}>
-            {s ? s.cumulative_total.text : '…'}
+          <dd data-testid="total" data-seconds={d?.cumulative_total.seconds}>
+            {d ? d.cumulative_total.text : '…'}
           </dd>
         </div>
         <div className="stat">
           <dt>Daily average</dt>
-          <dd data-testid="daily-average" data-seconds={s?.daily_average.seconds}>
-            {s ? s.daily_average.text : '…'}
+          <dd data-testid="daily-average" data-seconds={d?.daily_average.seconds}>
+            {d ? d.daily_average.text : '…'}
           </dd>
         </div>
         <div className="stat">
@@ -61,8 +61,8 @@ export function DashboardPage({ user }: AppState) {
         </div>
         <div className="stat">
           <dt>Best day</dt>
-          <dd data-testid="best-day" data-seconds={best?.seconds ?? 0}>
-            {s ? (best ? `${humanText(best.seconds)} on ${best.date}` : '—') : '…'}
+          <dd data-testid="best-day" data-seconds={best?.total_seconds ?? 0}>
+            {d ? (best ? `${best.text} on ${best.date}` : '—') : '…'}
           </dd>
         </div>
       </dl>
@@ -70,15 +70,15 @@ export function DashboardPage({ user }: AppState) {
         <h2 id="dash-daily" className="small-heading">
           Coding time per day, by project
         </h2>
-        {s ? <StackedBars days={days} dim="projects" label="Coding time per day by project" onSelect={openProject} /> : <p className="loading">Loading…</p>}
+        {d ? <StackedBars days={stackDays} testId="bars-projects" label="Coding time per day by project" onSelect={openProject} /> : <p className="loading">Loading…</p>}
       </section>
       <div className="breakdowns">
-        <Breakdown title="Projects" testId="breakdown-projects" items={s ? sumItems(days.map((d) => d.projects)) : []} onSelect={openProject} />
-        <Breakdown title="Languages" testId="breakdown-languages" items={s ? sumItems(days.map((d) => d.languages)) : []} />
-        <Breakdown title="Editors" testId="breakdown-editors" items={s ? sumItems(days.map((d) => d.editors)) : []} />
-        <Breakdown title="Operating systems" testId="breakdown-operating_systems" items={s ? sumItems(days.map((d) => d.operating_systems)) : []} />
-        <Breakdown title="Categories" testId="breakdown-categories" items={s ? sumItems(days.map((d) => d.categories)) : []} />
-        <Breakdown title="Machines" testId="breakdown-machines" items={s ? sumItems(days.map((d) => d.machines)) : []} />
+        <Breakdown title="Projects" testId="breakdown-projects" items={d ? d.projects : []} onSelect={openProject} />
+        <Breakdown title="Languages" testId="breakdown-languages" items={d ? d.languages : []} />
+        <Breakdown title="Editors" testId="breakdown-editors" items={d ? d.editors : []} />
+        <Breakdown title="Operating systems" testId="breakdown-operating_systems" items={d ? d.operating_systems : []} />
+        <Breakdown title="Categories" testId="breakdown-categories" items={d ? d.categories : []} />
+        <Breakdown title="Machines" testId="breakdown-machines" items={d ? d.machines : []} />
       </div>
       <section className="card" aria-labelledby="dash-calendar">
         <h2 id="dash-calendar" className="small-heading">

@@ -25,7 +25,7 @@ export function ForgotPasswordPage(_props: PageProps) {
   const off = mail.data && !mail.data.data.enabled;
   return (
     <Page title="Forgot password" narrow intro="Name your account and we e-mail you a link to set a new password.">
-      {off ? <Alert kind="warning">E-mail is off on this server, so no reset link can be sent: ask an administrator to set a password for you (metronome user password).</Alert> : null}
+      {off ? <Alert kind="warning">E-mail is off on this server, so no reset link can be sent: ask an administrator to set a password for you (metronome user set-password).</Alert> : null}
       {sent ? (
         <Alert kind="success">If an account with an e-mail address matches, a link is on its way. It works once, for an hour.</Alert>
       ) : (

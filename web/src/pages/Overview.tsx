@@ -60,7 +60,7 @@ export function OverviewPage({ session, user, newApiKey }: AppState) {
           </div>
         </dl>
         <p className="hint">
-          <Link to="/settings">Change settings</Link>
+          <Link to="/dashboard">See your coding time</Link> · <Link to="/settings">Change settings</Link>
         </p>
       </section>
       <ConfigSnippet apiUrl={session.api_url} baseUrl={session.base_url} apiKey={newApiKey?.key ?? null} keys={keys} />

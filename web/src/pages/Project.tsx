@@ -1,11 +1,12 @@
 /** One project: its daily chart (stacked by language), languages, branches, files and editors, from the rollup cube (summaries with project=). */
+import { useMemo } from 'react';
 import type { AppState } from '../page-props.js';
 import { Alert, Page } from '../components.js';
 import { errorMessage } from '../data.js';
 import { useSummaries } from '../queries.js';
 import { rangeParams, useRangeChoice } from '../range.js';
 import { Link } from '../router.js';
-import { Breakdown, sumItems } from '../charts/Breakdown.js';
+import { Breakdown, pathTail, sumItems } from '../charts/Breakdown.js';
 import { RangePicker } from '../charts/RangePicker.js';
 import { StackedBars } from '../charts/StackedBars.js';
 
@@ -15,6 +16,7 @@ export function ProjectPage({ params }: AppState) {
   const summaries = useSummaries({ ...rangeParams(choice), project: name });
   const s = summaries.data;
   const days = s?.data ?? [];
+  const stackDays = useMemo(() => (s?.data ?? []).map((d) => ({ date: d.range.date, items: d.languages })), [s]);
   return (
     <Page title={name} intro={<Link to="/projects">All projects</Link>}>
       <div className="toolbar">
@@ -37,12 +39,12 @@ export function ProjectPage({ params }: AppState) {
         <h2 id="project-daily" className="small-heading">
           Coding time per day, by language
         </h2>
-        {s ? <StackedBars days={days} dim="languages" label={`Coding time per day on ${name} by language`} /> : <p className="loading">Loading…</p>}
+        {s ? <StackedBars days={stackDays} testId="bars-languages" label={`Coding time per day on ${name} by language`} /> : <p className="loading">Loading…</p>}
       </section>
       <div className="breakdowns">
         <Breakdown title="Languages" testId="project-languages" items={s ? sumItems(days.map((d) => d.languages)) : []} />
         <Breakdown title="Branches" testId="project-branches" items={s ? sumItems(days.map((d) => d.branches)) : []} />
-        <Breakdown title="Files" testId="project-files" items={s ? sumItems(days.map((d) => d.entities)) : []} top={10} />
+        <Breakdown title="Files" testId="project-files" items={s ? sumItems(days.map((d) => d.entities)) : []} top={10} label={pathTail} />
         <Breakdown title="Editors" testId="project-editors" items={s ? sumItems(days.map((d) => d.editors)) : []} />
       </div>
     </Page>
