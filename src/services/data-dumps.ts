@@ -197,7 +197,8 @@ export class DataDumpService {
     });
     try {
       const source = dump.type === 'heartbeats' ? this.heartbeatsJson(user, progress, signal) : this.dailyJson(user, progress, signal);
-      await pipeline(Readable.from(source), createGzip({ level: 6 }), sink, { signal });
+      // at most two pages of JSON text wait for gzip (each ~1 MB)
+      await pipeline(Readable.from(source, { highWaterMark: 2 }), createGzip({ level: 6 }), sink, { signal });
       const now = this.now();
       const done = { status: 'completed', percent: 100, bytes, updated_at: now, completed_at: now, expires_at: now + DUMP_TTL_SECONDS };
       await updateDataDump(db, dump.id, done);

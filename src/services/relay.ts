@@ -43,8 +43,10 @@ import {
 import type { Database } from '../storage/schema.js';
 import type { JobRunner } from './jobs.js';
 
-/** Heartbeats per bulk request to a target (WakaTime takes at most 25 per request; Wakapi and Metronome more). */
+/** Heartbeats per bulk request to a target (wakatime.com: 25, see WAKATIME_BATCH). */
 const DEFAULT_BATCH = 1000;
+/** Heartbeats per request to wakatime.com itself (its heartbeats.bulk limit). */
+const WAKATIME_BATCH = 25;
 /** Most relay targets per user. */
 export const MAX_RELAY_TARGETS = 10;
 /** How long a deliverer holds a target. */
@@ -252,9 +254,11 @@ export class RelayService {
       if (!list) byMachine.set(key, (list = []));
       list.push(relayedHeartbeat(h));
     }
+    // wakatime.com takes at most 25 heartbeats per bulk request; Wakapi and Metronome take more
+    const size = /(^|\.)wakatime\.com$/i.test(new URL(t.url).hostname) ? Math.min(WAKATIME_BATCH, this.batchSize) : this.batchSize;
     for (const [machine, list] of byMachine) {
-      for (let i = 0; i < list.length; i += this.batchSize) {
-        const chunk = list.slice(i, i + this.batchSize);
+      for (let i = 0; i < list.length; i += size) {
+        const chunk = list.slice(i, i + size);
         const headers: Record<string, string> = {
           'content-type': 'application/json',
           authorization: `Basic ${Buffer.from(t.api_key).toString('base64')}`,
