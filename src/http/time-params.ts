@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { EARLIEST_DATE, latestDate, parseDateParam } from '../domain/calendar.js';
+import { daysBetweenInclusive, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
 import { DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from '../domain/duration.js';
 import { canSee, visibilityFor, type Aspect, type ReadFamily, type Viewer, type Visibility } from '../domain/access.js';
 import { FILTER_DIMENSION, FILTERS, type Filter, type Filters } from '../domain/stats-query.js';
@@ -67,6 +68,39 @@ export function requireDate(value: string, zone: string, field: string, now: num
   const date = parseDateParam(value, zone, now);
   if (!date) throw new HttpError(400, `Must be a date (YYYY-MM-DD, an ISO 8601 datetime, today or yesterday) from ${EARLIEST_DATE} to ${latestDate(zone, now)}.`, field);
   return date;
+}
+
+/** The range parameters of summaries and the dashboard: range= (one of SUMMARY_RANGES), or start and end. */
+export const SummaryRangeQuerystring = {
+  start: Type.Optional(Type.String({ maxLength: 64 })),
+  end: Type.Optional(Type.String({ maxLength: 64 })),
+  range: Type.Optional(Type.String({ maxLength: 64, description: SUMMARY_RANGES.join(', ') })),
+};
+
+/** At most this many days in one summaries or dashboard request (two years). */
+export const MAX_SUMMARY_DAYS = 366 * 2;
+
+/**
+ * The local dates a summaries-style request names (range=, else both start and end), or a 400 naming the
+ * field; the span is checked before any list of its days is built. `name` is the range's name, if given.
+ */
+export function requireSummaryRange(q: { start?: string; end?: string; range?: string }, zone: string, now: number): { first: string; last: string; name: string | null } {
+  let first: string;
+  let last: string;
+  let name: string | null = null;
+  if (q.range) {
+    const r = summaryRange(q.range, zone, now);
+    if (!r) throw new HttpError(400, `Unknown range: use one of ${SUMMARY_RANGES.join(', ')}.`, 'range');
+    ({ first, last, name } = r);
+  } else {
+    if (!q.start) throw new HttpError(400, 'This field is required (or give range).', 'start');
+    if (!q.end) throw new HttpError(400, 'This field is required (or give range).', 'end');
+    first = requireDate(q.start, zone, 'start', now);
+    last = requireDate(q.end, zone, 'end', now);
+    if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');
+  }
+  if (daysBetweenInclusive(first, last) > MAX_SUMMARY_DAYS) throw new HttpError(400, `At most ${MAX_SUMMARY_DAYS} days per request.`, 'end');
+  return { first, last, name };
 }
 
 /** Who the requester is to the target user, for the access policy (domain/access.ts). */

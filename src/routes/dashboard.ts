@@ -11,16 +11,23 @@
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { datesBetween } from '../domain/duration.js';
-import { daysBetweenInclusive, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
+import { daysBetweenInclusive } from '../domain/ranges.js';
 import { HttpError } from '../http/errors.js';
 import { UserParams } from '../http/schemas.js';
-import { FilterQuerystring, readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
+import {
+  FilterQuerystring,
+  MAX_SUMMARY_DAYS,
+  readScopes,
+  requestSettings,
+  requireDate,
+  requireSummaryRange,
+  resolveTimeTarget,
+  SummaryRangeQuerystring,
+  TimeQuerystring,
+} from '../http/time-params.js';
 import { Activity, activityResource } from '../wire/activity.js';
 import { Dashboard, dashboardResource } from '../wire/dashboard.js';
 import type { RouteFamily } from './types.js';
-
-/** At most this many days in one request (two years, like summaries). */
-const MAX_DAYS = 366 * 2;
 
 export const dashboardRoutes: RouteFamily = async (app, { storage, services }) => {
   app.get(
@@ -32,9 +39,7 @@ export const dashboardRoutes: RouteFamily = async (app, { storage, services }) =
         tags: ['summaries'],
         params: UserParams,
         querystring: Type.Object({
-          start: Type.Optional(Type.String({ maxLength: 64 })),
-          end: Type.Optional(Type.String({ maxLength: 64 })),
-          range: Type.Optional(Type.String({ maxLength: 64, description: SUMMARY_RANGES.join(', ') })),
+          ...SummaryRangeQuerystring,
           ...FilterQuerystring,
           ...TimeQuerystring,
         }),
@@ -46,22 +51,7 @@ export const dashboardRoutes: RouteFamily = async (app, { storage, services }) =
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
       const now = services.stats.now();
-      let first: string;
-      let last: string;
-      let rangeName: string | null = null;
-      if (q.range) {
-        const r = summaryRange(q.range, settings.zone, now);
-        if (!r) throw new HttpError(400, `Unknown range: use one of ${SUMMARY_RANGES.join(', ')}.`, 'range');
-        ({ first, last } = r);
-        rangeName = r.name;
-      } else {
-        if (!q.start) throw new HttpError(400, 'This field is required (or give range).', 'start');
-        if (!q.end) throw new HttpError(400, 'This field is required (or give range).', 'end');
-        first = requireDate(q.start, settings.zone, 'start', now);
-        last = requireDate(q.end, settings.zone, 'end', now);
-        if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');
-      }
-      if (daysBetweenInclusive(first, last) > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'end');
+      const { first, last, name: rangeName } = requireSummaryRange(q, settings.zone, now);
       const base = { subjects: [target.user.id], range: { first, last }, zone: settings.zone, settings, filters, viewer, family: 'summaries' as const };
       // each day's projects (the stacked chart), and the range summed in the breakdowns' dimensions
       const [perDay, range] = await Promise.all([
@@ -109,7 +99,7 @@ export const dashboardRoutes: RouteFamily = async (app, { storage, services }) =
       const last = q.end ? requireDate(q.end, settings.zone, 'end', now) : today;
       const first = q.start ? requireDate(q.start, settings.zone, 'start', now) : DateTime.fromISO(last, { zone: 'UTC' }).minus({ days: 364 }).toISODate()!;
       if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');
-      if (daysBetweenInclusive(first, last) > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'start');
+      if (daysBetweenInclusive(first, last) > MAX_SUMMARY_DAYS) throw new HttpError(400, `At most ${MAX_SUMMARY_DAYS} days per request.`, 'start');
       const answer = await services.stats.answer(
         { subjects: [target.user.id], range: { first, last }, zone: settings.zone, settings, filters, dimensions: [], granularity: 'range', viewer, family: 'summaries' },
         [target.user],

@@ -3,15 +3,11 @@ import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { isoUtc } from '../domain/calendar.js';
 import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS } from '../domain/duration.js';
-import { dayText, daysBetweenInclusive, rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
-import { HttpError } from '../http/errors.js';
+import { dayText, rangeBounds } from '../domain/ranges.js';
 import { UserParams } from '../http/schemas.js';
-import { FilterQuerystring, readScopes, requestSettings, requireDate, resolveTimeTarget, TimeQuerystring } from '../http/time-params.js';
+import { FilterQuerystring, readScopes, requestSettings, requireSummaryRange, resolveTimeTarget, SummaryRangeQuerystring, TimeQuerystring } from '../http/time-params.js';
 import { StatusBar, statusBarResource, Summaries, summariesResource, summaryDayResource } from '../wire/summary.js';
 import type { RouteFamily } from './types.js';
-
-/** At most this many days in one summaries request. */
-const MAX_DAYS = 366 * 2;
 
 export const summaryRoutes: RouteFamily = async (app, { storage, services }) => {
   app.get(
@@ -22,9 +18,7 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
         tags: ['summaries'],
         params: UserParams,
         querystring: Type.Object({
-          start: Type.Optional(Type.String({ maxLength: 64 })),
-          end: Type.Optional(Type.String({ maxLength: 64 })),
-          range: Type.Optional(Type.String({ maxLength: 64, description: SUMMARY_RANGES.join(', ') })),
+          ...SummaryRangeQuerystring,
           ...FilterQuerystring,
           ...TimeQuerystring,
         }),
@@ -36,22 +30,7 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       const q = request.query;
       const settings = requestSettings(target.user, q, false);
       const now = services.stats.now();
-      let first: string | null;
-      let last: string | null;
-      if (q.range) {
-        const r = summaryRange(q.range, settings.zone, now);
-        if (!r) throw new HttpError(400, `Unknown range: use one of ${SUMMARY_RANGES.join(', ')}.`, 'range');
-        first = r.first;
-        last = r.last;
-      } else {
-        if (!q.start) throw new HttpError(400, 'This field is required (or give range).', 'start');
-        if (!q.end) throw new HttpError(400, 'This field is required (or give range).', 'end');
-        first = requireDate(q.start, settings.zone, 'start', now);
-        last = requireDate(q.end, settings.zone, 'end', now);
-        if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');
-      }
-      // the span is checked before any list of its days is built
-      if (daysBetweenInclusive(first, last) > MAX_DAYS) throw new HttpError(400, `At most ${MAX_DAYS} days per request.`, 'end');
+      const { first, last } = requireSummaryRange(q, settings.zone, now);
       const dates = datesBetween(first, last);
 
       // a project filter also shows that project's branches and files
