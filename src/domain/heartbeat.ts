@@ -57,6 +57,41 @@ export type ActivityHeartbeat = Pick<
   | 'is_write'
 >;
 
+/**
+ * A heartbeat as storage keeps it (JSON columns as text, is_write 0/1) with the public ids of its
+ * machine and user agent: what `GET heartbeats`, data dumps and the relay read back.
+ */
+export interface StoredHeartbeat {
+  hash: number;
+  entity: string;
+  type: string;
+  category: string;
+  time: number;
+  project: string | null;
+  project_root_count: number | null;
+  branch: string | null;
+  language: string | null;
+  /** JSON array of strings. */
+  dependencies: string | null;
+  lines: number | null;
+  line_additions: number | null;
+  line_deletions: number | null;
+  lineno: number | null;
+  cursorpos: number | null;
+  is_write: number;
+  ai_line_changes: number | null;
+  human_line_changes: number | null;
+  editor: string | null;
+  operating_system: string | null;
+  machine: string | null;
+  /** JSON object of the fields Metronome does not know. */
+  extra: string | null;
+  created_at: number;
+  machine_uuid: string | null;
+  user_agent_uuid: string | null;
+  user_agent: string | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Normalization: permissive on input, exactly as ../shared/spec/README.md says, strict on sizes.
 

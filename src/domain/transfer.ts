@@ -8,6 +8,7 @@
  * - what a relayed heartbeat looks like on the wire, and the relay's backoff.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { StoredHeartbeat } from './heartbeat.js';
 
 // ---- data dumps --------------------------------------------------------------------------------
 
@@ -139,27 +140,7 @@ export function relayBackoffSeconds(failures: number): number {
 }
 
 /** A stored heartbeat as the relay sends it: what a plugin sent (unknown fields included). */
-export interface RelayedHeartbeatSource {
-  time: number;
-  entity: string;
-  type: string;
-  category: string;
-  project: string | null;
-  project_root_count: number | null;
-  branch: string | null;
-  language: string | null;
-  dependencies: string | null;
-  lines: number | null;
-  line_additions: number | null;
-  line_deletions: number | null;
-  lineno: number | null;
-  cursorpos: number | null;
-  is_write: number;
-  ai_line_changes: number | null;
-  human_line_changes: number | null;
-  user_agent: string | null;
-  extra: string | null;
-}
+export type RelayedHeartbeatSource = Omit<StoredHeartbeat, 'hash' | 'editor' | 'operating_system' | 'machine' | 'created_at' | 'machine_uuid' | 'user_agent_uuid'>;
 
 export function relayedHeartbeat(h: RelayedHeartbeatSource): Record<string, unknown> {
   const out: Record<string, unknown> = h.extra ? (JSON.parse(h.extra) as Record<string, unknown>) : {};

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { DB } from './db.js';
 import type { DataDumpsTable } from './schema.js';
+import type { StoredHeartbeat } from '../domain/heartbeat.js';
 
 export type DataDumpRow = Selectable<DataDumpsTable>;
 
@@ -50,40 +51,11 @@ export async function activeDataDump(db: DB, userId: number, type: string): Prom
   return db.selectFrom('data_dumps').selectAll().where('user_id', '=', userId).where('type', '=', type).where('status', 'in', ['pending', 'processing']).executeTakeFirst();
 }
 
-export interface ExportHeartbeatRow {
-  time: number;
-  hash: number;
-  entity: string;
-  type: string;
-  category: string;
-  project: string | null;
-  project_root_count: number | null;
-  branch: string | null;
-  language: string | null;
-  dependencies: string | null;
-  lines: number | null;
-  line_additions: number | null;
-  line_deletions: number | null;
-  lineno: number | null;
-  cursorpos: number | null;
-  is_write: number;
-  ai_line_changes: number | null;
-  human_line_changes: number | null;
-  editor: string | null;
-  operating_system: string | null;
-  machine: string | null;
-  extra: string | null;
-  created_at: number;
-  machine_uuid: string | null;
-  user_agent_uuid: string | null;
-  user_agent: string | null;
-}
-
 /**
  * The next `limit` heartbeats of a user after (time, hash) in key order: a keyset page, so an
  * export of millions of heartbeats reads them a page at a time along the primary key.
  */
-export async function heartbeatPage(db: DB, userId: number, after: { time: number; hash: number } | null, limit: number): Promise<ExportHeartbeatRow[]> {
+export async function heartbeatPage(db: DB, userId: number, after: { time: number; hash: number } | null, limit: number): Promise<StoredHeartbeat[]> {
   let q = db
     .selectFrom('heartbeats as h')
     .leftJoin('machines as m', 'm.id', 'h.machine_name_id')
@@ -97,7 +69,7 @@ export async function heartbeatPage(db: DB, userId: number, after: { time: numbe
     .where('h.user_id', '=', userId);
   if (after) q = q.where((eb) => eb.or([eb('h.time', '>', after.time), eb.and([eb('h.time', '=', after.time), eb('h.hash', '>', after.hash)])]));
   const rows = await q.orderBy('h.time').orderBy('h.hash').limit(limit).execute();
-  return rows as ExportHeartbeatRow[];
+  return rows as StoredHeartbeat[];
 }
 
 export async function countHeartbeats(db: DB, userId: number): Promise<number> {

@@ -6,7 +6,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.js';
 import { isoUtc } from '../domain/calendar.js';
-import { heartbeatId } from '../domain/heartbeat.js';
+import { heartbeatId, type StoredHeartbeat } from '../domain/heartbeat.js';
+
+export type { StoredHeartbeat };
 
 const Str = (description: string) => Nullable(Type.String({ description }));
 const Num = (description: string) => Nullable(Type.Number({ description }));
@@ -55,38 +57,6 @@ export const HeartbeatDay = Type.Object(
   { additionalProperties: false },
 );
 export type HeartbeatDay = Static<typeof HeartbeatDay>;
-
-/** A stored heartbeat with the public ids of its machine and user agent (JSON columns as text). */
-export interface StoredHeartbeat {
-  hash: number;
-  entity: string;
-  type: string;
-  category: string;
-  time: number;
-  project: string | null;
-  project_root_count: number | null;
-  branch: string | null;
-  language: string | null;
-  /** JSON array of strings. */
-  dependencies: string | null;
-  lines: number | null;
-  line_additions: number | null;
-  line_deletions: number | null;
-  lineno: number | null;
-  cursorpos: number | null;
-  is_write: number | boolean;
-  ai_line_changes: number | null;
-  human_line_changes: number | null;
-  editor: string | null;
-  operating_system: string | null;
-  machine: string | null;
-  /** JSON object of the fields Metronome does not know. */
-  extra: string | null;
-  created_at: number;
-  machine_uuid: string | null;
-  user_agent_uuid: string | null;
-  user_agent: string | null;
-}
 
 export function toHeartbeatResource(h: StoredHeartbeat, userUuid: string): HeartbeatResource {
   const extra = h.extra ? (JSON.parse(h.extra) as Record<string, unknown>) : {};
