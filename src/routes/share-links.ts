@@ -77,7 +77,15 @@ export const shareLinkRoutes: RouteFamily = async (app, { services, config }) =>
     },
   );
 
-  const notFound = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+  /** What the link `token` shows; an unknown or revoked link's 404 is never cached. */
+  const linkData = async (token: string, reply: FastifyReply) => {
+    try {
+      return await services.shareLinks.data(token);
+    } catch (err) {
+      reply.header('cache-control', 'no-store');
+      throw err;
+    }
+  };
 
   app.get(
     '/api/v1/share/:token/image.svg',
@@ -91,13 +99,7 @@ export const shareLinkRoutes: RouteFamily = async (app, { services, config }) =>
       },
     },
     async (request, reply) => {
-      let data;
-      try {
-        data = await services.shareLinks.data(request.params.token);
-      } catch (err) {
-        notFound(reply);
-        throw err;
-      }
+      const data = await linkData(request.params.token, reply);
       const svg = shareSvg(data.data);
       const fresh = cached(request, reply, svg, data.data.is_up_to_date);
       // an SVG opened directly must not run anything
@@ -111,13 +113,7 @@ export const shareLinkRoutes: RouteFamily = async (app, { services, config }) =>
     '/api/v1/share/:token/data.json',
     { schema: { summary: 'The data of a share link as JSON (for embeds)', tags, security: [], params: TokenParams, response: { 200: ShareData, '4xx': ErrorBody } } },
     async (request, reply) => {
-      let data;
-      try {
-        data = await services.shareLinks.data(request.params.token);
-      } catch (err) {
-        notFound(reply);
-        throw err;
-      }
+      const data = await linkData(request.params.token, reply);
       if (cached(request, reply, JSON.stringify(data), data.data.is_up_to_date)) return reply.code(304).send(undefined as never);
       return data;
     },
