@@ -11,7 +11,7 @@
  * A job that dies is retried (the parts are rewritten from the start).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { DateTime } from 'luxon';
@@ -44,12 +44,11 @@ import { findUserById, type UserRow } from '../storage/users.js';
 import { toHeartbeatResource } from '../wire/heartbeat.js';
 import { summaryDayResource } from '../wire/summary.js';
 import { toUserResource } from '../wire/user.js';
+import { partsSink } from './file-parts.js';
 import type { JobRunner } from './jobs.js';
 import type { StatsService } from './stats.js';
 import { escapeHtml, isMailAddress, type Mailer } from './mail.js';
 
-/** Size of a stored part of a dump's file. */
-const PART_BYTES = 1024 * 1024;
 /** Heartbeats per keyset page. */
 const PAGE = 2000;
 /** Days per stats query of a daily dump. */
@@ -172,28 +171,10 @@ export class DataDumpService {
       lastProgress = now;
       await updateDataDump(db, dump.id, { percent: Math.min(99.99, Math.round(percent * 100) / 100), items, updated_at: now });
     };
-    let seq = 0;
     let bytes = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      const data = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      await insertDataDumpPart(db, dump.id, seq++, data);
+    const sink = partsSink(async (seq, data) => {
+      await insertDataDumpPart(db, dump.id, seq, data);
       bytes += data.length;
-    };
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes < PART_BYTES) return done();
-        flush().then(() => done(), done);
-      },
-      final(done) {
-        flush().then(() => done(), done);
-      },
     });
     try {
       const source = dump.type === 'heartbeats' ? this.heartbeatsJson(user, progress, signal) : this.dailyJson(user, progress, signal);

@@ -17,7 +17,7 @@
  * The report: heartbeats received, imported (stored, or already there), skipped with the reasons.
  */
 import { randomUUID } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import fs from 'node:fs';
@@ -51,12 +51,12 @@ import {
   updateImport,
   type ImportRow,
 } from '../storage/imports.js';
+import { partsSink } from './file-parts.js';
 import type { HeartbeatWriter, IngestItem } from './ingest.js';
 import type { JobRunner } from './jobs.js';
 
 /** Heartbeats per ingest submission (and per saved cursor). */
 const BATCH = 1000;
-const PART_BYTES = 1024 * 1024;
 /** A running import whose runner did not report for this long is taken over. */
 const STALE_SECONDS = 60;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -189,34 +189,18 @@ export class ImportService {
     if (row.kind !== 'file' || row.status !== 'uploading') throw new ConflictError('This import takes no (more) file.', 'id');
     const db = this.storage.db;
     await deleteImportParts(db, row.id);
-    let seq = 0;
     let bytes = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
     const max = this.maxUploadBytes;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      const data = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      await insertImportPart(db, row.id, seq++, data);
-    };
     try {
       await pipeline(
         body,
-        new Writable({
-          write(chunk: Buffer, _e, done) {
+        partsSink(
+          (seq, data) => insertImportPart(db, row.id, seq, data),
+          (chunk) => {
             bytes += chunk.length;
-            if (bytes > max) return done(new ValidationError('file', `The file may be at most ${max} bytes.`));
-            pending.push(chunk);
-            pendingBytes += chunk.length;
-            if (pendingBytes < PART_BYTES) return done();
-            flush().then(() => done(), done);
+            return bytes > max ? new ValidationError('file', `The file may be at most ${max} bytes.`) : undefined;
           },
-          final(done) {
-            flush().then(() => done(), done);
-          },
-        }),
+        ),
       );
     } catch (err) {
       await deleteImportParts(db, row.id);
