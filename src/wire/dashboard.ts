@@ -10,7 +10,7 @@ import type { DayTotals, Dimension } from '../domain/duration.js';
 import { humanText } from '../domain/format.js';
 import { bestDay, bestDayResource, cumulativeTotal, dailyAverage, items, otherLanguageSeconds } from '../domain/summary.js';
 import { Nullable } from './common.js';
-import { ItemList } from './summary.js';
+import { CumulativeTotal, DailyAverage, ItemList } from './summary.js';
 
 const NameSeconds = Type.Object({ name: Type.String(), total_seconds: Type.Number() });
 
@@ -23,19 +23,8 @@ export const Dashboard = Type.Object(
       end: Type.String({ description: 'last day, YYYY-MM-DD' }),
       range: Nullable(Type.String({ description: 'the named range asked for, or null for start/end' })),
       timezone: Type.String(),
-      cumulative_total: Type.Object({ seconds: Type.Number(), text: Type.String(), decimal: Type.String(), digital: Type.String() }, { description: "as summaries' cumulative_total" }),
-      daily_average: Type.Object(
-        {
-          holidays: Type.Integer(),
-          days_including_holidays: Type.Integer(),
-          days_minus_holidays: Type.Integer(),
-          seconds: Type.Number(),
-          text: Type.String(),
-          seconds_including_other_language: Type.Number(),
-          text_including_other_language: Type.String(),
-        },
-        { description: "as summaries' daily_average" },
-      ),
+      cumulative_total: CumulativeTotal({ description: "as summaries' cumulative_total" }),
+      daily_average: DailyAverage({ description: "as summaries' daily_average" }),
       best_day: Nullable(Type.Object({ date: Type.String(), text: Type.String(), total_seconds: Type.Number() })),
       days: Type.Array(
         Type.Object({ date: Type.String(), total_seconds: Type.Number(), text: Type.String(), projects: Nullable(Type.Array(NameSeconds)) }),

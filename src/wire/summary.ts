@@ -3,7 +3,7 @@
  * summaries answer and the status bar answer, each a TypeBox schema (the routes' response schemas,
  * documented at /api/docs) with one mapping function from day totals.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type ObjectOptions, type Static } from '@sinclair/typebox';
 import { shown, type Visibility } from '../domain/access.js';
 import { emptyDay, type DayTotals, type Dimension } from '../domain/duration.js';
 import { cumulativeTotal, dailyAverage, dayRange, grandTotal, items, otherLanguageSeconds } from '../domain/summary.js';
@@ -97,11 +97,14 @@ export function summaryDayResource(i: SummaryDayInput): SummaryDay {
   return out;
 }
 
-export const Summaries = Type.Object(
-  {
-    data: Type.Array(SummaryDay),
-    cumulative_total: Type.Object({ seconds: Type.Number(), text: Type.String(), decimal: Type.String(), digital: Type.String() }),
-    daily_average: Type.Object({
+/** A range's total (domain/summary.ts cumulativeTotal), in summaries and the dashboard. */
+export const CumulativeTotal = (options?: ObjectOptions) =>
+  Type.Object({ seconds: Type.Number(), text: Type.String(), decimal: Type.String(), digital: Type.String() }, options);
+
+/** A range's daily average (domain/summary.ts dailyAverage), in summaries and the dashboard. */
+export const DailyAverage = (options?: ObjectOptions) =>
+  Type.Object(
+    {
       holidays: Type.Integer(),
       days_including_holidays: Type.Integer(),
       days_minus_holidays: Type.Integer(),
@@ -109,7 +112,15 @@ export const Summaries = Type.Object(
       text: Type.String(),
       seconds_including_other_language: Type.Number(),
       text_including_other_language: Type.String(),
-    }),
+    },
+    options,
+  );
+
+export const Summaries = Type.Object(
+  {
+    data: Type.Array(SummaryDay),
+    cumulative_total: CumulativeTotal(),
+    daily_average: DailyAverage(),
     start: Type.String(),
     end: Type.String(),
     timezone: Type.String(),
