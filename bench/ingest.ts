@@ -35,7 +35,7 @@ import { insertUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
 import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
 import { HeartbeatWriter, type IngestItem } from '../src/services/ingest.js';
-import { benchDatabase, fmt, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, heartbeatRow, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 1_000_000);
 const PER_PHASE = Number(process.env.BENCH_HEARTBEATS ?? 100_000);
@@ -111,24 +111,13 @@ async function preload(storage: Storage, userIds: number[]): Promise<number> {
       const rows: NewHeartbeatRow[] = [];
       for (let j = i; j < Math.min(per, i + CHUNK) && done + rows.length < PRELOAD; j++) {
         const h = storedHeartbeat(j, start + j * 90);
-        rows.push(toRow(uid, h, heartbeatHash(uid, h)));
+        rows.push(heartbeatRow(uid, h));
       }
       await storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
       done += rows.length;
     }
   }
   return (performance.now() - t0) / 1000;
-}
-
-function toRow(uid: number, h: ReturnType<typeof storedHeartbeat>, hash: number): NewHeartbeatRow {
-  return {
-    user_id: uid, time: h.time, hash, entity: h.entity, type: h.type, category: h.category, project: h.project,
-    project_root_count: h.project_root_count, branch: h.branch, language: h.language,
-    dependencies: h.dependencies.length ? JSON.stringify(h.dependencies) : null, lines: h.lines, line_additions: null,
-    line_deletions: null, lineno: h.lineno, cursorpos: h.cursorpos, is_write: h.is_write ? 1 : 0, ai_line_changes: null,
-    human_line_changes: null, user_agent_id: null, editor: h.editor, operating_system: h.operating_system,
-    machine_name_id: null, machine: h.machine, extra: null, created_at: Date.now() / 1000,
-  };
 }
 
 /** New heartbeats for a phase: per user, times after everything stored so far. */

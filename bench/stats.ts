@@ -31,13 +31,11 @@ import { Worker } from 'node:worker_threads';
 import { DateTime } from 'luxon';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { heartbeatHash } from '../src/domain/heartbeat.js';
 import { openDatabase, type Dialect } from '../src/storage/db.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
-import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
-import { benchDatabase, fmt, percentile, PROJECTS, storedHeartbeat, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, percentile, PROJECTS, seedDays, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
@@ -87,29 +85,7 @@ for (const dialect of DIALECTS) {
     const now = Date.now() / 1000;
     const today = DateTime.fromSeconds(now, { zone: ZONE }).startOf('day');
     let t0 = performance.now();
-    let rows: NewHeartbeatRow[] = [];
-    let total = 0;
-    let seq = 0;
-    const flush = async () => {
-      await storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
-      total += rows.length;
-      rows = [];
-    };
-    for (let d = today.minus({ years: YEARS }); d <= today; d = d.plus({ days: 1 })) {
-      for (const { time, seq: s } of dayHeartbeats(d, seq, now)) {
-        const h = storedHeartbeat(s, time);
-        rows.push({
-          user_id: user.id, time, hash: heartbeatHash(user.id, h), entity: h.entity, type: h.type, category: h.category, project: h.project,
-          project_root_count: 4, branch: h.branch, language: h.language, dependencies: h.dependencies.length ? JSON.stringify(h.dependencies) : null,
-          lines: h.lines, line_additions: null, line_deletions: null, lineno: h.lineno, cursorpos: h.cursorpos, is_write: h.is_write ? 1 : 0,
-          ai_line_changes: null, human_line_changes: null, user_agent_id: null, editor: h.editor, operating_system: h.operating_system,
-          machine_name_id: null, machine: h.machine, extra: null, created_at: now,
-        });
-        if (rows.length >= 20_000) await flush();
-      }
-      seq += PER_DAY;
-    }
-    await flush();
+    const total = await seedDays(storage, user.id, { first: today.minus({ years: YEARS }), last: today, seqPerDay: PER_DAY, now }, dayHeartbeats);
     console.log(`[${dialect}] stored ${fmt(total)} heartbeats in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
     const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { Dialect } from '../src/storage/db.js';
-import type { Heartbeat } from '../src/domain/heartbeat.js';
+import type { DateTime } from 'luxon';
+import type { Dialect, Storage } from '../src/storage/db.js';
+import { heartbeatHash, type Heartbeat } from '../src/domain/heartbeat.js';
+import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
 
 export const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -91,6 +93,48 @@ export function storedHeartbeat(seq: number, time: number, machine = 'bench-host
     machine,
     extra: null,
   };
+}
+
+/** A normalized heartbeat as a heartbeats row of `userId` (hashed as ingest hashes it). */
+export function heartbeatRow(userId: number, h: Heartbeat, createdAt = Date.now() / 1000): NewHeartbeatRow {
+  return {
+    user_id: userId, time: h.time, hash: heartbeatHash(userId, h), entity: h.entity, type: h.type, category: h.category, project: h.project,
+    project_root_count: h.project_root_count, branch: h.branch, language: h.language,
+    dependencies: h.dependencies.length ? JSON.stringify(h.dependencies) : null, lines: h.lines, line_additions: null,
+    line_deletions: null, lineno: h.lineno, cursorpos: h.cursorpos, is_write: h.is_write ? 1 : 0, ai_line_changes: null,
+    human_line_changes: null, user_agent_id: null, editor: h.editor, operating_system: h.operating_system,
+    machine_name_id: null, machine: h.machine, extra: null, created_at: createdAt,
+  };
+}
+
+/**
+ * A user's history, straight into storage: for every local day from `first` to `last`, the
+ * heartbeats `dayHeartbeats(day, seqStart, now)` gives (seq numbers `seqPerDay` apart from day to
+ * day), 20,000 rows per transaction. Returns how many were stored.
+ */
+export async function seedDays(
+  storage: Storage,
+  userId: number,
+  range: { first: DateTime; last: DateTime; seqPerDay: number; now: number },
+  dayHeartbeats: (day: DateTime, seqStart: number, now: number) => { time: number; seq: number }[],
+): Promise<number> {
+  let rows: NewHeartbeatRow[] = [];
+  let total = 0;
+  let seq = 0;
+  const flush = async () => {
+    await storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
+    total += rows.length;
+    rows = [];
+  };
+  for (let d = range.first; d <= range.last; d = d.plus({ days: 1 })) {
+    for (const { time, seq: s } of dayHeartbeats(d, seq, range.now)) {
+      rows.push(heartbeatRow(userId, storedHeartbeat(s, time), range.now));
+      if (rows.length >= 20_000) await flush();
+    }
+    seq += range.seqPerDay;
+  }
+  await flush();
+  return total;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -34,7 +34,7 @@ import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeat
 import { createServices } from '../src/services/index.js';
 import { InProcessJobRunner } from '../src/services/jobs.js';
 import type { IngestItem } from '../src/services/ingest.js';
-import { benchDatabase, fmt, storedHeartbeat } from './support.js';
+import { benchDatabase, fmt, heartbeatRow, storedHeartbeat } from './support.js';
 
 const EXPORT = Number(process.env.BENCH_EXPORT ?? 3_000_000);
 const IMPORT = Math.min(EXPORT, Number(process.env.BENCH_IMPORT ?? 1_000_000));
@@ -65,15 +65,7 @@ async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: num
 }
 
 function row(uid: number, seq: number, time: number): NewHeartbeatRow {
-  const h = storedHeartbeat(seq, time, seq % 3 === 0 ? 'laptop' : 'desktop');
-  return {
-    user_id: uid, time: h.time, hash: heartbeatHash(uid, h), entity: h.entity, type: h.type, category: h.category, project: h.project,
-    project_root_count: h.project_root_count, branch: h.branch, language: h.language,
-    dependencies: h.dependencies.length ? JSON.stringify(h.dependencies) : null, lines: h.lines, line_additions: null,
-    line_deletions: null, lineno: h.lineno, cursorpos: h.cursorpos, is_write: h.is_write ? 1 : 0, ai_line_changes: null,
-    human_line_changes: null, user_agent_id: null, editor: h.editor, operating_system: h.operating_system,
-    machine_name_id: null, machine: h.machine, extra: null, created_at: Date.now() / 1000,
-  };
+  return heartbeatRow(uid, storedHeartbeat(seq, time, seq % 3 === 0 ? 'laptop' : 'desktop'));
 }
 
 /** n heartbeats for a user, 30 s apart from 2019 on (straight into storage: seeding, not measured). */
