@@ -35,7 +35,7 @@ import { openDatabase, type Dialect } from '../src/storage/db.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
-import { benchDatabase, fmt, percentile, PROJECTS, seedDays, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, percentile, PROJECTS, seedDays, timeRequests, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
@@ -57,19 +57,6 @@ function dayHeartbeats(day: DateTime, seqStart: number, now: number): { time: nu
     out.push({ time: t, seq: seqStart + i });
   }
   return out;
-}
-
-async function timeRequests(url: string, auth: string, paths: string[], clients: number): Promise<{ p50: number; p99: number; failures: number }> {
-  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-    workerData: { url, method: 'GET', expect: 200, bodies: paths.map((path) => ({ auth, path })), clients, headers: {} },
-  });
-  const r = await new Promise<{ latencies: number[]; failures: number }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
-  const lat = r.latencies.sort((a, b) => a - b);
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99), failures: r.failures };
 }
 
 console.log(`bench:stats — ${YEARS} years of activity, up to ${fmt(PER_DAY)} heartbeats per working day, zone ${ZONE}`);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import type { DateTime } from 'luxon';
 import type { Dialect, Storage } from '../src/storage/db.js';
@@ -135,6 +136,20 @@ export async function seedDays(
   }
   await flush();
   return total;
+}
+
+/** GET `paths` (one request each) against `url` from `clients` concurrent clients in bench/load-worker.mjs: latency p50 and p99 (ms), failures. */
+export async function timeRequests(url: string, auth: string, paths: string[], clients: number): Promise<{ p50: number; p99: number; failures: number }> {
+  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
+    workerData: { url, method: 'GET', expect: 200, bodies: paths.map((path) => ({ auth, path })), clients, headers: {} },
+  });
+  const r = await new Promise<{ latencies: number[]; failures: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  const lat = r.latencies.sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), failures: r.failures };
 }
 
 export function percentile(sorted: number[], p: number): number {
