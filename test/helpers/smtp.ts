@@ -2,11 +2,13 @@
  * A real SMTP server in the test process (the `smtp-server` package) that collects every message
  * it receives, decoded enough to assert on: headers, subject, the text and HTML parts.
  *
- *   const smtp = await startSmtpServer();          // smtp.url → SMTP_URL
+ *   const smtp = smtpServerForFile();              // started before the file's tests, closed after
  *   describeEachDatabase('x', (t) => { … }, { env: () => ({ SMTP_URL: smtp.url }) });
  *   const [mail] = await smtp.waitFor((m) => m.to.includes('ada@example.com'));
- *   await smtp.close();
+ *
+ * (startSmtpServer() gives one to start and close yourself.)
  */
+import { afterAll, beforeAll } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
@@ -167,5 +169,35 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       failures = n;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * One server for the test file that calls this at its top level: started in a beforeAll, closed in an
+ * afterAll. The answer stands for it (use it inside tests and `env` callbacks, not while collecting).
+ */
+export function smtpServerForFile(): TestSmtpServer {
+  let server: TestSmtpServer | undefined;
+  beforeAll(async () => {
+    server = await startSmtpServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const started = (): TestSmtpServer => {
+    if (!server) throw new Error('the SMTP server starts in beforeAll');
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get messages() {
+      return started().messages;
+    },
+    waitFor: (match, count, timeoutMs) => started().waitFor(match, count, timeoutMs),
+    clear: () => started().clear(),
+    failNext: (n) => started().failNext(n),
+    close: () => started().close(),
   };
 }

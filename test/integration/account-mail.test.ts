@@ -3,20 +3,14 @@
  * (same answer for unknown accounts, single-use expiring link, sessions end, throttled), the
  * weekly summary and its off switch (a server without SMTP_URL: test/integration/mail.test.ts).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { smtpServerForFile } from '../helpers/smtp.js';
 import { cookieHeader, webLogin, webVisit } from '../helpers/web.js';
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
+const smtp = smtpServerForFile();
 
 describeEachDatabase(
   'account e-mail',

@@ -2,8 +2,8 @@
 import { gunzipSync } from 'node:zlib';
 import { WakaTimeApi } from '@nick22985/wakatime-api';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { expect, it } from 'vitest';
+import { smtpServerForFile } from '../helpers/smtp.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
@@ -20,13 +20,7 @@ interface Dump {
   created_at: string;
 }
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
+const smtp = smtpServerForFile();
 
 describeEachDatabase('data dumps', (t) => {
   it('exports heartbeats and daily summaries as gzip JSON, by job, with signed expiring links', async () => {

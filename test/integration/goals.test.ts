@@ -3,21 +3,15 @@
  * current within seconds of new heartbeats through the job runner), filters, sharing, invitations
  * and progress e-mails to a real in-process SMTP server.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createOauthApp } from '../../src/storage/oauth.js';
 import { issueTokens } from '../../src/services/oauth.js';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { cliHeaders } from '../helpers/fixtures.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { smtpServerForFile } from '../helpers/smtp.js';
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
+const smtp = smtpServerForFile();
 
 async function until<T>(what: string, f: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;

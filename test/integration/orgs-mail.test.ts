@@ -1,16 +1,10 @@
 /** An invitation by e-mail is mailed (through the mail.send job) when SMTP_URL is set. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/harness.js';
 import { api } from '../helpers/orgs.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { smtpServerForFile } from '../helpers/smtp.js';
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
+const smtp = smtpServerForFile();
 
 describeEachDatabase(
   'org invitations by e-mail',
