@@ -68,12 +68,11 @@ function row(uid: number, seq: number, time: number): NewHeartbeatRow {
   return heartbeatRow(uid, storedHeartbeat(seq, time, seq % 3 === 0 ? 'laptop' : 'desktop'));
 }
 
-/** n heartbeats for a user, 30 s apart from 2019 on (straight into storage: seeding, not measured). */
-async function seed(storage: Storage, uid: number, n: number): Promise<void> {
-  const start = Date.UTC(2019, 0, 1) / 1000;
+/** n heartbeats for a user, the j-th at `time(j)` (default 30 s apart from 2019 on), straight into storage: seeding, not measured. */
+async function seed(storage: Storage, uid: number, n: number, time = (j: number) => Date.UTC(2019, 0, 1) / 1000 + j * 30): Promise<void> {
   for (let i = 0; i < n; i += 10_000) {
     const rows: NewHeartbeatRow[] = [];
-    for (let j = i; j < Math.min(n, i + 10_000); j++) rows.push(row(uid, j, start + j * 30));
+    for (let j = i; j < Math.min(n, i + 10_000); j++) rows.push(row(uid, j, time(j)));
     await storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
   }
 }
@@ -155,11 +154,7 @@ async function remoteImport(dialect: Dialect): Promise<void> {
     // REMOTE heartbeats over the last days (dense: ~2,000 a day)
     const days = Math.max(1, Math.ceil(REMOTE / 2000));
     const start = Math.floor(Date.now() / 1000 / 86400 - days - 1) * 86400;
-    for (let i = 0; i < REMOTE; i += 10_000) {
-      const rows: NewHeartbeatRow[] = [];
-      for (let j = i; j < Math.min(REMOTE, i + 10_000); j++) rows.push(row(remote.id, j, start + (j * days * 86400) / REMOTE));
-      await b.storage.db.transaction().execute((tx) => insertHeartbeats(tx, rows));
-    }
+    await seed(b.storage, remote.id, REMOTE, (j) => start + (j * days * 86400) / REMOTE);
     await b.storage.db.updateTable('users').set({ timezone: 'UTC', created_at: start - 86400 }).where('id', '=', remote.id).execute();
     const { user } = await createAccount(a.storage, { username: 'local', email: null, password: null });
     const imports = a.app.ctx.services.imports;
