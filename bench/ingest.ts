@@ -35,7 +35,7 @@ import { insertUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
 import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
 import { HeartbeatWriter, type IngestItem } from '../src/services/ingest.js';
-import { benchDatabase, fmt, heartbeatRow, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
+import { benchDatabase, eachConcurrently, fmt, heartbeatRow, percentile, storedHeartbeat, wireHeartbeat } from './support.js';
 
 const PRELOAD = Number(process.env.BENCH_PRELOAD ?? 1_000_000);
 const PER_PHASE = Number(process.env.BENCH_HEARTBEATS ?? 100_000);
@@ -140,27 +140,19 @@ async function direct(storage: Storage, userIds: number[]): Promise<{ rate: numb
     }
     batches.push({ userId, body: JSON.parse(JSON.stringify(body)) as unknown[] });
   }
-  let next = 0;
   startMeasuring();
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= batches.length) return;
-        const { userId, body } = batches[i]!;
-        // what routes/heartbeats.ts does per request, without HTTP: normalize, hash, submit
-        const ctx: HeartbeatContext = { userAgent: USER_AGENT, machine: 'bench-host', parseUserAgent: parseUserAgentOnce, now: Date.now() / 1000 };
-        const items: IngestItem[] = [];
-        for (const raw of body) {
-          const r = normalizeHeartbeat(raw, ctx);
-          if (!r.ok) throw new Error(`bench heartbeat refused: ${JSON.stringify(r)}`);
-          items.push({ heartbeat: r.heartbeat, hash: heartbeatHash(userId, r.heartbeat) });
-        }
-        await writer.submit({ userId, items, ip: '127.0.0.1', timezone: null });
-      }
-    }),
-  );
+  await eachConcurrently(batches, CLIENTS, async ({ userId, body }) => {
+    // what routes/heartbeats.ts does per request, without HTTP: normalize, hash, submit
+    const ctx: HeartbeatContext = { userAgent: USER_AGENT, machine: 'bench-host', parseUserAgent: parseUserAgentOnce, now: Date.now() / 1000 };
+    const items: IngestItem[] = [];
+    for (const raw of body) {
+      const r = normalizeHeartbeat(raw, ctx);
+      if (!r.ok) throw new Error(`bench heartbeat refused: ${JSON.stringify(r)}`);
+      items.push({ heartbeat: r.heartbeat, hash: heartbeatHash(userId, r.heartbeat) });
+    }
+    await writer.submit({ userId, items, ip: '127.0.0.1', timezone: null });
+  });
   const s = (performance.now() - t0) / 1000;
   const m = measured();
   await writer.close();

@@ -152,6 +152,20 @@ export async function timeRequests(url: string, auth: string, paths: string[], c
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), failures: r.failures };
 }
 
+/** `work` on every item, from `clients` concurrent loops that each take the next item when done. */
+export async function eachConcurrently<T>(items: readonly T[], clients: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= items.length) return;
+        await work(items[i]!);
+      }
+    }),
+  );
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -34,7 +34,7 @@ import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeat
 import { createServices } from '../src/services/index.js';
 import { InProcessJobRunner } from '../src/services/jobs.js';
 import type { IngestItem } from '../src/services/ingest.js';
-import { benchDatabase, fmt, heartbeatRow, storedHeartbeat } from './support.js';
+import { benchDatabase, eachConcurrently, fmt, heartbeatRow, storedHeartbeat } from './support.js';
 
 const EXPORT = Number(process.env.BENCH_EXPORT ?? 3_000_000);
 const IMPORT = Math.min(EXPORT, Number(process.env.BENCH_IMPORT ?? 1_000_000));
@@ -192,17 +192,8 @@ async function relay(dialect: Dialect): Promise<void> {
         }
         batches.push({ userId: uid, items });
       }
-      let next = 0;
       const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: CLIENTS }, async () => {
-          for (;;) {
-            const i = next++;
-            if (i >= batches.length) return;
-            await services.heartbeats.submit({ ...batches[i]!, ip: null, timezone: null });
-          }
-        }),
-      );
+      await eachConcurrently(batches, CLIENTS, (batch) => services.heartbeats.submit({ ...batch, ip: null, timezone: null }));
       return n / ((performance.now() - t0) / 1000);
     };
     const base = Date.UTC(2025, 0, 1) / 1000;
