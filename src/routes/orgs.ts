@@ -20,7 +20,7 @@ import { dayText, daysBetweenInclusive, rangeBounds, summaryRange, SUMMARY_RANGE
 import { FILTER_DIMENSION, FILTERS } from '../domain/stats-query.js';
 import { userSettings } from '../domain/user.js';
 import type { RouteAuth } from '../http/auth.js';
-import { FilterQuerystring, parseFilters, requireDate } from '../http/time-params.js';
+import { FilterQuerystring, parseFilters, requireDate, SummaryRangeQuerystring } from '../http/time-params.js';
 import type { UserRow } from '../storage/users.js';
 import { Durations, durationsResource } from '../wire/duration.js';
 import {
@@ -78,9 +78,7 @@ const OrgSettings = {
 };
 
 const SummariesQuery = Type.Object({
-  start: Type.Optional(Type.String({ maxLength: 64 })),
-  end: Type.Optional(Type.String({ maxLength: 64 })),
-  range: Type.Optional(Type.String({ maxLength: 64, description: SUMMARY_RANGES.join(', ') })),
+  ...SummaryRangeQuerystring,
   ...FilterQuerystring,
 });
 
@@ -395,7 +393,7 @@ export const orgRoutes: RouteFamily = async (app, { services, config }) => {
         summary: "The team's time over a range: total, per member and day, projects and languages (each member as they share)",
         tags,
         params: DashP,
-        querystring: Type.Object({ start: Type.Optional(Type.String({ maxLength: 64 })), end: Type.Optional(Type.String({ maxLength: 64 })), range: Type.Optional(Type.String({ maxLength: 64, description: SUMMARY_RANGES.join(', ') })) }),
+        querystring: Type.Object({ ...SummaryRangeQuerystring }),
         response: { 200: TeamSummary, 202: TeamSummary },
       },
     },
