@@ -14,6 +14,23 @@ import { humanText, round2 } from './format.js';
 /** The settings every public number is computed with (the reference: "Default 15m keystroke timeout"). */
 export const PUBLIC_SETTINGS = { timeoutSeconds: 15 * 60, writesOnly: false } as const;
 
+/** What a leaderboard entry shows of a user, as stored (flags 0/1; e-mail and photo only when their flags make them public). */
+export interface LeaderProfile {
+  uuid: string;
+  username: string;
+  full_name: string | null;
+  email: string | null;
+  public_email: string | null;
+  is_email_public: number;
+  photo: string | null;
+  photo_public: number;
+  website: string | null;
+  city_country_code: string | null;
+  city_name: string | null;
+  city_state: string | null;
+  is_hireable: number;
+}
+
 /** Leaders per page of `GET /leaders` and of a private leaderboard. */
 export const LEADERS_PER_PAGE = 100;
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { LeaderProfile } from '../domain/leaders.js';
 import type { DB } from './db.js';
 import type { AggregateStatsTable, LeaderboardsTable, LeaderRunsTable } from './schema.js';
 
@@ -46,21 +47,8 @@ const USER_COLUMNS = [
   'u.languages_used_public',
 ] as const;
 
-export interface LeaderUser {
+export interface LeaderUser extends LeaderProfile {
   user_id: number;
-  uuid: string;
-  username: string;
-  full_name: string | null;
-  email: string | null;
-  public_email: string | null;
-  is_email_public: number;
-  photo: string | null;
-  photo_public: number;
-  website: string | null;
-  city_country_code: string | null;
-  city_name: string | null;
-  city_state: string | null;
-  is_hireable: number;
   languages_used_public: number;
 }
 

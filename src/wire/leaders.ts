@@ -9,26 +9,12 @@ import { City } from './user.js';
 import { cityOf, displayName, humanReadableWebsite } from '../domain/user.js';
 import { humanText, round2 } from '../domain/format.js';
 import { isoUtc } from '../domain/calendar.js';
-import { timeValue, type Aggregate, type Spread } from '../domain/leaders.js';
+import { timeValue, type Aggregate, type LeaderProfile, type Spread } from '../domain/leaders.js';
 
 const Str = (description: string) => Nullable(Type.String({ description }));
 
 /** What an entry shows of a user (e-mail and photo only when their flags make them public). */
-export interface LeaderUserInput {
-  uuid: string;
-  username: string;
-  full_name: string | null;
-  email: string | null;
-  public_email: string | null;
-  is_email_public: number;
-  photo: string | null;
-  photo_public: number;
-  website: string | null;
-  city_country_code: string | null;
-  city_name: string | null;
-  city_state: string | null;
-  is_hireable: number;
-}
+export type LeaderUserInput = LeaderProfile;
 
 export const LeaderUser = Type.Object(
   {
