@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DB } from './db.js';
 import type { GoalsTable, GoalSharesTable, GoalSubscribersTable } from './schema.js';
+import type { UserRow } from './users.js';
 
 export type GoalRow = Selectable<GoalsTable>;
 export type GoalInsert = Omit<Insertable<GoalsTable>, 'id'>;
@@ -9,19 +10,8 @@ export type GoalPatch = Omit<Updateable<GoalsTable>, 'id' | 'uuid' | 'user_id' |
 export type ShareRow = Selectable<GoalSharesTable>;
 export type SubscriberRow = Selectable<GoalSubscribersTable>;
 
-/** The user fields a goal shows of its owner, sharees and subscribers. */
-export interface PersonRow {
-  id: number;
-  uuid: string;
-  username: string;
-  email: string | null;
-  full_name: string | null;
-  photo: string | null;
-  photo_public: number;
-  is_email_public: number;
-  public_email: string | null;
-  timezone: string | null;
-}
+/** The user fields a goal shows of its owner, sharees and subscribers (the columns of PERSON). */
+export type PersonRow = Pick<UserRow, 'id' | 'uuid' | 'username' | 'email' | 'full_name' | 'photo' | 'photo_public' | 'is_email_public' | 'public_email' | 'timezone'>;
 
 const PERSON = ['users.id', 'users.uuid', 'users.username', 'users.email', 'users.full_name', 'users.photo', 'users.photo_public', 'users.is_email_public', 'users.public_email', 'users.timezone'] as const;
 
