@@ -1,6 +1,7 @@
 /** Data dumps: their rows, their gzip file in parts, and the keyset walk over a user's heartbeats. */
 import type { Selectable } from 'kysely';
 import type { DB } from './db.js';
+import { SENT_FIELDS } from './heartbeats.js';
 import type { DataDumpsTable } from './schema.js';
 import type { StoredHeartbeat } from '../domain/heartbeat.js';
 
@@ -60,11 +61,7 @@ export async function heartbeatPage(db: DB, userId: number, after: { time: numbe
     .selectFrom('heartbeats as h')
     .leftJoin('machines as m', 'm.id', 'h.machine_name_id')
     .leftJoin('user_agents as ua', 'ua.id', 'h.user_agent_id')
-    .select([
-      'h.time', 'h.hash', 'h.entity', 'h.type', 'h.category', 'h.project', 'h.project_root_count', 'h.branch', 'h.language', 'h.dependencies',
-      'h.lines', 'h.line_additions', 'h.line_deletions', 'h.lineno', 'h.cursorpos', 'h.is_write', 'h.ai_line_changes', 'h.human_line_changes',
-      'h.editor', 'h.operating_system', 'h.machine', 'h.extra', 'h.created_at',
-    ])
+    .select([...SENT_FIELDS, 'h.editor', 'h.operating_system', 'h.machine', 'h.extra', 'h.created_at'])
     .select(['m.uuid as machine_uuid', 'ua.uuid as user_agent_uuid', 'ua.value as user_agent'])
     .where('h.user_id', '=', userId);
   if (after) q = q.where((eb) => eb.or([eb('h.time', '>', after.time), eb.and([eb('h.time', '=', after.time), eb('h.hash', '>', after.hash)])]));

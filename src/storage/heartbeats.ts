@@ -120,6 +120,12 @@ export async function listHeartbeats(db: Tx, userId: number, start: number, end:
     .execute();
 }
 
+/** What a plugin sent of a stored heartbeat (aliased `h`), for reads that give heartbeats back: data dumps, the relay. */
+export const SENT_FIELDS = [
+  'h.time', 'h.hash', 'h.entity', 'h.type', 'h.category', 'h.project', 'h.project_root_count', 'h.branch', 'h.language', 'h.dependencies',
+  'h.lines', 'h.line_additions', 'h.line_deletions', 'h.lineno', 'h.cursorpos', 'h.is_write', 'h.ai_line_changes', 'h.human_line_changes',
+] as const;
+
 export type HeartbeatWithRefs = HeartbeatRow & { machine_uuid: string | null; user_agent_uuid: string | null; user_agent: string | null };
 
 /** A day's heartbeats with the public ids of their machine and user agent, for `GET heartbeats`. */

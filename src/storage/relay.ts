@@ -2,6 +2,7 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { DB } from './db.js';
 import type { Database, RelayTargetsTable } from './schema.js';
+import { SENT_FIELDS } from './heartbeats.js';
 import type { RelayedHeartbeatSource } from '../domain/transfer.js';
 
 export type RelayTargetRow = Selectable<RelayTargetsTable>;
@@ -107,11 +108,7 @@ export async function heartbeatsByKeys(db: DB, userId: number, keys: [number, nu
     const rows = await db
       .selectFrom('heartbeats as h')
       .leftJoin('user_agents as ua', 'ua.id', 'h.user_agent_id')
-      .select([
-        'h.time', 'h.hash', 'h.entity', 'h.type', 'h.category', 'h.project', 'h.project_root_count', 'h.branch', 'h.language', 'h.dependencies',
-        'h.lines', 'h.line_additions', 'h.line_deletions', 'h.lineno', 'h.cursorpos', 'h.is_write', 'h.ai_line_changes', 'h.human_line_changes',
-        'h.machine', 'h.extra', 'h.created_at', 'ua.value as user_agent',
-      ])
+      .select([...SENT_FIELDS, 'h.machine', 'h.extra', 'h.created_at', 'ua.value as user_agent'])
       .where('h.user_id', '=', userId)
       .where('h.time', '>=', min)
       .where('h.time', '<=', max)
