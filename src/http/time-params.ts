@@ -1,7 +1,8 @@
 /**
  * Query parameters shared by the time endpoints (timeout, writes_only, timezone and the filters
- * project, branches, language, editor, operating_system, machine, category) and the HTTP side of the
- * access policy (domain/access.ts): refusals as 401/403 naming the field.
+ * project, branches, language, editor, operating_system, machine, category; summaries' and the
+ * dashboard's range or start/end) and the HTTP side of the access policy (domain/access.ts):
+ * refusals as 401/403 naming the field.
  */
 import { Type } from '@sinclair/typebox';
 import { EARLIEST_DATE, latestDate, parseDateParam } from '../domain/calendar.js';
