@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { DB } from './db.js';
-import type { Database, DashboardsTable, OrgsTable, UsersTable } from './schema.js';
+import type { Database, DashboardsTable, OrgInvitationsTable, OrgsTable, UsersTable } from './schema.js';
 
 type Tx = Transaction<Database> | DB;
 export type OrgRow = Selectable<OrgsTable>;
@@ -131,20 +131,8 @@ export async function lockOrg(tx: Tx, orgId: number, postgres: boolean): Promise
 
 // ── invitations ───────────────────────────────────────────────────────────────────────────────
 
-export interface InvitationRow {
-  id: number;
-  uuid: string;
-  org_id: number;
-  user_id: number | null;
-  email: string | null;
-  role: string;
-  invited_by: number;
-  created_at: number;
-  username: string | null;
-  inviter: string;
-  org_uuid: string;
-  org_name: string;
-}
+/** An invitation with the invitee's username, the inviter's name and its org. */
+export type InvitationRow = Selectable<OrgInvitationsTable> & { username: string | null; inviter: string; org_uuid: string; org_name: string };
 
 function invitations(tx: Tx) {
   return tx
