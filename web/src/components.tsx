@@ -1,4 +1,4 @@
-/** Pieces shared by the pages: page heading, messages, field errors, copy buttons, the config snippet. */
+/** Pieces shared by the pages: page heading, messages, field errors, copy buttons, the config snippet, tables. */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { fieldErrors, type FieldErrors } from './api.js';
 import { Link, navigationCount } from './router.js';
@@ -232,6 +232,52 @@ export function ConfirmAction({
       <button type="button" className="button button-small" onClick={() => setAsking(false)} disabled={busy}>
         Cancel
       </button>
+    </div>
+  );
+}
+
+/**
+ * A table in its scrolling wrapper: one column heading per entry of `columns`, then (with `actions`)
+ * the visually hidden "Actions" heading of a buttons column, and the rows given as children.
+ * `caption` is the table's own <caption> element, when it has one.
+ */
+export function Table({
+  columns,
+  actions,
+  caption,
+  className = 'table',
+  testId,
+  labelledBy,
+  children,
+}: {
+  columns: readonly ReactNode[];
+  actions?: boolean;
+  caption?: ReactNode;
+  className?: string;
+  testId?: string;
+  labelledBy?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className={className} data-testid={testId} aria-labelledby={labelledBy}>
+        {caption}
+        <thead>
+          <tr>
+            {columns.map((column, i) => (
+              <th key={i} scope="col">
+                {column}
+              </th>
+            ))}
+            {actions ? (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

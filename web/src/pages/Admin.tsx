@@ -2,7 +2,7 @@
 import { useId, useState } from 'react';
 import type { AppState } from '../page-props.js';
 import { api } from '../api.js';
-import { Alert, Page, TimeText } from '../components.js';
+import { Alert, Page, Table, TimeText } from '../components.js';
 import { errorMessage, getJson, invalidate, withParams } from '../data.js';
 import { useQuery } from '@tanstack/react-query';
 
@@ -49,36 +49,23 @@ export function AdminPage({ user }: AppState) {
           <label htmlFor={ids.search}>Search by username or e-mail</label>
           <input id={ids.search} value={q} maxLength={100} onChange={(e) => { setQ(e.target.value); setPage(1); }} />
         </div>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Last activity</th>
-                <th scope="col">Heartbeats</th>
-                <th scope="col">Status</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data?.data.map((u) => (
-                <tr key={u.id}>
-                  <td>@{u.username}{u.email ? ` · ${u.email}` : ''}{u.is_admin ? ' · admin' : ''}</td>
-                  <td><TimeText iso={u.last_heartbeat_at} never="Never" />{u.last_plugin_name ? ` (${u.last_plugin_name})` : ''}</td>
-                  <td>{u.heartbeats_count.toLocaleString('en-US')}</td>
-                  <td>{u.is_disabled ? 'disabled' : 'active'}</td>
-                  <td className="cell-actions">
-                    {u.id !== user.id ? (
-                      <button type="button" className={`button button-small${u.is_disabled ? '' : ' button-danger-outline'}`} aria-label={`${u.is_disabled ? 'Enable' : 'Disable'} ${u.username}`} onClick={() => act('PATCH', `${USERS}/${u.id}`, { is_disabled: !u.is_disabled }, `${u.username} is ${u.is_disabled ? 'enabled' : 'disabled'}.`, USERS)}>
-                        {u.is_disabled ? 'Enable' : 'Disable'}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['User', 'Last activity', 'Heartbeats', 'Status']} actions>
+          {users.data?.data.map((u) => (
+            <tr key={u.id}>
+              <td>@{u.username}{u.email ? ` · ${u.email}` : ''}{u.is_admin ? ' · admin' : ''}</td>
+              <td><TimeText iso={u.last_heartbeat_at} never="Never" />{u.last_plugin_name ? ` (${u.last_plugin_name})` : ''}</td>
+              <td>{u.heartbeats_count.toLocaleString('en-US')}</td>
+              <td>{u.is_disabled ? 'disabled' : 'active'}</td>
+              <td className="cell-actions">
+                {u.id !== user.id ? (
+                  <button type="button" className={`button button-small${u.is_disabled ? '' : ' button-danger-outline'}`} aria-label={`${u.is_disabled ? 'Enable' : 'Disable'} ${u.username}`} onClick={() => act('PATCH', `${USERS}/${u.id}`, { is_disabled: !u.is_disabled }, `${u.username} is ${u.is_disabled ? 'enabled' : 'disabled'}.`, USERS)}>
+                    {u.is_disabled ? 'Enable' : 'Disable'}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {users.data && users.data.total_pages > 1 ? (
           <p>
             <button type="button" className="button button-small" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>{' '}

@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
 import { api, formError, type ApiResult } from '../api.js';
-import { Alert, ConfirmAction, CopyButton, FieldError, Page } from '../components.js';
+import { Alert, ConfirmAction, CopyButton, FieldError, Page, Table } from '../components.js';
 import { errorMessage, invalidate, queryClient } from '../data.js';
 import { ME, orgPath, useOrgDashboards, useOrgInvitations, useOrgMembers, useOrgs } from '../queries.js';
 import { Link, useRouter } from '../router.js';
@@ -115,43 +115,29 @@ export function OrgPage({ user, params }: AppState) {
 
       <section className="card" aria-labelledby={ids.people}>
         <h2 id={ids.people}>People</h2>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data?.data.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.full_name ? `${m.full_name} (@${m.username})` : `@${m.username}`}</td>
-                  <td>
-                    {org?.role === 'owner' && m.role !== 'owner' ? (
-                      <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => act('PATCH', `${base}/members/${m.id}`, { role: e.target.value }, `${m.username} is now ${e.target.value}.`)}>
-                        <option value="admin">admin</option>
-                        <option value="member">member</option>
-                      </select>
-                    ) : (
-                      m.role
-                    )}
-                  </td>
-                  <td>{m.email ?? '—'}</td>
-                  <td className="cell-actions">
-                    {m.role !== 'owner' && m.id !== user.id && (org?.role === 'owner' || (admin && m.role === 'member')) ? (
-                      <ConfirmAction label="Remove" ariaLabel={`Remove ${m.username}`} confirmLabel="Remove" question={`Remove ${m.username} from ${org?.name}?`} onConfirm={() => act('DELETE', `${base}/members/${m.id}`, undefined, `Removed ${m.username}.`).then(() => undefined)} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Member', 'Role', 'E-mail']} actions>
+          {members.data?.data.map((m) => (
+            <tr key={m.id}>
+              <td>{m.full_name ? `${m.full_name} (@${m.username})` : `@${m.username}`}</td>
+              <td>
+                {org?.role === 'owner' && m.role !== 'owner' ? (
+                  <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => act('PATCH', `${base}/members/${m.id}`, { role: e.target.value }, `${m.username} is now ${e.target.value}.`)}>
+                    <option value="admin">admin</option>
+                    <option value="member">member</option>
+                  </select>
+                ) : (
+                  m.role
+                )}
+              </td>
+              <td>{m.email ?? '—'}</td>
+              <td className="cell-actions">
+                {m.role !== 'owner' && m.id !== user.id && (org?.role === 'owner' || (admin && m.role === 'member')) ? (
+                  <ConfirmAction label="Remove" ariaLabel={`Remove ${m.username}`} confirmLabel="Remove" question={`Remove ${m.username} from ${org?.name}?`} onConfirm={() => act('DELETE', `${base}/members/${m.id}`, undefined, `Removed ${m.username}.`).then(() => undefined)} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {admin ? (
           <form className="form-row" onSubmit={sendInvite}>
             <Alert kind="error">{formError(inviteResult, ['username', 'email', 'role'])}</Alert>

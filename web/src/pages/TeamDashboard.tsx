@@ -7,7 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { TeamSummary } from '../../../src/wire/org.js';
 import type { AppState } from '../page-props.js';
 import { api, formError, type ApiResult } from '../api.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, Table } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
 import { dashboardPath, useOrgDashboard, useDashboardMembers, useDashboardRequests, useMemberSummaries, useTeamSummary } from '../queries.js';
 import { Link } from '../router.js';
@@ -153,34 +153,20 @@ export function TeamDashboardPage({ user, params }: AppState) {
             </div>
           ) : null}
           {s ? (
-            <div className="table-wrap">
-              <table className="table" aria-labelledby={ids.members}>
-                <caption id={ids.members}>Members</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Member</th>
-                    <th scope="col">Today</th>
-                    <th scope="col">{range}</th>
-                    <th scope="col">Daily average</th>
-                    <th scope="col">Top language</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...s.members].sort((a, b) => b.total_seconds - a.total_seconds).map((m) => (
-                    <tr key={m.id}>
-                      <td>
-                        <Link to={`/orgs/${org}/dashboards/${dashId}/members/${m.username}`}>{m.full_name ?? `@${m.username}`}</Link>
-                        {m.share === 'totals' ? <span className="hint"> (totals only)</span> : null}
-                      </td>
-                      <td>{hours(m.today_seconds)}</td>
-                      <td>{hours(m.total_seconds)}</td>
-                      <td>{hours(m.daily_average_seconds)}</td>
-                      <td>{m.top_language ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Member', 'Today', range, 'Daily average', 'Top language']} labelledBy={ids.members} caption={<caption id={ids.members}>Members</caption>}>
+              {[...s.members].sort((a, b) => b.total_seconds - a.total_seconds).map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    <Link to={`/orgs/${org}/dashboards/${dashId}/members/${m.username}`}>{m.full_name ?? `@${m.username}`}</Link>
+                    {m.share === 'totals' ? <span className="hint"> (totals only)</span> : null}
+                  </td>
+                  <td>{hours(m.today_seconds)}</td>
+                  <td>{hours(m.total_seconds)}</td>
+                  <td>{hours(m.daily_average_seconds)}</td>
+                  <td>{m.top_language ?? '—'}</td>
+                </tr>
+              ))}
+            </Table>
           ) : null}
         </section>
       ) : null}
