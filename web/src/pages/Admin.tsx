@@ -1,7 +1,7 @@
 /** Administration of the instance: users with last activity and heartbeat counts, sign-up, disabling. */
 import { useId, useState } from 'react';
 import type { AppState } from '../page-props.js';
-import { api } from '../api.js';
+import { useApiAction } from '../api.js';
 import { Alert, Page, Table, TimeText } from '../components.js';
 import { errorMessage, getJson, invalidate, withParams } from '../data.js';
 import { useQuery } from '@tanstack/react-query';
@@ -15,17 +15,8 @@ export function AdminPage({ user }: AppState) {
   const [page, setPage] = useState(1);
   const users = useQuery({ queryKey: [USERS, { q, page }], queryFn: ({ signal }) => getJson<{ data: AdminUser[]; total: number; total_pages: number }>(withParams(USERS, { q, page }), { signal }) });
   const settings = useQuery({ queryKey: [SETTINGS], queryFn: ({ signal }) => getJson<{ data: { allow_signup: boolean; allow_signup_source: string } }>(SETTINGS, { signal }) });
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const ids = { search: useId(), users: useId(), signup: useId() };
-  const act = async (method: string, path: string, body: unknown, done: string, key: string) => {
-    setNotice(null);
-    setError(null);
-    const res = await api(method, path, body);
-    if (res.ok) setNotice(done);
-    else setError(res.error ?? 'That did not work.');
-    await invalidate(key);
-  };
+  const { notice, error, act } = useApiAction(() => invalidate(USERS));
   if (users.error) return <Page title="Administration"><Alert kind="error">{errorMessage(users.error, 'Only administrators of this instance may see this page.')}</Alert></Page>;
   const signup = settings.data?.data;
   return (
@@ -37,7 +28,7 @@ export function AdminPage({ user }: AppState) {
         {signup ? (
           <p>
             Sign-up is <strong>{signup.allow_signup ? 'open' : 'closed'}</strong> ({signup.allow_signup_source === 'runtime' ? 'set here' : 'from ALLOW_SIGNUP'}).{' '}
-            <button type="button" className="button button-small" onClick={() => act('PATCH', SETTINGS, { allow_signup: !signup.allow_signup }, signup.allow_signup ? 'Sign-up closed.' : 'Sign-up open.', SETTINGS)}>
+            <button type="button" className="button button-small" onClick={() => act('PATCH', SETTINGS, { allow_signup: !signup.allow_signup }, signup.allow_signup ? 'Sign-up closed.' : 'Sign-up open.', () => invalidate(SETTINGS))}>
               {signup.allow_signup ? 'Close sign-up' : 'Open sign-up'}
             </button>
           </p>
@@ -58,7 +49,7 @@ export function AdminPage({ user }: AppState) {
               <td>{u.is_disabled ? 'disabled' : 'active'}</td>
               <td className="cell-actions">
                 {u.id !== user.id ? (
-                  <button type="button" className={`button button-small${u.is_disabled ? '' : ' button-danger-outline'}`} aria-label={`${u.is_disabled ? 'Enable' : 'Disable'} ${u.username}`} onClick={() => act('PATCH', `${USERS}/${u.id}`, { is_disabled: !u.is_disabled }, `${u.username} is ${u.is_disabled ? 'enabled' : 'disabled'}.`, USERS)}>
+                  <button type="button" className={`button button-small${u.is_disabled ? '' : ' button-danger-outline'}`} aria-label={`${u.is_disabled ? 'Enable' : 'Disable'} ${u.username}`} onClick={() => act('PATCH', `${USERS}/${u.id}`, { is_disabled: !u.is_disabled }, `${u.username} is ${u.is_disabled ? 'enabled' : 'disabled'}.`)}>
                     {u.is_disabled ? 'Enable' : 'Disable'}
                   </button>
                 ) : null}

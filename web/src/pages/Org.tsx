@@ -1,7 +1,7 @@
 /** An organization: its dashboards, its people and their roles, invitations and the join link. */
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
-import { api, formError, type ApiResult } from '../api.js';
+import { api, formError, useApiAction, type ApiResult } from '../api.js';
 import { Alert, ConfirmAction, CopyButton, FieldError, Page, Table } from '../components.js';
 import { errorMessage, invalidate, queryClient } from '../data.js';
 import { ME, orgPath, useOrgDashboards, useOrgInvitations, useOrgMembers, useOrgs } from '../queries.js';
@@ -16,8 +16,6 @@ export function OrgPage({ user, params }: AppState) {
   const members = useOrgMembers(orgId);
   const invitations = useOrgInvitations(orgId, admin);
   const { navigate } = useRouter();
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [invite, setInvite] = useState('');
   const [inviteRole, setInviteRole] = useState('member');
   const [inviteResult, setInviteResult] = useState<ApiResult<unknown> | null>(null);
@@ -30,16 +28,7 @@ export function OrgPage({ user, params }: AppState) {
   // everything under this org (its dashboards' summaries too: a removed member leaves them) and the org list
   const refresh = () =>
     Promise.all([queryClient.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === 'string' && q.queryKey[0].startsWith(base) }), invalidate(`${ME}/orgs`)]);
-
-  const act = async (method: string, path: string, body: unknown, done: string) => {
-    setNotice(null);
-    setError(null);
-    const res = await api(method, path, body);
-    if (res.ok) setNotice(done);
-    else setError(res.error ?? 'That did not work.');
-    await refresh();
-    return res;
-  };
+  const { notice, setNotice, error, setError, act } = useApiAction(refresh);
 
   const sendInvite = async (event: FormEvent) => {
     event.preventDefault();

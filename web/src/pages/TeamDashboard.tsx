@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { TeamSummary } from '../../../src/wire/org.js';
 import type { AppState } from '../page-props.js';
-import { api, formError, type ApiResult } from '../api.js';
+import { api, formError, useApiAction, type ApiResult } from '../api.js';
 import { Alert, Page, Table } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
 import { dashboardPath, useOrgDashboard, useDashboardMembers, useDashboardRequests, useMemberSummaries, useTeamSummary } from '../queries.js';
@@ -94,8 +94,6 @@ export function TeamDashboardPage({ user, params }: AppState) {
   const summary = useTeamSummary(org, dashId, range, !!d?.can_current_user_view);
   const members = useDashboardMembers(org, dashId);
   const requests = useDashboardRequests(org, dashId);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [add, setAdd] = useState('');
   const [addResult, setAddResult] = useState<ApiResult<unknown> | null>(null);
   const ids = { range: useId(), total: useId(), members: useId(), manage: useId(), add: useId(), mine: useId() };
@@ -103,15 +101,7 @@ export function TeamDashboardPage({ user, params }: AppState) {
   const me = members.data?.data.find((m) => m.id === user.id);
   // a query's key starts with its exact path: refresh each of this dashboard's
   const refresh = () => Promise.all(['', '/summary', '/members', '/requests'].map((p) => invalidate(`${base}${p}`)));
-
-  const act = async (method: string, path: string, body: unknown, done: string) => {
-    setNotice(null);
-    setError(null);
-    const res = await api(method, path, body);
-    if (res.ok) setNotice(done);
-    else setError(res.error ?? 'That did not work.');
-    await refresh();
-  };
+  const { notice, setNotice, error, act } = useApiAction(refresh);
   const addMember = async (event: FormEvent) => {
     event.preventDefault();
     const res = await api('POST', `${base}/members`, { username: add.trim() });
