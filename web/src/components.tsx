@@ -281,3 +281,18 @@ export function Table({
     </div>
   );
 }
+
+/**
+ * One figure of a page's stat cards (inside `<dl className="stats-cards">`): its name and value, with
+ * the exact number in `data-seconds` / `data-days` for whoever reads the page (the tests do).
+ */
+export function Stat({ label, testId, seconds, days, children }: { label: string; testId?: string; seconds?: number; days?: number; children: ReactNode }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd data-testid={testId} data-seconds={seconds} data-days={days}>
+        {children}
+      </dd>
+    </div>
+  );
+}
