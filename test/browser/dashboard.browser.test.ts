@@ -9,7 +9,7 @@
  */
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
-import { uniqueName, type TestContext } from '../helpers/harness.js';
+import { basicAuth, uniqueName, type TestContext } from '../helpers/harness.js';
 import { artifactPath, screenshotOnce, signUpThroughPage, useBrowserSession, useChromium } from '../helpers/browser.js';
 
 const chromium = useChromium('the dashboard browser tests', 180_000);
@@ -23,7 +23,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
 
   /** The API, as the browser's session (cookies) or with the API key. */
   const apiGet = async (path: string) => {
-    const res = await s.context.request.get(`${s.base}${path}`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` } });
+    const res = await s.context.request.get(`${s.base}${path}`, { headers: basicAuth(s.apiKey) });
     expect(res.status(), path).toBeLessThan(300);
     return res.json();
   };
@@ -68,7 +68,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
       if (i % 2 === 0) add(day, 2, 10, 'beta', 'Python', 'main', 'vim');
     }
     add(today.minus({ days: 20 }), 3, 30, 'gamma', 'Rust', 'main', 'vscode');
-    const res = await s.context.request.post(`${base}/api/v1/users/current/heartbeats.bulk`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` }, data: beats });
+    const res = await s.context.request.post(`${base}/api/v1/users/current/heartbeats.bulk`, { headers: basicAuth(s.apiKey), data: beats });
     expect(res.status()).toBe(201);
   });
 
@@ -283,7 +283,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
     await page.getByLabel('Your password').fill('new password 123');
     await button.click();
     await page.waitForURL(/\/signup$/);
-    const gone = await s.context.request.get(`${base}/api/v1/users/current`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` } });
+    const gone = await s.context.request.get(`${base}/api/v1/users/current`, { headers: basicAuth(s.apiKey) });
     expect(gone.status()).toBe(401);
   });
 
