@@ -10,7 +10,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { basicAuth, uniqueName, type TestContext } from '../helpers/harness.js';
-import { screenshotOnce, useBrowserSession, useChromium } from '../helpers/browser.js';
+import { logInThroughPage, screenshotOnce, useBrowserSession, useChromium } from '../helpers/browser.js';
 
 const chromium = useChromium('the web app browser tests');
 const describeBrowser = chromium.describeEachDatabase;
@@ -119,10 +119,7 @@ describeBrowser('web app in a browser', (t) => {
     // `next` must be a path on this site
     await page.getByRole('button', { name: 'Log out' }).click();
     await waitForHeading(page, 'Log in');
-    await page.goto(`${base}/login?next=${encodeURIComponent('//evil.example/x')}`);
-    await page.getByLabel('Username or email').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logInThroughPage(page, base, username, password, '//evil.example/x');
     await waitForHeading(page, 'Overview');
     expect(page.url()).toBe(`${base}/`);
   });
