@@ -5,30 +5,17 @@
  */
 import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, uniqueName } from '../helpers/harness.js';
-import { artifactPath, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import { artifactPath, listenForBrowser, logInThroughPage, screenshotOnce, useChromium } from '../helpers/browser.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 
-const hasChromium = chromiumAvailable('the commits page browser test');
-let browser: Browser | undefined;
+const chromium = useChromium('the commits page browser test', 180_000);
 
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-if (hasChromium) {
+if (chromium.available) {
   describeEachDatabase('commits page', (t) => {
     it('creates the webhook, shows a delivered commit with its time, rotates and removes the webhook', async () => {
-      const base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+      const base = await listenForBrowser(t);
       const username = uniqueName('c');
       const password = 'correct horse battery';
       const { apiKey } = await t.createUser({ username, password });
@@ -36,14 +23,11 @@ if (hasChromium) {
       const beats = [0, 300, 600].map((dt) => ({ entity: '/src/main.rs', type: 'file', time: T + dt, project: 'metronome', branch: 'main' }));
       await fetch(`${base}/api/v1/users/current/heartbeats.bulk`, { method: 'POST', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, body: JSON.stringify(beats) });
 
-      const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+      const context = await chromium.browser().newContext({ viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
       try {
-        await page.goto(`${base}/login?next=${encodeURIComponent('/commits')}`);
-        await page.getByLabel('Username or email').fill(username);
-        await page.getByLabel('Password').fill(password);
-        await page.getByRole('button', { name: 'Log in' }).click();
+        await logInThroughPage(page, base, username, password, '/commits');
         await page.getByRole('heading', { level: 1, name: 'Commits', exact: true }).waitFor();
         expect(await page.getByLabel('Project').inputValue()).toBe('metronome');
         await page.getByText('No webhook for metronome yet.').waitFor();
@@ -80,7 +64,7 @@ if (hasChromium) {
         expect(cells[5]).toBe('10 mins'); // 0, 300, 600: 600 s before the commit at 900
         await page.getByText('Page 1 of 1 (1 commits)').waitFor();
         await page.getByText('from ada/metronome').waitFor();
-        if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('commits.png'), fullPage: true });
+        await screenshotOnce(t, page, 'commits');
 
         // rotate to a chosen secret, then remove
         await page.getByLabel(/New secret/).fill('a-chosen-secret-for-the-forge');

@@ -7,51 +7,23 @@
  * badges and embeds that stop after revocation, account deletion. Screenshots of every page
  * (desktop, 360 px, dark) go to test-artifacts/dash-*.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase, uniqueName, type TestContext } from '../helpers/harness.js';
-import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import { expect, it } from 'vitest';
+import { basicAuth, uniqueName, type TestContext } from '../helpers/harness.js';
+import { artifactPath, screenshotOnce, signUpThroughPage, useBrowserSession, useChromium } from '../helpers/browser.js';
 
-const hasChromium = chromiumAvailable('the dashboard browser tests');
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-const describeBrowser = hasChromium ? describeEachDatabase : (title: string) => describe.skip(`${title} (no ${CHROMIUM})`, () => it('needs chromium', () => {}));
+const chromium = useChromium('the dashboard browser tests', 180_000);
+const describeBrowser = chromium.describeEachDatabase;
 
 const PASSWORD = 'correct horse battery';
 const UA = (editor: string) => `wakatime/v1.90.0 (linux-6.1.0-amd64) go1.22.1 ${editor}/1.0 ${editor}-wakatime/1.0`;
 
 describeBrowser('dashboard pages in a browser', (t: TestContext) => {
-  const s = {} as { base: string; context: BrowserContext; page: Page; csrf: string; apiKey: string; username: string };
-
-  beforeAll(async () => {
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    s.base = address.replace('localhost', '127.0.0.1');
-    s.context = await browser!.newContext({ viewport: { width: 1200, height: 900 }, timezoneId: 'UTC' });
-    s.page = await s.context.newPage();
-    s.page.setDefaultTimeout(15_000);
-    s.page.on('pageerror', (err) => {
-      throw err;
-    });
-  });
-  afterAll(async () => {
-    await s.context?.close();
-  });
+  const s = useBrowserSession<{ csrf: string; apiKey: string; username: string }>(t, chromium.browser, { viewport: { width: 1200, height: 900 }, timezoneId: 'UTC', timeout: 15_000 });
 
   /** The API, as the browser's session (cookies) or with the API key. */
   const apiGet = async (path: string) => {
-    const res = await s.context.request.get(`${s.base}${path}`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` } });
+    const res = await s.context.request.get(`${s.base}${path}`, { headers: basicAuth(s.apiKey) });
     expect(res.status(), path).toBeLessThan(300);
     return res.json();
   };
@@ -77,11 +49,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
   it('signs up and sends heartbeats over several days and projects through the API', async () => {
     const { page, base } = s;
     s.username = uniqueName('dash');
-    await page.goto(`${base}/signup`);
-    await page.getByLabel('Username').fill(s.username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await signUpThroughPage(page, base, s.username, PASSWORD);
     s.csrf = (await (await s.context.request.get(`${base}/api/web/session`)).json()).data.csrf_token;
     await s.context.request.patch(`${base}/api/v1/users/current`, { headers: { 'x-csrf-token': s.csrf }, data: { timezone: 'UTC' } });
     const key = await s.context.request.post(`${base}/api/v1/users/current/api_keys`, { headers: { 'x-csrf-token': s.csrf }, data: { name: 'browser test' } });
@@ -100,7 +68,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
       if (i % 2 === 0) add(day, 2, 10, 'beta', 'Python', 'main', 'vim');
     }
     add(today.minus({ days: 20 }), 3, 30, 'gamma', 'Rust', 'main', 'vscode');
-    const res = await s.context.request.post(`${base}/api/v1/users/current/heartbeats.bulk`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` }, data: beats });
+    const res = await s.context.request.post(`${base}/api/v1/users/current/heartbeats.bulk`, { headers: basicAuth(s.apiKey), data: beats });
     expect(res.status()).toBe(201);
   });
 
@@ -230,7 +198,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
 
   it('shows a public profile only with what is public', async () => {
     const { page, base } = s;
-    const anon = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    const anon = await chromium.browser().newContext({ viewport: { width: 1200, height: 900 } });
     const visitor = await anon.newPage();
     try {
       await visitor.goto(`${base}/@${s.username}`);
@@ -315,13 +283,13 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
     await page.getByLabel('Your password').fill('new password 123');
     await button.click();
     await page.waitForURL(/\/signup$/);
-    const gone = await s.context.request.get(`${base}/api/v1/users/current`, { headers: { authorization: `Basic ${Buffer.from(s.apiKey).toString('base64')}` } });
+    const gone = await s.context.request.get(`${base}/api/v1/users/current`, { headers: basicAuth(s.apiKey) });
     expect(gone.status()).toBe(401);
   });
 
   it('lets a user made by the CLI set a first password with their API key, then logs them in', async () => {
     const { user, apiKey } = await t.createUser();
-    const fresh = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    const fresh = await chromium.browser().newContext({ viewport: { width: 1200, height: 900 } });
     try {
       const page = await fresh.newPage();
       await page.goto(`${s.base}/login`);
@@ -335,7 +303,7 @@ describeBrowser('dashboard pages in a browser', (t: TestContext) => {
       await page.getByRole('button', { name: 'Set password and log in' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
       expect(await page.locator('.account-name').textContent()).toBe(`@${user.username}`);
-      if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('dash-set-password-done.png'), fullPage: true });
+      await screenshotOnce(t, page, 'dash-set-password-done');
     } finally {
       await fresh.close();
     }

@@ -2,51 +2,23 @@
  * Settings → Data in a real browser (Debian's chromium): export heartbeats and download the link,
  * import a dump file with its report, add, pause and remove a relay target. Both databases.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { gunzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase, uniqueName } from '../helpers/harness.js';
-import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import { beforeAll, expect, it } from 'vitest';
+import { uniqueName } from '../helpers/harness.js';
+import { screenshotOnce, signUpThroughPage, useBrowserSession, useChromium } from '../helpers/browser.js';
 
-const hasChromium = chromiumAvailable('the data transfer browser tests');
-let browser: Browser | undefined;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium('the data transfer browser tests');
 
-const describeBrowser = hasChromium ? describeEachDatabase : (title: string) => describe.skip(`${title} (no ${CHROMIUM})`, () => it('needs chromium', () => {}));
-
-describeBrowser('Settings → Data in a browser', (t) => {
-  let context: BrowserContext;
-  let page: Page;
-  let base: string;
+chromium.describeEachDatabase('Settings → Data in a browser', (t) => {
+  const s = useBrowserSession(t, chromium.browser, { viewport: { width: 1200, height: 900 }, acceptDownloads: true, timeout: 15_000 });
   beforeAll(async () => {
-    base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
-    context = await browser!.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => {
-      throw err;
-    });
     await t.app.ctx.services.startBackground();
-  });
-  afterAll(async () => {
-    await context?.close();
   });
 
   it('exports, imports a file with its report, and manages relay targets', async () => {
-    await page.goto(`${base}/signup`);
-    await page.getByLabel('Username').fill(uniqueName('data'));
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview', exact: true }).waitFor();
+    const { page, base, context } = s;
+    await signUpThroughPage(page, base, uniqueName('data'), 'correct horse battery');
 
     await page.getByRole('link', { name: 'Data', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Data', exact: true }).waitFor();
@@ -89,7 +61,7 @@ describeBrowser('Settings → Data in a browser', (t) => {
     expect(await relayRow.textContent()).not.toContain('secret-key-123');
     await relayRow.getByRole('button', { name: 'Pause' }).click();
     await relayRow.getByText('paused').waitFor();
-    if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('data-transfer.png'), fullPage: true });
+    await screenshotOnce(t, page, 'data-transfer');
     await relayRow.getByRole('button', { name: /Remove/ }).click();
     await page.getByRole('button', { name: 'Remove', exact: true }).click();
     await page.getByText('No relay targets.').waitFor();

@@ -4,54 +4,25 @@
  * settings page, and a password reset through the link that arrived by SMTP.
  * Screenshots go to test-artifacts/goals*.png, forgot-password.png, reset-password.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase, type TestContext } from '../helpers/harness.js';
-import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { logInThroughPage, screenshotOnce, useBrowserSession, useChromium } from '../helpers/browser.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 
-const hasChromium = chromiumAvailable('the goals browser tests');
-let browser: Browser | undefined;
 let smtp: TestSmtpServer;
-
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 180_000);
-
+});
 afterAll(async () => {
-  await browser?.close();
   await smtp?.close();
 });
 
-async function screenshot(t: TestContext, page: Page, name: string): Promise<void> {
-  if (t.dialect !== 'sqlite') return;
-  await page.screenshot({ path: artifactPath(`${name}.png`), fullPage: true });
-}
+const chromium = useChromium('the goals browser tests', 180_000);
 
-const describeBrowser = hasChromium ? describeEachDatabase : (title: string) => describe.skip(`${title} (no ${CHROMIUM})`, () => it('needs chromium', () => {}));
-
-describeBrowser(
+chromium.describeEachDatabase(
   'goals and password reset in a browser',
   (t) => {
-    const s = {} as { base: string; context: BrowserContext; page: Page };
-    beforeAll(async () => {
-      const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-      s.base = address.replace('localhost', '127.0.0.1');
-      s.context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
-      s.page = await s.context.newPage();
-      s.page.setDefaultTimeout(10_000);
-      s.page.on('pageerror', (err) => {
-        throw err;
-      });
-    });
-    afterAll(async () => {
-      await s.context?.close();
-    });
+    const s = useBrowserSession(t, chromium.browser, { viewport: { width: 1200, height: 900 }, timeout: 10_000 });
 
     it('creates a goal with a live preview, shows shared goals read-only, and the e-mail settings', async () => {
       const { page, base } = s;
@@ -65,10 +36,7 @@ describeBrowser(
       const shared = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/goals', headers: t.auth(friendKey), payload: { seconds: 7200, delta: 'week', shared_with: [user.username] } });
       expect(shared.statusCode).toBe(201);
 
-      await page.goto(`${base}/login?next=%2Fgoals`);
-      await page.getByLabel('Username or email').fill(user.username);
-      await page.getByLabel('Password').fill('goal page password');
-      await page.getByRole('button', { name: 'Log in' }).click();
+      await logInThroughPage(page, base, user.username, 'goal page password', '/goals');
       await page.getByRole('heading', { level: 1, name: 'Goals', exact: true }).waitFor();
       await page.getByText('Shared with you', { exact: true }).waitFor();
       const sharedCard = page.getByTestId('goal-card').filter({ hasText: 'Code 2 hrs per week' });
@@ -83,14 +51,14 @@ describeBrowser(
       const preview = page.getByTestId('goal-preview');
       await preview.getByText('Preview: Code 15 mins per day in TypeScript').waitFor();
       await preview.getByTestId('goal-period').filter({ hasText: 'Today' }).getByText('20 mins / 15 mins').waitFor();
-      await screenshot(t, page, 'goals-new');
+      await screenshotOnce(t, page, 'goals-new');
       await page.getByLabel('Minutes').fill('30');
       await preview.getByText('Preview: Code 30 mins per day in TypeScript').waitFor();
       await page.getByRole('button', { name: 'Create goal' }).click();
       await page.getByText('Goal created.').waitFor();
       const card = page.getByTestId('goal-card').filter({ hasText: 'Code 30 mins per day in TypeScript' });
       await card.getByTestId('goal-period').filter({ hasText: 'Today' }).getByText('20 mins / 30 mins').waitFor();
-      await screenshot(t, page, 'goals');
+      await screenshotOnce(t, page, 'goals');
       const list = await t.app.inject({ method: 'GET', url: '/api/v1/users/current/goals', headers: t.auth(apiKey) });
       expect(list.json().data.map((g: { title: string }) => g.title)).toEqual(['Code 30 mins per day in TypeScript', 'Code 2 hrs per week']);
 
@@ -105,7 +73,7 @@ describeBrowser(
       await weekly.uncheck();
       await page.getByText('No more weekly summaries.').waitFor();
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/users/current/mail_preferences', headers: t.auth(apiKey) })).json().data.weekly_summary).toBe(false);
-      await screenshot(t, page, 'settings-email');
+      await screenshotOnce(t, page, 'settings-email');
       await page.getByRole('button', { name: 'Log out' }).click();
       await page.getByRole('heading', { level: 1, name: 'Log in', exact: true }).waitFor();
     });
@@ -120,7 +88,7 @@ describeBrowser(
       await page.getByLabel('Username or email').fill('forgetful@example.com');
       await page.getByRole('button', { name: 'Send reset link' }).click();
       await page.getByText(/a link is on its way/).waitFor();
-      await screenshot(t, page, 'forgot-password');
+      await screenshotOnce(t, page, 'forgot-password');
       const [mail] = await smtp.waitFor((m) => m.to.includes('forgetful@example.com'));
       const link = new URL(/http:\/\/\S+reset-password\?token=\S+/.exec(mail!.text)![0]);
       await page.goto(`${base}${link.pathname}${link.search}`);
@@ -129,7 +97,7 @@ describeBrowser(
       await page.getByLabel('Repeat it').fill('second password 2');
       await page.getByRole('button', { name: 'Set password' }).click();
       await page.getByText(/Your password is set/).waitFor();
-      await screenshot(t, page, 'reset-password');
+      await screenshotOnce(t, page, 'reset-password');
       await page.locator('#main').getByRole('link', { name: 'Log in' }).click();
       await page.getByLabel('Username or email').fill(user.username);
       await page.getByLabel('Password').fill('second password 2');

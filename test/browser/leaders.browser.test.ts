@@ -4,27 +4,15 @@
  * second browser context, the board's ranking. Screenshots: test-artifacts/leaders*.png.
  */
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, uniqueName, type TestContext } from '../helpers/harness.js';
-import { artifactPath, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import { listenForBrowser, logInThroughPage, newTestPage, screenshotOnce, useChromium } from '../helpers/browser.js';
 import { cliHeaders } from '../helpers/fixtures.js';
 import { createAccount } from '../../src/services/accounts.js';
 import { createApiKey } from '../../src/storage/api-keys.js';
 
-const hasChromium = chromiumAvailable('the leaders browser tests');
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium('the leaders browser tests');
 
 async function coder(t: TestContext, minutes: number): Promise<{ username: string; password: string }> {
   const username = uniqueName('lb');
@@ -41,33 +29,26 @@ async function coder(t: TestContext, minutes: number): Promise<{ username: strin
 }
 
 async function logIn(page: Page, base: string, who: { username: string; password: string }, next: string): Promise<void> {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Username or email').fill(who.username);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logInThroughPage(page, base, who.username, who.password, next);
 }
 
 describeEachDatabase('leaders in the browser', (t) => {
-  it.skipIf(!hasChromium)('shows the leaders with your rank; a board created, joined by link and ranked', async () => {
-    const address = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+  it.skipIf(!chromium.available)('shows the leaders with your rank; a board created, joined by link and ranked', async () => {
+    const address = await listenForBrowser(t);
     const a = await coder(t, 90);
     const b = await coder(t, 40);
     await t.app.ctx.services.leaders.recompute();
 
-    const ctxA = await browser!.newContext({ viewport: { width: 1200, height: 800 } });
-    const ctxB = await browser!.newContext({ viewport: { width: 1200, height: 800 } });
+    const ctxA = await chromium.browser().newContext({ viewport: { width: 1200, height: 800 } });
+    const ctxB = await chromium.browser().newContext({ viewport: { width: 1200, height: 800 } });
     try {
-      const page = await ctxA.newPage();
-      page.setDefaultTimeout(10_000);
-      page.on('pageerror', (err) => {
-        throw err;
-      });
+      const page = await newTestPage(ctxA, 10_000);
       await logIn(page, address, b, '/leaders');
       await page.waitForURL(/\/leaders$/);
       await expect.poll(() => page.getByTestId('leader-row').count()).toBe(2);
       await expect.poll(() => page.getByTestId('current-rank').textContent()).toContain('You are #2');
       expect(await page.getByTestId('leader-row').first().textContent()).toContain('Coder 90');
-      if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('leaders.png'), fullPage: true });
+      await screenshotOnce(t, page, 'leaders');
 
       // B creates a board and lands on it
       await page.goto(`${address}/leaderboards`);
@@ -87,7 +68,7 @@ describeEachDatabase('leaders in the browser', (t) => {
 
       await page.reload();
       await expect.poll(() => page.getByTestId('member').count()).toBe(2);
-      if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath('leaderboard.png'), fullPage: true });
+      await screenshotOnce(t, page, 'leaderboard');
     } finally {
       await ctxA.close();
       await ctxB.close();

@@ -3,53 +3,28 @@
  * invites two users (by username and by e-mail), both accept in their own browsers, a dashboard
  * shows their time, and a removed member disappears from it. Screenshots: test-artifacts/orgs-*.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { createAccount } from '../../src/services/accounts.js';
-import { describeEachDatabase, uniqueName, type TestContext } from '../helpers/harness.js';
-import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import { uniqueName } from '../helpers/harness.js';
+import { listenForBrowser, logInThroughPage, newTestPage, screenshotOnce, useChromium } from '../helpers/browser.js';
 import { codeToday } from '../helpers/orgs.js';
 
-const hasChromium = chromiumAvailable('the org browser tests');
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium('the org browser tests');
 
 const password = 'correct horse battery';
 
 async function logIn(base: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  const context = await chromium.browser().newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await newTestPage(context, 15_000);
+  await logInThroughPage(page, base, username, password);
   await page.getByRole('button', { name: 'Log out' }).waitFor();
   return { context, page };
 }
 
-async function shot(t: TestContext, page: Page, name: string): Promise<void> {
-  if (t.dialect === 'sqlite') await page.screenshot({ path: artifactPath(`${name}.png`), fullPage: true });
-}
-
-const describeBrowser = hasChromium ? describeEachDatabase : (title: string) => describe.skip(`${title} (no ${CHROMIUM})`, () => it('needs chromium', () => {}));
-
-describeBrowser('organizations in a browser', (t) => {
+chromium.describeEachDatabase('organizations in a browser', (t) => {
   it('owner invites two users, both accept, the dashboard shows their time, a removed member disappears', async () => {
-    const base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    const base = await listenForBrowser(t);
     const owner = await createAccount(t.storage, { username: uniqueName('own'), password });
     const alice = await createAccount(t.storage, { username: uniqueName('alice'), password });
     const bobEmail = `${uniqueName('bob')}@example.com`;
@@ -68,7 +43,7 @@ describeBrowser('organizations in a browser', (t) => {
       await page.getByRole('button', { name: 'Invite', exact: true }).click();
       await page.getByText(`Invited ${who}.`).waitFor();
     }
-    await shot(t, page, 'orgs-org');
+    await screenshotOnce(t, page, 'orgs-org');
 
     // both accept, each in their own browser
     for (const who of [alice, bob]) {
@@ -77,7 +52,7 @@ describeBrowser('organizations in a browser', (t) => {
       await b.page.getByRole('button', { name: 'Accept' }).click();
       await b.page.getByText('You joined Acme.').waitFor();
       await b.page.getByRole('link', { name: 'Acme' }).waitFor();
-      if (who === alice) await shot(t, b.page, 'orgs-list');
+      if (who === alice) await screenshotOnce(t, b.page, 'orgs-list');
       await b.context.close();
     }
 
@@ -95,11 +70,11 @@ describeBrowser('organizations in a browser', (t) => {
     await table.getByRole('row', { name: new RegExp(bob.user.username) }).getByText('20 min').first().waitFor();
     await page.getByRole('heading', { name: 'Team total: 50 mins' }).waitFor();
     await page.getByText('TypeScript: 30 min').first().waitFor();
-    await shot(t, page, 'orgs-dashboard');
+    await screenshotOnce(t, page, 'orgs-dashboard');
 
     await table.getByRole('link', { name: `@${alice.user.username}` }).click();
     await page.getByRole('heading', { level: 2, name: 'Total: 30 mins' }).waitFor();
-    await shot(t, page, 'orgs-member');
+    await screenshotOnce(t, page, 'orgs-member');
     await page.goBack();
 
     // bob is removed from the org: gone from the dashboard
@@ -111,13 +86,13 @@ describeBrowser('organizations in a browser', (t) => {
     await page.getByRole('link', { name: 'Core' }).click();
     await page.getByRole('heading', { name: 'Team total: 30 mins' }).waitFor();
     expect(await page.getByRole('table', { name: 'Members' }).getByText(bob.user.username).count()).toBe(0);
-    await shot(t, page, 'orgs-dashboard-after-removal');
+    await screenshotOnce(t, page, 'orgs-dashboard-after-removal');
 
     // the first user administers the instance (on this database, the owner may not be the first)
     if ((await t.storage.db.selectFrom('users').select('id').orderBy('id').executeTakeFirst())?.id === owner.user.id) {
       await page.goto(`${base}/admin`);
       await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
-      await shot(t, page, 'orgs-admin');
+      await screenshotOnce(t, page, 'orgs-admin');
     }
     await o.context.close();
   });

@@ -7,51 +7,17 @@
  * Every flow runs on SQLite and on PostgreSQL (describeEachDatabase): the pages only talk HTTP, but
  * the endpoints behind them store in both.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, describeEachDatabase, uniqueName, type TestContext } from '../helpers/harness.js';
-import { artifactPath, CHROMIUM, chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { ensureWebBuilt } from '../helpers/web-build.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { basicAuth, uniqueName, type TestContext } from '../helpers/harness.js';
+import { logInThroughPage, screenshotOnce, useBrowserSession, useChromium } from '../helpers/browser.js';
 
-
-const hasChromium = chromiumAvailable('the web app browser tests');
-
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuilt();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium('the web app browser tests');
+const describeBrowser = chromium.describeEachDatabase;
 
 /** A server on a free port and a fresh browser context (its own cookies) for one block. */
 function useBrowser(t: TestContext) {
-  const s = {} as { base: string; context: BrowserContext; page: Page };
-  beforeAll(async () => {
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    s.base = address.replace('localhost', '127.0.0.1');
-    s.context = await browser!.newContext({ viewport: { width: 1200, height: 800 } });
-    s.page = await s.context.newPage();
-    s.page.setDefaultTimeout(10_000);
-    // every page error fails the test that caused it
-    s.page.on('pageerror', (err) => {
-      throw err;
-    });
-  });
-  afterAll(async () => {
-    await s.context?.close();
-  });
-  return s;
-}
-
-async function screenshot(t: TestContext, page: Page, name: string): Promise<void> {
-  // one set is enough: SQLite's (PostgreSQL's pages are the same pages)
-  if (t.dialect !== 'sqlite') return;
-  await page.screenshot({ path: artifactPath(`${name}.png`), fullPage: true });
+  return useBrowserSession(t, chromium.browser, { viewport: { width: 1200, height: 800 }, timeout: 10_000 });
 }
 
 async function heading(page: Page): Promise<string> {
@@ -87,8 +53,6 @@ async function csrf(context: BrowserContext, base: string): Promise<string> {
   return (await res.json()).data.csrf_token as string;
 }
 
-const describeBrowser = hasChromium ? describeEachDatabase : (title: string) => describe.skip(`${title} (no ${CHROMIUM})`, () => it('needs chromium', () => {}));
-
 describeBrowser('web app in a browser', (t) => {
   const s = useBrowser(t);
   const username = uniqueName('web');
@@ -99,7 +63,7 @@ describeBrowser('web app in a browser', (t) => {
     const { page, base } = s;
     await page.goto(`${base}/signup`);
     await waitForHeading(page, 'Create your account');
-    await screenshot(t, page, 'signup');
+    await screenshotOnce(t, page, 'signup');
     // a server-side field error shows next to its field
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Email (optional)').fill(email);
@@ -138,7 +102,7 @@ describeBrowser('web app in a browser', (t) => {
     await page.goto(`${base}/settings`);
     await waitForHeading(page, 'Log in');
     expect(new URL(page.url()).search).toBe(`?next=${encodeURIComponent('/settings')}`);
-    await screenshot(t, page, 'login');
+    await screenshotOnce(t, page, 'login');
 
     await page.getByLabel('Username or email').fill(username);
     await page.getByLabel('Password').fill('not the password');
@@ -155,10 +119,7 @@ describeBrowser('web app in a browser', (t) => {
     // `next` must be a path on this site
     await page.getByRole('button', { name: 'Log out' }).click();
     await waitForHeading(page, 'Log in');
-    await page.goto(`${base}/login?next=${encodeURIComponent('//evil.example/x')}`);
-    await page.getByLabel('Username or email').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logInThroughPage(page, base, username, password, '//evil.example/x');
     await waitForHeading(page, 'Overview');
     expect(page.url()).toBe(`${base}/`);
   });
@@ -186,7 +147,7 @@ describeBrowser('web app in a browser', (t) => {
     await page.getByLabel('Show the languages I use').check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    await screenshot(t, page, 'settings');
+    await screenshotOnce(t, page, 'settings');
 
     await page.reload();
     await waitForHeading(page, 'Settings');
@@ -225,11 +186,11 @@ describeBrowser('web app in a browser', (t) => {
     expect(await page.getByTestId('wakatime-cfg').textContent()).toContain(`api_key = ${key}`);
     // for old plugins (the legacy CLI refuses the waka_ prefix): the bare form of the same key
     expect(await page.getByTestId('legacy-api-key').textContent()).toBe(key.replace(/^waka_/, ''));
-    await screenshot(t, page, 'api-keys');
+    await screenshotOnce(t, page, 'api-keys');
     // on a 360 px phone the snippet (with its long key line) wraps instead of overflowing
     await page.setViewportSize({ width: 360, height: 740 });
     await expectNoSidewaysOverflow(page);
-    await screenshot(t, page, 'api-keys-360');
+    await screenshotOnce(t, page, 'api-keys-360');
     await page.setViewportSize({ width: 1200, height: 800 });
 
     // the key works with Basic auth, without the browser's cookies
@@ -245,7 +206,7 @@ describeBrowser('web app in a browser', (t) => {
     await waitForHeading(page, 'Overview');
     expect(await page.getByTestId('wakatime-cfg').textContent()).toContain(`api_key = ${key}`);
     expect(await page.getByText('America/New_York').count()).toBeGreaterThan(0);
-    await screenshot(t, page, 'overview');
+    await screenshotOnce(t, page, 'overview');
 
     // shown once: a reload does not show it again
     await page.goto(`${base}/settings/api-keys`);
@@ -270,7 +231,7 @@ describeBrowser('web app in a browser', (t) => {
       await expectNoSidewaysOverflow(page);
       await page.setViewportSize({ width: 1200, height: 800 });
     }
-    await screenshot(t, page, 'overview-after-reload');
+    await screenshotOnce(t, page, 'overview-after-reload');
     await page.goto(`${base}/settings/api-keys`);
     await page.getByRole('row', { name: /laptop/ }).waitFor();
 
@@ -306,7 +267,7 @@ describeBrowser('web app in a browser', (t) => {
     const clientId = (await card.getByTestId('client-id').textContent())!.trim();
     const listed = (await (await s.context.request.get(`${base}/api/v1/users/current/oauth_apps`)).json()).data;
     expect(listed).toMatchObject([{ name: 'Dashboard', client_id: clientId, redirect_uris: ['https://dash.example/callback', 'http://127.0.0.1:9/cb'], is_public: false }]);
-    await screenshot(t, page, 'oauth-apps');
+    await screenshotOnce(t, page, 'oauth-apps');
 
     await page.getByRole('button', { name: 'I have copied it' }).click();
     expect(await page.getByTestId('secret-value').count()).toBe(0);
@@ -362,7 +323,7 @@ describeBrowser('web app in a browser', (t) => {
       expect(violations).toEqual([]);
       const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
       expect(width[0]).toBeLessThanOrEqual(width[1]!);
-      await screenshot(t, page, 'api-docs-ui');
+      await screenshotOnce(t, page, 'api-docs-ui');
       // and the icon is ours
       const icon = await page.request.get(`${base}/favicon.ico`);
       expect(icon.status()).toBe(200);
@@ -416,7 +377,7 @@ describeBrowser('web app in a browser', (t) => {
     await grant.getByText('See your private email address').waitFor();
     await grant.getByText(/^Read your summaries and stats: time per category/).waitFor();
     expect(await grant.getByText(app.client_id).count()).toBe(1);
-    await screenshot(t, page, 'authorized-apps');
+    await screenshotOnce(t, page, 'authorized-apps');
 
     await page.getByRole('button', { name: 'Revoke access for Stats Viewer' }).click();
     await page.getByRole('button', { name: 'Revoke access' }).click();
@@ -438,7 +399,7 @@ describeBrowser(
       await page.goto(`${base}/signup`);
       await waitForHeading(page, 'Sign-up is closed');
       expect(await page.getByRole('button', { name: 'Sign up' }).count()).toBe(0);
-      await screenshot(t, page, 'signup-closed');
+      await screenshotOnce(t, page, 'signup-closed');
       await page.getByRole('link', { name: 'Log in' }).first().click();
       await waitForHeading(page, 'Log in');
       expect(await page.getByRole('link', { name: 'Sign up' }).count()).toBe(0);

@@ -135,3 +135,23 @@ export function useList<T>(path: string, failure: string) {
   const error = changeError ?? (query.error && !query.data ? errorMessage(query.error, failure) : null);
   return { items: query.data ?? null, setItems, error, setError, reload };
 }
+
+/**
+ * A page's buttons that each make one API call: `act` clears the last outcome, calls, shows `done`
+ * as the notice or the API's error, then refreshes what the call changed (`refresh`, unless the call
+ * names its own) and gives back the API's answer. `notice` and `error` are for the page's Alerts.
+ */
+export function useApiAction(refresh: () => Promise<unknown>) {
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const act = async (method: string, path: string, body: unknown, done: string, after: () => Promise<unknown> = refresh) => {
+    setNotice(null);
+    setError(null);
+    const res = await api(method, path, body);
+    if (res.ok) setNotice(done);
+    else setError(res.error ?? 'That did not work.');
+    await after();
+    return res;
+  };
+  return { notice, setNotice, error, setError, act };
+}

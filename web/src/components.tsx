@@ -1,4 +1,4 @@
-/** Pieces shared by the pages: page heading, messages, field errors, copy buttons, the config snippet. */
+/** Pieces shared by the pages: page heading, messages, field errors, copy buttons, the config snippet, tables. */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { fieldErrors, type FieldErrors } from './api.js';
 import { Link, navigationCount } from './router.js';
@@ -232,6 +232,67 @@ export function ConfirmAction({
       <button type="button" className="button button-small" onClick={() => setAsking(false)} disabled={busy}>
         Cancel
       </button>
+    </div>
+  );
+}
+
+/**
+ * A table in its scrolling wrapper: one column heading per entry of `columns`, then (with `actions`)
+ * the visually hidden "Actions" heading of a buttons column, and the rows given as children.
+ * `caption` is the table's own <caption> element, when it has one.
+ */
+export function Table({
+  columns,
+  actions,
+  caption,
+  className = 'table',
+  testId,
+  labelledBy,
+  children,
+}: {
+  columns: readonly ReactNode[];
+  actions?: boolean;
+  caption?: ReactNode;
+  className?: string;
+  testId?: string;
+  labelledBy?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className={className} data-testid={testId} aria-labelledby={labelledBy}>
+        {caption}
+        <thead>
+          <tr>
+            {columns.map((column, i) => (
+              <th key={i} scope="col">
+                {column}
+              </th>
+            ))}
+            {actions ? (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * One figure of a page's stat cards (inside `<dl className="stats-cards">`): its name and value, with
+ * the exact number in `data-seconds` / `data-days` for whoever reads the page (the tests do).
+ */
+export function Stat({ label, testId, seconds, days, children }: { label: string; testId?: string; seconds?: number; days?: number; children: ReactNode }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd data-testid={testId} data-seconds={seconds} data-days={days}>
+        {children}
+      </dd>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../App.js';
 import { api, formError, useList, type ApiKey, type ApiResult } from '../api.js';
-import { Alert, ConfigSnippet, ConfirmAction, CopyButton, FieldError, Page, SecretBox, TimeText } from '../components.js';
+import { Alert, ConfigSnippet, ConfirmAction, CopyButton, FieldError, Page, SecretBox, Table, TimeText } from '../components.js';
 
 export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState) {
   const { items: keys, setItems: setKeys, error: listError, setError: setListError, reload: load } = useList<ApiKey>('/api/v1/users/current/api_keys', 'Could not load your API keys.');
@@ -86,46 +86,31 @@ export function ApiKeysPage({ session, user, newApiKey, setNewApiKey }: AppState
         ) : keys.length === 0 ? (
           <p className="empty">No API keys yet. Create one above.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((key) => (
-                  <tr key={key.id} data-testid="api-key-row">
-                    <th scope="row">{key.name}</th>
-                    <td>
-                      <code>{key.prefix}</code>
-                    </td>
-                    <td>
-                      <TimeText iso={key.created_at} timeZone={user.timezone} />
-                    </td>
-                    <td>
-                      <TimeText iso={key.last_used_at} timeZone={user.timezone} />
-                    </td>
-                    <td className="cell-actions">
-                      <ConfirmAction
-                        label="Revoke"
-                        ariaLabel={`Revoke ${key.name}`}
-                        confirmLabel="Revoke key"
-                        question={`Revoke "${key.name}"? Editors using it stop syncing.`}
-                        onConfirm={() => revoke(key)}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Name', 'Key', 'Created', 'Last used']} actions>
+            {keys.map((key) => (
+              <tr key={key.id} data-testid="api-key-row">
+                <th scope="row">{key.name}</th>
+                <td>
+                  <code>{key.prefix}</code>
+                </td>
+                <td>
+                  <TimeText iso={key.created_at} timeZone={user.timezone} />
+                </td>
+                <td>
+                  <TimeText iso={key.last_used_at} timeZone={user.timezone} />
+                </td>
+                <td className="cell-actions">
+                  <ConfirmAction
+                    label="Revoke"
+                    ariaLabel={`Revoke ${key.name}`}
+                    confirmLabel="Revoke key"
+                    question={`Revoke "${key.name}"? Editors using it stop syncing.`}
+                    onConfirm={() => revoke(key)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
 

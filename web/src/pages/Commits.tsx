@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../App.js';
 import { api, formError, type ApiResult } from '../api.js';
-import { Alert, ConfirmAction, CopyButton, FieldError, Page, TimeText } from '../components.js';
+import { Alert, ConfirmAction, CopyButton, FieldError, Page, Table, TimeText } from '../components.js';
 import { ApiError, errorMessage, invalidate } from '../data.js';
 import { ME, useCommits, useCommitWebhook, useProjects } from '../queries.js';
 
@@ -163,34 +163,20 @@ export function CommitsPage({ user }: AppState) {
           {commits.data && commits.data.commits.length === 0 ? <p className="empty">No commits{commits.data.branch ? ` on ${commits.data.branch}` : ''} yet.</p> : null}
           {commits.data && commits.data.commits.length > 0 ? (
             <>
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Commit</th>
-                      <th scope="col">Message</th>
-                      <th scope="col">Author</th>
-                      <th scope="col">Branch</th>
-                      <th scope="col">Date</th>
-                      <th scope="col">Time coded</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {commits.data.commits.map((c) => (
-                      <tr key={c.id} data-testid="commit-row">
-                        <th scope="row">{c.html_url ? <a href={c.html_url} rel="noreferrer noopener" target="_blank"><code>{c.truncated_hash}</code></a> : <code>{c.truncated_hash}</code>}</th>
-                        <td>{c.message.split('\n')[0]}</td>
-                        <td>{c.author_name ?? c.author_username ?? c.author_email ?? '—'}</td>
-                        <td>{c.branch}</td>
-                        <td>
-                          <TimeText iso={c.author_date} timeZone={user.timezone} />
-                        </td>
-                        <td>{c.human_readable_total_with_seconds}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table columns={['Commit', 'Message', 'Author', 'Branch', 'Date', 'Time coded']}>
+                {commits.data.commits.map((c) => (
+                  <tr key={c.id} data-testid="commit-row">
+                    <th scope="row">{c.html_url ? <a href={c.html_url} rel="noreferrer noopener" target="_blank"><code>{c.truncated_hash}</code></a> : <code>{c.truncated_hash}</code>}</th>
+                    <td>{c.message.split('\n')[0]}</td>
+                    <td>{c.author_name ?? c.author_username ?? c.author_email ?? '—'}</td>
+                    <td>{c.branch}</td>
+                    <td>
+                      <TimeText iso={c.author_date} timeZone={user.timezone} />
+                    </td>
+                    <td>{c.human_readable_total_with_seconds}</td>
+                  </tr>
+                ))}
+              </Table>
               <p className="pager">
                 <button type="button" className="button button-small" disabled={commits.data.prev_page === null} onClick={() => setPage((p) => Math.max(1, p - 1))}>
                   Newer

@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import type { AppState } from '../page-props.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, Stat } from '../components.js';
 import { errorMessage } from '../data.js';
 import { useActivity, useDashboard, useDurations } from '../queries.js';
 import { rangeParams, useRangeChoice } from '../range.js';
@@ -41,30 +41,18 @@ export function DashboardPage({ user }: AppState) {
       </div>
       {dashboard.error ? <Alert kind="error">{errorMessage(dashboard.error, 'Could not load your coding time.')}</Alert> : null}
       <dl className="stats-cards" aria-busy={dashboard.isPending}>
-        <div className="stat">
-          <dt>Total</dt>
-          <dd data-testid="total" data-seconds={d?.cumulative_total.seconds}>
-            {d ? d.cumulative_total.text : '…'}
-          </dd>
-        </div>
-        <div className="stat">
-          <dt>Daily average</dt>
-          <dd data-testid="daily-average" data-seconds={d?.daily_average.seconds}>
-            {d ? d.daily_average.text : '…'}
-          </dd>
-        </div>
-        <div className="stat">
-          <dt>Current streak</dt>
-          <dd data-testid="streak" data-days={streak?.days}>
-            {streak ? `${streak.days} ${streak.days === 1 ? 'day' : 'days'}` : '…'}
-          </dd>
-        </div>
-        <div className="stat">
-          <dt>Best day</dt>
-          <dd data-testid="best-day" data-seconds={best?.total_seconds ?? 0}>
-            {d ? (best ? `${best.text} on ${best.date}` : '—') : '…'}
-          </dd>
-        </div>
+        <Stat label="Total" testId="total" seconds={d?.cumulative_total.seconds}>
+          {d ? d.cumulative_total.text : '…'}
+        </Stat>
+        <Stat label="Daily average" testId="daily-average" seconds={d?.daily_average.seconds}>
+          {d ? d.daily_average.text : '…'}
+        </Stat>
+        <Stat label="Current streak" testId="streak" days={streak?.days}>
+          {streak ? `${streak.days} ${streak.days === 1 ? 'day' : 'days'}` : '…'}
+        </Stat>
+        <Stat label="Best day" testId="best-day" seconds={best?.total_seconds ?? 0}>
+          {d ? (best ? `${best.text} on ${best.date}` : '—') : '…'}
+        </Stat>
       </dl>
       <section className="card" aria-labelledby="dash-daily">
         <h2 id="dash-daily" className="small-heading">

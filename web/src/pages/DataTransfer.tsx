@@ -7,7 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
 import { api, apiUpload, formError, type ApiResult } from '../api.js';
 import { invalidate } from '../data.js';
-import { Alert, ConfirmAction, FieldError, Page, TimeText } from '../components.js';
+import { Alert, ConfirmAction, FieldError, Page, Table, TimeText } from '../components.js';
 import { ME, useDataDumps, useImports, useRelayTargets } from '../queries.js';
 import type { Import } from '../../../src/wire/import.js';
 import type { RelayTarget } from '../../../src/wire/relay.js';
@@ -53,38 +53,26 @@ function Exports({ timeZone }: { timeZone: string }) {
       ) : list.length === 0 ? (
         <p className="empty">No exports yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Status</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((d) => (
-                <tr key={d.id} data-testid="dump-row">
-                  <th scope="row">{d.type}</th>
-                  <td>
-                    <TimeText iso={d.created_at} timeZone={timeZone} />
-                  </td>
-                  <td>{d.is_processing ? <Progress value={d.percent_complete} label={`${d.type} export`} /> : d.status}{d.is_stuck ? ' (taking long: retried automatically)' : ''}</td>
-                  <td>
-                    {d.download_url ? (
-                      <a href={d.download_url} download>
-                        Download (until <TimeText iso={d.expires} timeZone={timeZone} />)
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Type', 'Requested', 'Status', 'Download']}>
+          {list.map((d) => (
+            <tr key={d.id} data-testid="dump-row">
+              <th scope="row">{d.type}</th>
+              <td>
+                <TimeText iso={d.created_at} timeZone={timeZone} />
+              </td>
+              <td>{d.is_processing ? <Progress value={d.percent_complete} label={`${d.type} export`} /> : d.status}{d.is_stuck ? ' (taking long: retried automatically)' : ''}</td>
+              <td>
+                {d.download_url ? (
+                  <a href={d.download_url} download>
+                    Download (until <TimeText iso={d.expires} timeZone={timeZone} />)
+                  </a>
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );
@@ -222,25 +210,11 @@ function Imports({ timeZone }: { timeZone: string }) {
       ) : list.length === 0 ? (
         <p className="empty">No imports yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col">Status</th>
-                <th scope="col">Report</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((imp) => (
-                <ImportRow key={imp.id} imp={imp} timeZone={timeZone} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Source', 'Status', 'Report']} actions>
+          {list.map((imp) => (
+            <ImportRow key={imp.id} imp={imp} timeZone={timeZone} />
+          ))}
+        </Table>
       )}
     </section>
   );
@@ -302,50 +276,35 @@ function Relay({ timeZone }: { timeZone: string }) {
       ) : list.length === 0 ? (
         <p className="empty">No relay targets.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Server</th>
-                <th scope="col">Delivered</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Last success</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((t) => (
-                <tr key={t.id} data-testid="relay-row">
-                  <th scope="row">
-                    {t.name}
-                    <div className="hint">
-                      {t.url} · key {t.api_key_hint}
-                      {t.enabled ? '' : ' · paused'}
-                    </div>
-                    {t.last_error ? (
-                      <div className="field-error">
-                        {t.last_error} (retrying <TimeText iso={t.next_attempt_at} timeZone={timeZone} never="soon" />)
-                      </div>
-                    ) : null}
-                  </th>
-                  <td>{t.delivered}</td>
-                  <td>{t.pending}</td>
-                  <td>
-                    <TimeText iso={t.last_success_at} timeZone={timeZone} />
-                  </td>
-                  <td className="cell-actions">
-                    <button type="button" className="button button-small" onClick={() => toggle(t)}>
-                      {t.enabled ? 'Pause' : 'Resume'}
-                    </button>
-                    <ConfirmAction label="Remove" ariaLabel={`Remove ${t.name}`} confirmLabel="Remove" question={`Stop relaying to ${t.name}? Heartbeats still waiting are dropped.`} onConfirm={() => remove(t)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Server', 'Delivered', 'Waiting', 'Last success']} actions>
+          {list.map((t) => (
+            <tr key={t.id} data-testid="relay-row">
+              <th scope="row">
+                {t.name}
+                <div className="hint">
+                  {t.url} · key {t.api_key_hint}
+                  {t.enabled ? '' : ' · paused'}
+                </div>
+                {t.last_error ? (
+                  <div className="field-error">
+                    {t.last_error} (retrying <TimeText iso={t.next_attempt_at} timeZone={timeZone} never="soon" />)
+                  </div>
+                ) : null}
+              </th>
+              <td>{t.delivered}</td>
+              <td>{t.pending}</td>
+              <td>
+                <TimeText iso={t.last_success_at} timeZone={timeZone} />
+              </td>
+              <td className="cell-actions">
+                <button type="button" className="button button-small" onClick={() => toggle(t)}>
+                  {t.enabled ? 'Pause' : 'Resume'}
+                </button>
+                <ConfirmAction label="Remove" ariaLabel={`Remove ${t.name}`} confirmLabel="Remove" question={`Stop relaying to ${t.name}? Heartbeats still waiting are dropped.`} onConfirm={() => remove(t)} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

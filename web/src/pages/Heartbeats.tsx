@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { AppState } from '../page-props.js';
 import { api } from '../api.js';
-import { Alert, ConfirmAction, Page } from '../components.js';
+import { Alert, ConfirmAction, Page, Table } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
 import { ME, useHeartbeats } from '../queries.js';
 import { useRouter } from '../router.js';
@@ -67,47 +67,42 @@ export function HeartbeatsPage({ user }: AppState) {
         {heartbeats.data && rows.length === 0 ? (
           <p className="empty">No heartbeats on {date}.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table table-compact" data-testid="heartbeats">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <input
-                      type="checkbox"
-                      aria-label="Select all"
-                      checked={rows.length > 0 && selected.size === rows.length}
-                      onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())}
-                    />
-                  </th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Entity</th>
-                  <th scope="col">Language</th>
-                  <th scope="col">Project</th>
-                  <th scope="col">Branch</th>
-                  <th scope="col">Editor</th>
-                  <th scope="col">Write</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((h) => (
-                  <tr key={h.id} data-id={h.id}>
-                    <td>
-                      <input type="checkbox" aria-label={`Select ${h.entity} at ${clock(h.time)}`} checked={selected.has(h.id)} onChange={() => toggle(h.id)} />
-                    </td>
-                    <td>{clock(h.time)}</td>
-                    <td className="cell-wrap" title={h.entity}>
-                      {h.entity}
-                    </td>
-                    <td>{h.language ?? '—'}</td>
-                    <td className="cell-wrap">{h.project ?? '—'}</td>
-                    <td className="cell-wrap">{h.branch ?? '—'}</td>
-                    <td>{h.editor ?? '—'}</td>
-                    <td>{h.is_write ? 'yes' : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            className="table table-compact"
+            testId="heartbeats"
+            columns={[
+              <input
+                type="checkbox"
+                aria-label="Select all"
+                checked={rows.length > 0 && selected.size === rows.length}
+                onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())}
+              />,
+              'Time',
+              'Entity',
+              'Language',
+              'Project',
+              'Branch',
+              'Editor',
+              'Write',
+            ]}
+          >
+            {rows.map((h) => (
+              <tr key={h.id} data-id={h.id}>
+                <td>
+                  <input type="checkbox" aria-label={`Select ${h.entity} at ${clock(h.time)}`} checked={selected.has(h.id)} onChange={() => toggle(h.id)} />
+                </td>
+                <td>{clock(h.time)}</td>
+                <td className="cell-wrap" title={h.entity}>
+                  {h.entity}
+                </td>
+                <td>{h.language ?? '—'}</td>
+                <td className="cell-wrap">{h.project ?? '—'}</td>
+                <td className="cell-wrap">{h.branch ?? '—'}</td>
+                <td>{h.editor ?? '—'}</td>
+                <td>{h.is_write ? 'yes' : ''}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </Page>

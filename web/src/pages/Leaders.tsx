@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { PageProps } from '../page-props.js';
 import type { LeadersResponse } from '../../../src/wire/leaders.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, Table } from '../components.js';
 import { errorMessage } from '../data.js';
 import { useLeaders } from '../queries.js';
 import { Link } from '../router.js';
@@ -17,47 +17,33 @@ type Entry = LeadersResponse['data'][number];
 export function LeaderTable({ entries, currentUserId, caption }: { entries: Entry[]; currentUserId?: string | null; caption: string }) {
   if (entries.length === 0) return <p className="empty">Nobody here yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="leaders-table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Rank</th>
-            <th scope="col">Developer</th>
-            <th scope="col">Total</th>
-            <th scope="col">Daily average</th>
-            <th scope="col">Languages</th>
+    <Table columns={['Rank', 'Developer', 'Total', 'Daily average', 'Languages']} testId="leaders-table" caption={<caption className="visually-hidden">{caption}</caption>}>
+      {entries.map((e) => {
+        const mine = currentUserId === e.user.id;
+        return (
+          <tr key={e.user.id} data-testid="leader-row" aria-current={mine ? 'true' : undefined} className={mine ? 'row-current' : undefined}>
+            <td>{e.rank}</td>
+            <th scope="row">
+              <Link to={`/@${encodeURIComponent(e.user.username)}`}>{e.user.display_name}</Link>
+              {e.user.display_name !== `@${e.user.username}` ? <span className="hint"> @{e.user.username}</span> : null}
+              {e.user.city?.title ? <span className="hint"> · {e.user.city.title}</span> : null}
+              {e.user.is_hireable ? <span className="hint"> · hireable</span> : null}
+              {mine ? <span className="hint"> (you)</span> : null}
+            </th>
+            <td>{e.running_total.human_readable_total}</td>
+            <td>{e.running_total.human_readable_daily_average}</td>
+            <td>
+              {e.running_total.languages.length
+                ? e.running_total.languages
+                    .slice(0, 3)
+                    .map((l) => l.name)
+                    .join(', ')
+                : '—'}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => {
-            const mine = currentUserId === e.user.id;
-            return (
-              <tr key={e.user.id} data-testid="leader-row" aria-current={mine ? 'true' : undefined} className={mine ? 'row-current' : undefined}>
-                <td>{e.rank}</td>
-                <th scope="row">
-                  <Link to={`/@${encodeURIComponent(e.user.username)}`}>{e.user.display_name}</Link>
-                  {e.user.display_name !== `@${e.user.username}` ? <span className="hint"> @{e.user.username}</span> : null}
-                  {e.user.city?.title ? <span className="hint"> · {e.user.city.title}</span> : null}
-                  {e.user.is_hireable ? <span className="hint"> · hireable</span> : null}
-                  {mine ? <span className="hint"> (you)</span> : null}
-                </th>
-                <td>{e.running_total.human_readable_total}</td>
-                <td>{e.running_total.human_readable_daily_average}</td>
-                <td>
-                  {e.running_total.languages.length
-                    ? e.running_total.languages
-                        .slice(0, 3)
-                        .map((l) => l.name)
-                        .join(', ')
-                    : '—'}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 

@@ -1,8 +1,8 @@
 /** An organization: its dashboards, its people and their roles, invitations and the join link. */
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
-import { api, formError, type ApiResult } from '../api.js';
-import { Alert, ConfirmAction, CopyButton, FieldError, Page } from '../components.js';
+import { api, formError, useApiAction, type ApiResult } from '../api.js';
+import { Alert, ConfirmAction, CopyButton, FieldError, Page, Table } from '../components.js';
 import { errorMessage, invalidate, queryClient } from '../data.js';
 import { ME, orgPath, useOrgDashboards, useOrgInvitations, useOrgMembers, useOrgs } from '../queries.js';
 import { Link, useRouter } from '../router.js';
@@ -16,8 +16,6 @@ export function OrgPage({ user, params }: AppState) {
   const members = useOrgMembers(orgId);
   const invitations = useOrgInvitations(orgId, admin);
   const { navigate } = useRouter();
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [invite, setInvite] = useState('');
   const [inviteRole, setInviteRole] = useState('member');
   const [inviteResult, setInviteResult] = useState<ApiResult<unknown> | null>(null);
@@ -30,16 +28,7 @@ export function OrgPage({ user, params }: AppState) {
   // everything under this org (its dashboards' summaries too: a removed member leaves them) and the org list
   const refresh = () =>
     Promise.all([queryClient.invalidateQueries({ predicate: (q) => typeof q.queryKey[0] === 'string' && q.queryKey[0].startsWith(base) }), invalidate(`${ME}/orgs`)]);
-
-  const act = async (method: string, path: string, body: unknown, done: string) => {
-    setNotice(null);
-    setError(null);
-    const res = await api(method, path, body);
-    if (res.ok) setNotice(done);
-    else setError(res.error ?? 'That did not work.');
-    await refresh();
-    return res;
-  };
+  const { notice, setNotice, error, setError, act } = useApiAction(refresh);
 
   const sendInvite = async (event: FormEvent) => {
     event.preventDefault();
@@ -115,43 +104,29 @@ export function OrgPage({ user, params }: AppState) {
 
       <section className="card" aria-labelledby={ids.people}>
         <h2 id={ids.people}>People</h2>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Role</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data?.data.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.full_name ? `${m.full_name} (@${m.username})` : `@${m.username}`}</td>
-                  <td>
-                    {org?.role === 'owner' && m.role !== 'owner' ? (
-                      <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => act('PATCH', `${base}/members/${m.id}`, { role: e.target.value }, `${m.username} is now ${e.target.value}.`)}>
-                        <option value="admin">admin</option>
-                        <option value="member">member</option>
-                      </select>
-                    ) : (
-                      m.role
-                    )}
-                  </td>
-                  <td>{m.email ?? '—'}</td>
-                  <td className="cell-actions">
-                    {m.role !== 'owner' && m.id !== user.id && (org?.role === 'owner' || (admin && m.role === 'member')) ? (
-                      <ConfirmAction label="Remove" ariaLabel={`Remove ${m.username}`} confirmLabel="Remove" question={`Remove ${m.username} from ${org?.name}?`} onConfirm={() => act('DELETE', `${base}/members/${m.id}`, undefined, `Removed ${m.username}.`).then(() => undefined)} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Member', 'Role', 'E-mail']} actions>
+          {members.data?.data.map((m) => (
+            <tr key={m.id}>
+              <td>{m.full_name ? `${m.full_name} (@${m.username})` : `@${m.username}`}</td>
+              <td>
+                {org?.role === 'owner' && m.role !== 'owner' ? (
+                  <select aria-label={`Role of ${m.username}`} value={m.role} onChange={(e) => act('PATCH', `${base}/members/${m.id}`, { role: e.target.value }, `${m.username} is now ${e.target.value}.`)}>
+                    <option value="admin">admin</option>
+                    <option value="member">member</option>
+                  </select>
+                ) : (
+                  m.role
+                )}
+              </td>
+              <td>{m.email ?? '—'}</td>
+              <td className="cell-actions">
+                {m.role !== 'owner' && m.id !== user.id && (org?.role === 'owner' || (admin && m.role === 'member')) ? (
+                  <ConfirmAction label="Remove" ariaLabel={`Remove ${m.username}`} confirmLabel="Remove" question={`Remove ${m.username} from ${org?.name}?`} onConfirm={() => act('DELETE', `${base}/members/${m.id}`, undefined, `Removed ${m.username}.`).then(() => undefined)} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {admin ? (
           <form className="form-row" onSubmit={sendInvite}>
             <Alert kind="error">{formError(inviteResult, ['username', 'email', 'role'])}</Alert>

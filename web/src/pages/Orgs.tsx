@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
 import { api, formError, type ApiResult } from '../api.js';
-import { Alert, FieldError, Page } from '../components.js';
+import { Alert, FieldError, Page, Table } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
 import { ME, useMyInvitations, useOrgs } from '../queries.js';
 import { Link, useRouter } from '../router.js';
@@ -66,30 +66,18 @@ export function OrgsPage({ user }: AppState) {
         {orgs.error ? <Alert kind="error">{errorMessage(orgs.error, 'Could not load your organizations.')}</Alert> : null}
         {orgs.data && orgs.data.data.length === 0 ? <p className="empty">You are in no organization yet.</p> : null}
         {orgs.data && orgs.data.data.length > 0 ? (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Your role</th>
-                  <th scope="col">People</th>
-                  <th scope="col">Time zone</th>
-                </tr>
-              </thead>
-              <tbody>
-                {orgs.data.data.map((o) => (
-                  <tr key={o.id}>
-                    <td>
-                      <Link to={`/orgs/${o.id}`}>{o.name}</Link>
-                    </td>
-                    <td>{o.role}</td>
-                    <td>{o.people_count_human_readable}</td>
-                    <td>{o.timezone}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Name', 'Your role', 'People', 'Time zone']}>
+            {orgs.data.data.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <Link to={`/orgs/${o.id}`}>{o.name}</Link>
+                </td>
+                <td>{o.role}</td>
+                <td>{o.people_count_human_readable}</td>
+                <td>{o.timezone}</td>
+              </tr>
+            ))}
+          </Table>
         ) : null}
       </section>
 

@@ -1,7 +1,7 @@
 /** One project: its daily chart (stacked by language), languages, branches, files and editors, from the rollup cube (summaries with project=). */
 import { useMemo } from 'react';
 import type { AppState } from '../page-props.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, Stat } from '../components.js';
 import { errorMessage } from '../data.js';
 import { useSummaries } from '../queries.js';
 import { rangeParams, useRangeChoice } from '../range.js';
@@ -24,16 +24,12 @@ export function ProjectPage({ params }: AppState) {
       </div>
       {summaries.error ? <Alert kind="error">{errorMessage(summaries.error, 'Could not load this project.')}</Alert> : null}
       <dl className="stats-cards">
-        <div className="stat">
-          <dt>Total</dt>
-          <dd data-testid="project-total" data-seconds={s?.cumulative_total.seconds}>
-            {s ? s.cumulative_total.text : '…'}
-          </dd>
-        </div>
-        <div className="stat">
-          <dt>Daily average</dt>
-          <dd data-testid="project-daily-average">{s ? s.daily_average.text : '…'}</dd>
-        </div>
+        <Stat label="Total" testId="project-total" seconds={s?.cumulative_total.seconds}>
+          {s ? s.cumulative_total.text : '…'}
+        </Stat>
+        <Stat label="Daily average" testId="project-daily-average">
+          {s ? s.daily_average.text : '…'}
+        </Stat>
       </dl>
       <section className="card" aria-labelledby="project-daily">
         <h2 id="project-daily" className="small-heading">

@@ -1,7 +1,7 @@
 /** Projects: a searchable list with each project's time in the chosen range and its last activity. */
 import { useState } from 'react';
 import type { AppState } from '../page-props.js';
-import { Alert, Page, TimeText } from '../components.js';
+import { Alert, Page, Table, TimeText } from '../components.js';
 import { errorMessage } from '../data.js';
 import { useProjects, useSummaries } from '../queries.js';
 import { rangeParams, useRangeChoice } from '../range.js';
@@ -32,30 +32,19 @@ export function ProjectsPage({ user }: AppState) {
         {projects.data && list.length === 0 ? (
           <p className="empty">{q ? `No project matches “${q}”.` : 'No projects yet: they appear with your first heartbeats.'}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="projects">
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col">Time in range</th>
-                  <th scope="col">Last activity</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((p) => (
-                  <tr key={p.id} data-project={p.name}>
-                    <td className="cell-wrap">
-                      <Link to={pathFor('/projects/:name', { name: p.name })}>{p.name}</Link>
-                    </td>
-                    <td data-seconds={time.get(p.name) ?? 0}>{summaries.data ? humanText(time.get(p.name) ?? 0) : '…'}</td>
-                    <td>
-                      <TimeText iso={p.last_heartbeat_at} timeZone={user.timezone} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Project', 'Time in range', 'Last activity']} testId="projects">
+            {list.map((p) => (
+              <tr key={p.id} data-project={p.name}>
+                <td className="cell-wrap">
+                  <Link to={pathFor('/projects/:name', { name: p.name })}>{p.name}</Link>
+                </td>
+                <td data-seconds={time.get(p.name) ?? 0}>{summaries.data ? humanText(time.get(p.name) ?? 0) : '…'}</td>
+                <td>
+                  <TimeText iso={p.last_heartbeat_at} timeZone={user.timezone} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </Page>

@@ -4,7 +4,7 @@
  * asked without the session so the owner sees what everyone sees — or "this profile is private".
  */
 import type { PageProps } from '../page-props.js';
-import { Alert, Page } from '../components.js';
+import { Alert, Page, Stat } from '../components.js';
 import { ApiError, errorMessage } from '../data.js';
 import { usePublicStats } from '../queries.js';
 import { Link } from '../router.js';
@@ -40,30 +40,22 @@ export function PublicProfilePage({ params, user }: PageProps) {
           <dl className="stats-cards">
             {d.total_seconds !== null ? (
               <>
-                <div className="stat">
-                  <dt>Total</dt>
-                  <dd data-testid="public-total" data-seconds={d.total_seconds}>
-                    {d.human_readable_total}
-                  </dd>
-                </div>
-                <div className="stat">
-                  <dt>Daily average</dt>
-                  <dd>{d.human_readable_daily_average}</dd>
-                </div>
+                <Stat label="Total" testId="public-total" seconds={d.total_seconds}>
+                  {d.human_readable_total}
+                </Stat>
+                <Stat label="Daily average">
+                  {d.human_readable_daily_average}
+                </Stat>
                 {d.best_day ? (
-                  <div className="stat">
-                    <dt>Best day</dt>
-                    <dd>
-                      {d.best_day.text} on {d.best_day.date}
-                    </dd>
-                  </div>
+                  <Stat label="Best day">
+                    {d.best_day.text} on {d.best_day.date}
+                  </Stat>
                 ) : null}
               </>
             ) : (
-              <div className="stat">
-                <dt>Total</dt>
-                <dd data-testid="public-total">Not public</dd>
-              </div>
+              <Stat label="Total" testId="public-total">
+                Not public
+              </Stat>
             )}
           </dl>
           <div className="breakdowns">

@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
 import { api, formError, type ApiResult, type User } from '../api.js';
-import { Alert, ConfirmAction, CopyButton, FieldError, Page, TimeText } from '../components.js';
+import { Alert, ConfirmAction, CopyButton, FieldError, Page, Table, TimeText } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
 import { ME, useProjects, useShareLinks } from '../queries.js';
 import { Link } from '../router.js';
@@ -168,40 +168,25 @@ export function SharingPage({ user, setUser }: AppState) {
         {links.data && links.data.data.length === 0 ? (
           <p className="empty">No links yet.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="share-links">
-              <thead>
-                <tr>
-                  <th scope="col">What</th>
-                  <th scope="col">Range</th>
-                  <th scope="col">Link</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {(links.data?.data ?? []).map((l) => (
-                  <tr key={l.id} data-id={l.id}>
-                    <td className="cell-wrap">
-                      {l.kind === 'badge' ? (l.project ? `Badge: ${l.project}` : 'Badge: total') : KINDS[l.kind] ?? l.kind} <span className="hint">“{l.label}”</span>
-                    </td>
-                    <td>{RANGES[l.range] ?? l.range}</td>
-                    <td>
-                      <code>{l.prefix}…</code>
-                    </td>
-                    <td>
-                      <TimeText iso={l.last_used_at} timeZone={user.timezone} />
-                    </td>
-                    <td className="cell-actions">
-                      <ConfirmAction label="Revoke" ariaLabel={`Revoke ${l.label}`} confirmLabel="Revoke" question="Stop this link?" onConfirm={() => revoke(l.id)} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['What', 'Range', 'Link', 'Last used']} actions testId="share-links">
+            {(links.data?.data ?? []).map((l) => (
+              <tr key={l.id} data-id={l.id}>
+                <td className="cell-wrap">
+                  {l.kind === 'badge' ? (l.project ? `Badge: ${l.project}` : 'Badge: total') : KINDS[l.kind] ?? l.kind} <span className="hint">“{l.label}”</span>
+                </td>
+                <td>{RANGES[l.range] ?? l.range}</td>
+                <td>
+                  <code>{l.prefix}…</code>
+                </td>
+                <td>
+                  <TimeText iso={l.last_used_at} timeZone={user.timezone} />
+                </td>
+                <td className="cell-actions">
+                  <ConfirmAction label="Revoke" ariaLabel={`Revoke ${l.label}`} confirmLabel="Revoke" question="Stop this link?" onConfirm={() => revoke(l.id)} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </Page>

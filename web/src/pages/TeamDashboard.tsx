@@ -6,8 +6,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { TeamSummary } from '../../../src/wire/org.js';
 import type { AppState } from '../page-props.js';
-import { api, formError, type ApiResult } from '../api.js';
-import { Alert, Page } from '../components.js';
+import { api, formError, useApiAction, type ApiResult } from '../api.js';
+import { Alert, Page, Table } from '../components.js';
 import { errorMessage, invalidate } from '../data.js';
 import { dashboardPath, useOrgDashboard, useDashboardMembers, useDashboardRequests, useMemberSummaries, useTeamSummary } from '../queries.js';
 import { Link } from '../router.js';
@@ -94,8 +94,6 @@ export function TeamDashboardPage({ user, params }: AppState) {
   const summary = useTeamSummary(org, dashId, range, !!d?.can_current_user_view);
   const members = useDashboardMembers(org, dashId);
   const requests = useDashboardRequests(org, dashId);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [add, setAdd] = useState('');
   const [addResult, setAddResult] = useState<ApiResult<unknown> | null>(null);
   const ids = { range: useId(), total: useId(), members: useId(), manage: useId(), add: useId(), mine: useId() };
@@ -103,15 +101,7 @@ export function TeamDashboardPage({ user, params }: AppState) {
   const me = members.data?.data.find((m) => m.id === user.id);
   // a query's key starts with its exact path: refresh each of this dashboard's
   const refresh = () => Promise.all(['', '/summary', '/members', '/requests'].map((p) => invalidate(`${base}${p}`)));
-
-  const act = async (method: string, path: string, body: unknown, done: string) => {
-    setNotice(null);
-    setError(null);
-    const res = await api(method, path, body);
-    if (res.ok) setNotice(done);
-    else setError(res.error ?? 'That did not work.');
-    await refresh();
-  };
+  const { notice, setNotice, error, act } = useApiAction(refresh);
   const addMember = async (event: FormEvent) => {
     event.preventDefault();
     const res = await api('POST', `${base}/members`, { username: add.trim() });
@@ -153,34 +143,20 @@ export function TeamDashboardPage({ user, params }: AppState) {
             </div>
           ) : null}
           {s ? (
-            <div className="table-wrap">
-              <table className="table" aria-labelledby={ids.members}>
-                <caption id={ids.members}>Members</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Member</th>
-                    <th scope="col">Today</th>
-                    <th scope="col">{range}</th>
-                    <th scope="col">Daily average</th>
-                    <th scope="col">Top language</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...s.members].sort((a, b) => b.total_seconds - a.total_seconds).map((m) => (
-                    <tr key={m.id}>
-                      <td>
-                        <Link to={`/orgs/${org}/dashboards/${dashId}/members/${m.username}`}>{m.full_name ?? `@${m.username}`}</Link>
-                        {m.share === 'totals' ? <span className="hint"> (totals only)</span> : null}
-                      </td>
-                      <td>{hours(m.today_seconds)}</td>
-                      <td>{hours(m.total_seconds)}</td>
-                      <td>{hours(m.daily_average_seconds)}</td>
-                      <td>{m.top_language ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Member', 'Today', range, 'Daily average', 'Top language']} labelledBy={ids.members} caption={<caption id={ids.members}>Members</caption>}>
+              {[...s.members].sort((a, b) => b.total_seconds - a.total_seconds).map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    <Link to={`/orgs/${org}/dashboards/${dashId}/members/${m.username}`}>{m.full_name ?? `@${m.username}`}</Link>
+                    {m.share === 'totals' ? <span className="hint"> (totals only)</span> : null}
+                  </td>
+                  <td>{hours(m.today_seconds)}</td>
+                  <td>{hours(m.total_seconds)}</td>
+                  <td>{hours(m.daily_average_seconds)}</td>
+                  <td>{m.top_language ?? '—'}</td>
+                </tr>
+              ))}
+            </Table>
           ) : null}
         </section>
       ) : null}
