@@ -5,7 +5,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { AppState } from '../page-props.js';
-import { api, apiUpload, formError, type ApiResult } from '../api.js';
+import { api, apiUpload, formError, type ApiResult, type FieldErrors } from '../api.js';
 import { invalidate } from '../data.js';
 import { Alert, ConfirmAction, FieldError, Page, Table, TimeText } from '../components.js';
 import { ME, useDataDumps, useImports, useRelayTargets } from '../queries.js';
@@ -18,6 +18,25 @@ function Progress({ value, label }: { value: number; label: string }) {
       <progress max={100} value={value} aria-label={label} />
       <span>{value.toFixed(1)}%</span>
     </div>
+  );
+}
+
+/** Another WakaTime-compatible server (to import from or relay to): its API URL and API key, with their field errors. */
+function ServerFields({ url, setUrl, apiKey, setApiKey, errors }: { url: string; setUrl: (url: string) => void; apiKey: string; setApiKey: (key: string) => void; errors?: FieldErrors }) {
+  const ids = { url: useId(), key: useId(), errUrl: useId(), errKey: useId() };
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={ids.url}>Server API URL</label>
+        <input id={ids.url} required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://wakatime.com/api/v1" aria-describedby={ids.errUrl} />
+        <FieldError id={ids.errUrl} errors={errors} field="url" />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.key}>Its API key</label>
+        <input id={ids.key} required type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-describedby={ids.errKey} />
+        <FieldError id={ids.errKey} errors={errors} field="api_key" />
+      </div>
+    </>
   );
 }
 
@@ -128,7 +147,7 @@ function ImportRow({ imp, timeZone }: { imp: Import; timeZone: string }) {
 }
 
 function Imports({ timeZone }: { timeZone: string }) {
-  const ids = { title: useId(), file: useId(), url: useId(), key: useId(), method: useId(), errUrl: useId(), errKey: useId() };
+  const ids = { title: useId(), file: useId(), method: useId() };
   const imports = useImports();
   const [file, setFile] = useState<File | null>(null);
   // a new input after an upload (a file input cannot be cleared by state)
@@ -184,16 +203,7 @@ function Imports({ timeZone }: { timeZone: string }) {
         </button>
       </form>
       <form className="form-row" onSubmit={fromServer}>
-        <div className="field">
-          <label htmlFor={ids.url}>Server API URL</label>
-          <input id={ids.url} required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://wakatime.com/api/v1" aria-describedby={ids.errUrl} />
-          <FieldError id={ids.errUrl} errors={result?.errors} field="url" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.key}>Its API key</label>
-          <input id={ids.key} required type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} aria-describedby={ids.errKey} />
-          <FieldError id={ids.errKey} errors={result?.errors} field="api_key" />
-        </div>
+        <ServerFields url={url} setUrl={setUrl} apiKey={key} setApiKey={setKey} errors={result?.errors} />
         <div className="field">
           <label htmlFor={ids.method}>How</label>
           <select id={ids.method} value={method} onChange={(e) => setMethod(e.target.value as 'days' | 'dump')}>
@@ -221,7 +231,7 @@ function Imports({ timeZone }: { timeZone: string }) {
 }
 
 function Relay({ timeZone }: { timeZone: string }) {
-  const ids = { title: useId(), url: useId(), key: useId(), name: useId(), errUrl: useId(), errKey: useId() };
+  const ids = { title: useId(), name: useId() };
   const targets = useRelayTargets();
   const [url, setUrl] = useState('');
   const [key, setKey] = useState('');
@@ -253,16 +263,7 @@ function Relay({ timeZone }: { timeZone: string }) {
       <p>Every heartbeat this server accepts is also sent to these WakaTime-compatible servers (WakaTime, Wakapi, another Metronome). If one is down, heartbeats wait and are sent when it is back.</p>
       <form className="form-row" onSubmit={add}>
         <Alert kind="error">{formError(result, ['url', 'api_key'])}</Alert>
-        <div className="field">
-          <label htmlFor={ids.url}>Server API URL</label>
-          <input id={ids.url} required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://wakatime.com/api/v1" aria-describedby={ids.errUrl} />
-          <FieldError id={ids.errUrl} errors={result?.errors} field="url" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.key}>Its API key</label>
-          <input id={ids.key} required type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} aria-describedby={ids.errKey} />
-          <FieldError id={ids.errKey} errors={result?.errors} field="api_key" />
-        </div>
+        <ServerFields url={url} setUrl={setUrl} apiKey={key} setApiKey={setKey} errors={result?.errors} />
         <div className="field">
           <label htmlFor={ids.name}>Name (optional)</label>
           <input id={ids.name} maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
