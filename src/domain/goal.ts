@@ -11,6 +11,7 @@
  */
 import { DateTime } from 'luxon';
 import { humanText } from './format.js';
+import { localDate } from './calendar.js';
 
 export const GOAL_DELTAS = ['day', 'week'] as const;
 export type GoalDelta = (typeof GOAL_DELTAS)[number];
@@ -84,7 +85,7 @@ export function weekdayOf(date: string): Weekday {
 
 /** The local date `now` falls on in `zone`. */
 export function localToday(zone: string, now: number): string {
-  return DateTime.fromSeconds(now, { zone }).toISODate()!;
+  return localDate(zone, now);
 }
 
 /** The period (day, or Monday-to-Sunday week) containing local date `date`. */

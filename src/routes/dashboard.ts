@@ -28,6 +28,7 @@ import {
 import { Activity, activityResource } from '../wire/activity.js';
 import { Dashboard, dashboardResource } from '../wire/dashboard.js';
 import type { RouteFamily } from './types.js';
+import { localDate } from '../domain/calendar.js';
 
 export const dashboardRoutes: RouteFamily = async (app, { storage, services }) => {
   app.get(
@@ -95,7 +96,7 @@ export const dashboardRoutes: RouteFamily = async (app, { storage, services }) =
       const q = request.query;
       const settings = requestSettings(target.user, q, !target.isOwner);
       const now = services.stats.now();
-      const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
+      const today = localDate(settings.zone, now);
       const last = q.end ? requireDate(q.end, settings.zone, 'end', now) : today;
       const first = q.start ? requireDate(q.start, settings.zone, 'start', now) : DateTime.fromISO(last, { zone: 'UTC' }).minus({ days: 364 }).toISODate()!;
       if (last < first) throw new HttpError(400, 'Must not be before start.', 'end');

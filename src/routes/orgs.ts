@@ -12,7 +12,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { canSee, type Visibility } from '../domain/access.js';
-import { isoUtc } from '../domain/calendar.js';
+import { isoUtc, localDate } from '../domain/calendar.js';
 import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { DASHBOARD_ACCESS, isRequestKind, ORG_ROLES, REQUEST_KINDS, SHARES } from '../domain/orgs.js';
@@ -103,7 +103,7 @@ function dateRange(q: { start?: string; end?: string; range?: string }, zone: st
     return { first: r.first, last: r.last, name: r.name };
   }
   if (!q.start && !q.end) {
-    const today = DateTime.fromSeconds(now, { zone }).toISODate()!;
+    const today = localDate(zone, now);
     return { first: today, last: today, name: 'Today' };
   }
   if (!q.start) throw new ValidationError('start', 'This field is required with end (or give range).');
@@ -379,7 +379,7 @@ export const orgRoutes: RouteFamily = async (app, { services, config }) => {
       requireFilters(request.query, m.visibility);
       const settings = userSettings(m.member);
       const now = services.stats.now();
-      const date = request.query.date ? requireDate(request.query.date, settings.zone, 'date', now) : DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
+      const date = request.query.date ? requireDate(request.query.date, settings.zone, 'date', now) : localDate(settings.zone, now);
       const { list, start, end } = await services.stats.durations(m.member, { date, zone: settings.zone, settings, filters: parseFilters(request.query), sliceBy: 'language', visibility: m.visibility });
       return durationsResource({ list, sliceBy: 'language', start, end, zone: settings.zone });
     },

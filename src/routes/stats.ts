@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
-import { isoUtc } from '../domain/calendar.js';
+import { isoUtc, localDate } from '../domain/calendar.js';
 import { datesBetween, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { dayText, daysBetweenInclusive, rangeBounds, statsRange, STATS_RANGES, type StatsRange } from '../domain/ranges.js';
 import { rangeNumbers } from '../domain/summary.js';
@@ -88,7 +88,7 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
       const settings = requestSettings(user, {}, !target.isOwner);
       const now = services.stats.now();
       const first = await services.stats.firstDay(user, settings.zone);
-      const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
+      const today = localDate(settings.zone, now);
       // totals only: one project (language …) is its share of the full stream, read from rollups
       const answer = await services.stats.answer(
         { subjects: [user.id], range: { first, last: today }, zone: settings.zone, settings, filters, dimensions: [], granularity: 'total', viewer, family: 'stats' },

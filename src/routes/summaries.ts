@@ -1,7 +1,7 @@
 /** GET /users/:user/summaries: per-day summaries of a date range, and the status bar (today). */
 import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
-import { isoUtc } from '../domain/calendar.js';
+import { isoUtc, localDate } from '../domain/calendar.js';
 import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { dayText, rangeBounds } from '../domain/ranges.js';
 import { UserParams } from '../http/schemas.js';
@@ -85,7 +85,7 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
         const { target, viewer, visibility, filters } = await resolveTimeTarget(storage, request, { scope: readScopes('summaries'), family: 'summaries' });
         const settings = requestSettings(target.user, {}, false);
         const now = services.stats.now();
-        const today = DateTime.fromSeconds(now, { zone: settings.zone }).toISODate()!;
+        const today = localDate(settings.zone, now);
         const key = `${today}|${settings.zone}|${settings.timeoutSeconds}|${settings.writesOnly}|${JSON.stringify(visibility)}|${JSON.stringify(filters)}`;
         // concurrent misses share one computation; never cached across a change of the heartbeats
         const body = await services.statusBar.getOrCompute(target.user.id, key, async () => {

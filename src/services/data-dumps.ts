@@ -17,7 +17,7 @@ import { createGzip } from 'node:zlib';
 import { DateTime } from 'luxon';
 import type { FastifyBaseLogger } from 'fastify';
 import { epochSeconds, type Clock } from '../domain/clock.js';
-import { isoUtc } from '../domain/calendar.js';
+import { isoUtc, localDate } from '../domain/calendar.js';
 import { datesBetween, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { dayText } from '../domain/ranges.js';
 import { NotFoundError, RateLimitedError, ValidationError } from '../domain/errors.js';
@@ -245,7 +245,7 @@ export class DataDumpService {
     const zone = settings.zone;
     const now = this.stats.now();
     const first = await this.stats.firstDay(user, zone);
-    const today = DateTime.fromSeconds(now, { zone }).toISODate()!;
+    const today = localDate(zone, now);
     const dates = datesBetween(first, today);
     const machineIds = await this.stats.machineIds(user.id);
     const userJson = JSON.stringify(toUserResource(user, { isOwner: true, withPrivateEmail: true }));

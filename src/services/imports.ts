@@ -26,7 +26,7 @@ import { DateTime } from 'luxon';
 import parserStream from 'stream-json';
 import pick from 'stream-json/filters/pick.js';
 import streamValues from 'stream-json/streamers/stream-values.js';
-import { EARLIEST_DATE, isValidTimezone } from '../domain/calendar.js';
+import { EARLIEST_DATE, isValidTimezone, localDate } from '../domain/calendar.js';
 import { epochSeconds, type Clock } from '../domain/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { heartbeatHash, normalizeHeartbeat, unstorableText } from '../domain/heartbeat.js';
@@ -492,7 +492,7 @@ export class ImportService {
     const row = state.row;
     const me = await this.remoteJson<{ data?: { created_at?: unknown; timezone?: unknown } }>(state, '/users/current', undefined, opts.signal);
     const zone = typeof me.data?.timezone === 'string' && isValidTimezone(me.data.timezone) ? me.data.timezone : 'UTC';
-    const today = DateTime.fromSeconds(this.now(), { zone }).toISODate()!;
+    const today = localDate(zone, this.now());
     const created = typeof me.data?.created_at === 'string' ? DateTime.fromISO(me.data.created_at, { zone }).toISODate() : null;
     let first = row.start_date ?? created ?? EARLIEST_DATE;
     if (first < EARLIEST_DATE) first = EARLIEST_DATE;

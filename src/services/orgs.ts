@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { canSee, type Viewer, type Visibility, visibilityFor } from '../domain/access.js';
-import { isValidTimezone, unknownZoneMessage } from '../domain/calendar.js';
+import { isValidTimezone, unknownZoneMessage, localDate } from '../domain/calendar.js';
 import { epochSeconds, type Clock } from '../domain/clock.js';
 import { datesBetween, DEFAULT_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES } from '../domain/duration.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -535,7 +535,7 @@ export class OrgService {
       .slice(0, STACKED_MEMBERS)
       .map((m) => m.id);
     const stacked = top.length ? await this.stats.answer({ ...base, subjects: top, range: { first, last }, dimensions: [], granularity: 'range' }, known(top)) : null;
-    const today = DateTime.fromSeconds(this.stats.now(), { zone }).toISODate()!;
+    const today = localDate(zone, this.stats.now());
     const todays = ids.length ? await this.stats.answer({ ...base, subjects: ids, range: { first: today, last: today }, dimensions: [], granularity: 'total' }, users) : null;
     const projects = new Map<string, number>();
     const languages = new Map<string, number>();
