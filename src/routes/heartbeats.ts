@@ -66,6 +66,9 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
   /** heartbeats.bulk: one entry per heartbeat, in order; a bad one gets its own 400. */
   const bulk = async (request: FastifyRequest, reply: FastifyReply, handle: string) => {
     const { user } = await resolveTargetUser(storage, request, handle, { scope: writeScope });
+    // reads first: requests already read from their sockets run before this batch's validation
+    // (an editor's status bar waits on its answer; a heartbeat's sender does not)
+    await new Promise((r) => setImmediate(r));
     const body = Array.isArray(request.body) ? (request.body as unknown[]) : [request.body];
     if (body.length > config.maxBulkHeartbeats) {
       throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
