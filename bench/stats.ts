@@ -16,7 +16,7 @@
  * stats over last_year and all_time, the languages of one project, the projects of one language)
  * with their targets beside them; a custom-timeout all_time (raw heartbeats) answering 202 at once
  * and completing in the background; rollup rows per active day; the database size per million
- * heartbeats; the process RSS after the run (server in-process).
+ * heartbeats; the server process's RSS after the run (the load generators run in child processes).
  *
  * Knobs: BENCH_YEARS (3), BENCH_PER_DAY (2800 heartbeats on a working day), BENCH_DIALECTS
  * (sqlite,postgres), BENCH_READS_UNDER_WRITES (3000 status bar reads, 16 clients), BENCH_ONLY=status_bar
@@ -27,7 +27,6 @@ import http from 'node:http';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { sql } from 'kysely';
-import { Worker } from 'node:worker_threads';
 import { DateTime } from 'luxon';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -35,7 +34,7 @@ import { openDatabase, type Dialect } from '../src/storage/db.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
-import { benchDatabase, fmt, percentile, PROJECTS, seedDays, timeRequests, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, loadInChild, percentile, PROJECTS, seedDays, timeRequests, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
@@ -195,40 +194,24 @@ for (const dialect of DIALECTS) {
         await updateUser(storage.db, other.id, { timezone: ZONE });
         writerAuths.push(`Basic ${Buffer.from((await createApiKey(storage.db, other.id, 'bench')).key).toString('base64')}`);
       }
-      const batches: { auth: string; body: string }[] = [];
       const start = Math.ceil(Date.now() / 1000) + 5;
       const endOfToday = DateTime.fromSeconds(start, { zone: ZONE }).endOf('day').toSeconds() - 60;
-      const span = Math.max(600, endOfToday - start);
-      const seqs = new Array<number>(WRITERS).fill(0);
-      for (let b = 0; b < 8000; b++) {
-        const u = b % WRITERS;
-        const batch = [];
-        for (let k = 0; k < 25; k++) {
-          // each user's live stream: a heartbeat every 8 s (as the history above), wrapping before midnight
-          const n = seqs[u]++;
-          const offset = (n * 8) % span;
-          const lap = Math.floor((n * 8) / span);
-          batch.push(wireHeartbeat(n, start + offset + (lap % 8) * 0.9 + 0.1 * u));
-        }
-        batches.push({ auth: writerAuths[u]!, body: JSON.stringify(batch) });
-      }
       // every writer's heartbeats, the reader's user's among them (a sixteenth of them)
       const countAll = async () => Number((await storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
       const before = await countAll();
-      const writeStart = performance.now();
-      const writer = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-        workerData: {
-          url: `${base}/heartbeats.bulk`, method: 'POST', expect: 201, bodies: batches, clients: WRITERS,
+      // each user's live stream: a heartbeat every 8 s (as the history above), wrapping before midnight;
+      // 8,000 batches of 25, more than the reads last (the writers are stopped when they are done)
+      const writer = loadInChild({
+        writers: {
+          url: `${base}/heartbeats.bulk`, auths: writerAuths, start, span: Math.max(600, endOfToday - start), batches: 8000, perBatch: 25,
           headers: { 'content-type': 'application/json', 'user-agent': 'wakatime/v1.102.1 (linux-6.5.0-1024-oem-x86_64) go1.21.6 vscode/1.86.1 vscode-wakatime/24.4.0', 'x-machine-name': 'bench-host', timezone: ZONE },
         },
       });
-      // terminated before it finishes: it never posts its result, so only its failures matter
-      const writerError = new Promise<never>((_, reject) => writer.once('error', reject));
-      writerError.catch(() => undefined);
+      await writer.started;
+      const writeStart = performance.now();
       await new Promise((r) => setTimeout(r, 1000)); // writers at full speed before reads start
-      const t1 = performance.now();
       const r = await timeRequests(`${base}/status_bar/today`, auth, Array.from({ length: READS_UNDER_WRITES }, () => '/api/v1/users/current/status_bar/today'), 16);
-      await Promise.race([writer.terminate(), writerError]);
+      writer.stop();
       const writeSeconds = (performance.now() - writeStart) / 1000;
       const after = await countAll();
       if (r.failures) console.log(`[${dialect}] WARNING: ${r.failures} non-200 answers for status_bar under writes`);
@@ -269,10 +252,13 @@ for (const dialect of DIALECTS) {
     gc();
     await new Promise((r) => setTimeout(r, 500));
     gc();
+    // V8 hands freed pages back to the system on background threads after a collection: read the
+    // RSS once that settled, as an idle server's would be
+    await new Promise((r) => setTimeout(r, 3000));
     const mem = process.memoryUsage();
     const rss = mem.rss / 1e6;
     console.log(
-      `[${dialect}] RSS after the run (server and load generator in one process, after a full GC): ${fmt(rss, 0)} MB (${fmt(peak, 0)} MB before it), JS heap used ${fmt(mem.heapUsed / 1e6, 0)} MB, external ${fmt(mem.external / 1e6, 0)} MB — target < 300 MB: ${rss < 300 ? 'meets' : 'MISSES'}`,
+      `[${dialect}] RSS of the server process after the run (after a full GC; load generators in child processes): ${fmt(rss, 0)} MB (${fmt(peak, 0)} MB before it), JS heap used ${fmt(mem.heapUsed / 1e6, 0)} MB, external ${fmt(mem.external / 1e6, 0)} MB — target < 300 MB: ${rss < 300 ? 'meets' : 'MISSES'}`,
     );
     await app.close();
   } finally {

@@ -2,12 +2,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { DateTime } from 'luxon';
 import type { Dialect, Storage } from '../src/storage/db.js';
 import { heartbeatHash, type Heartbeat } from '../src/domain/heartbeat.js';
 import { insertHeartbeats, type NewHeartbeatRow } from '../src/storage/heartbeats.js';
+import type { ChildJob } from './load-process.js';
+import type { LoadResult } from './load-worker.mjs';
 
 export const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -138,16 +141,44 @@ export async function seedDays(
   return total;
 }
 
-/** GET `paths` (one request each) against `url` from `clients` concurrent clients in bench/load-worker.mjs: latency p50 and p99 (ms), failures. */
+/**
+ * Starts bench/load-process.ts (under tsx) with a job: `started` resolves when its requests begin
+ * (after the process started and built them), `done` with its result; `stop()` ends it early (its
+ * result is then never reported).
+ */
+export function loadInChild(job: ChildJob): { started: Promise<void>; done: Promise<LoadResult>; stop(): void } {
+  const child = fork(fileURLToPath(new URL('./load-process.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+  let stopped = false;
+  let onStarted = () => {};
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
+  const done = new Promise<LoadResult>((resolve, reject) => {
+    child.on('message', (m: { type: 'started' } | { type: 'done'; result: LoadResult }) => {
+      if (m.type === 'started') onStarted();
+      else resolve(m.result);
+    });
+    child.once('exit', (code) => {
+      if (!stopped) reject(new Error(`load generator exited with ${code} before reporting`));
+    });
+    child.once('error', reject);
+  });
+  done.catch(() => undefined);
+  child.send(job);
+  return {
+    started: Promise.race([started, done.then(() => undefined)]),
+    done,
+    stop() {
+      stopped = true;
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * GET `paths` (one request each) against `url` from `clients` concurrent clients (bench/load-worker.mjs,
+ * in a child process): latency p50 and p99 (ms), failures.
+ */
 export async function timeRequests(url: string, auth: string, paths: string[], clients: number): Promise<{ p50: number; p99: number; failures: number }> {
-  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), {
-    workerData: { url, method: 'GET', expect: 200, bodies: paths.map((path) => ({ auth, path })), clients, headers: {} },
-  });
-  const r = await new Promise<{ latencies: number[]; failures: number }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
+  const r = await loadInChild({ requests: { url, method: 'GET', expect: 200, bodies: paths.map((path) => ({ auth, path })), clients, headers: {} } }).done;
   const lat = r.latencies.sort((a, b) => a - b);
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), failures: r.failures };
 }
