@@ -106,6 +106,22 @@ for (const dialect of DIALECTS) {
     // steady state, as a long-running server sees it: JIT warm-up requests first, not counted
     await timeRequests(`${base}/status_bar/today`, auth, Array.from({ length: 3000 }, () => '/api/v1/users/current/status_bar/today'), 50);
     await measure('status_bar/today', '/status_bar/today', 10000, 50, 2);
+    {
+      // the floor on this machine: 50 closed-loop clients wait p50 ≈ 50 / throughput (Little's law),
+      // so a bare node:http server answering the same body, from the same load generator, bounds
+      // what any server in Node could show here
+      const body = await (await fetch(`${base}/status_bar/today`, { headers: { authorization: auth } })).text();
+      const bare = http.createServer((_req, res) => {
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(body);
+      });
+      await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+      const port = (bare.address() as { port: number }).port;
+      const floor = await timeRequests(`http://127.0.0.1:${port}/`, auth, Array.from({ length: 10000 }, () => '/'), 50);
+      await new Promise((resolve) => bare.close(resolve));
+      rows2.push(['  floor: a bare node:http server', '10000 requests, 50 clients, the same body', floor.p50, floor.p99]);
+      console.log(`[${dialect}]   … floor here: a bare node:http server answering the same body to the same 50 clients: p50 ${fmt(floor.p50, 1)} ms`);
+    }
     const onlyStatusBar = process.env.BENCH_ONLY === 'status_bar';
     let ratios = '';
     if (!onlyStatusBar) {
