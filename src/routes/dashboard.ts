@@ -26,7 +26,7 @@ import {
   TimeQuerystring,
 } from '../http/time-params.js';
 import { Activity, activityResource } from '../wire/activity.js';
-import { Dashboard, dashboardResource } from '../wire/dashboard.js';
+import { UserDashboard, userDashboardResource } from '../wire/dashboard.js';
 import type { RouteFamily } from './types.js';
 import { localDate } from '../domain/calendar.js';
 
@@ -44,7 +44,7 @@ export const dashboardRoutes: RouteFamily = async (app, { storage, services }) =
           ...FilterQuerystring,
           ...TimeQuerystring,
         }),
-        response: { 200: Dashboard, 202: Dashboard },
+        response: { 200: UserDashboard, 202: UserDashboard },
       },
     },
     async (request, reply) => {
@@ -59,7 +59,7 @@ export const dashboardRoutes: RouteFamily = async (app, { storage, services }) =
         services.stats.answer({ ...base, dimensions: ['projects'], granularity: 'day' }, [target.user]),
         services.stats.answer({ ...base, dimensions: ['projects', 'languages', 'editors', 'operating_systems', 'categories', 'machines'], granularity: 'range' }, [target.user]),
       ]);
-      const body = dashboardResource({
+      const body = userDashboardResource({
         dates: datesBetween(first, last),
         rangeName,
         zone: settings.zone,

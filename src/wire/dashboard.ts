@@ -14,9 +14,9 @@ import { CumulativeTotal, DailyAverage, ItemList } from './summary.js';
 
 const NameSeconds = Type.Object({ name: Type.String(), total_seconds: Type.Number() });
 
-export const DashboardBreakdowns = ['projects', 'languages', 'editors', 'operating_systems', 'categories', 'machines'] as const;
+export const UserDashboardBreakdowns = ['projects', 'languages', 'editors', 'operating_systems', 'categories', 'machines'] as const;
 
-export const Dashboard = Type.Object(
+export const UserDashboard = Type.Object(
   {
     data: Type.Object({
       start: Type.String({ description: 'first day, YYYY-MM-DD' }),
@@ -42,9 +42,9 @@ export const Dashboard = Type.Object(
   },
   { description: 'What the web dashboard draws for a range (a Metronome extension)' },
 );
-export type Dashboard = Static<typeof Dashboard>;
+export type UserDashboard = Static<typeof UserDashboard>;
 
-export function dashboardResource(i: {
+export function userDashboardResource(i: {
   dates: readonly string[];
   rangeName: string | null;
   zone: string;
@@ -57,7 +57,7 @@ export function dashboardResource(i: {
   visibility: Visibility;
   upToDate: boolean;
   percent: number;
-}): Dashboard {
+}): UserDashboard {
   const total = (d: string) => i.dayTotals.get(d) ?? 0;
   const list = (dim: Dimension) => shown(i.visibility, dim, () => items(i.sum.dims[dim], i.sum.total, dim === 'machines' ? i.machineIds : undefined));
   const showProjects = shown(i.visibility, 'projects', () => true) === true;

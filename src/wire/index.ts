@@ -28,3 +28,6 @@ export * from './import.js';
 export * from './relay.js';
 export * from './external-duration.js';
 export * from './commit.js';
+export * from './activity.js';
+export * from './dashboard.js';
+export * from './share-link.js';

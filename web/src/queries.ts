@@ -20,7 +20,7 @@ import type { DataDump } from '../../src/wire/data-dump.js';
 import type { Import } from '../../src/wire/import.js';
 import type { RelayTarget } from '../../src/wire/relay.js';
 import type { Activity } from '../../src/wire/activity.js';
-import type { Dashboard } from '../../src/wire/dashboard.js';
+import type { UserDashboard } from '../../src/wire/dashboard.js';
 import type { ShareLink } from '../../src/wire/share-link.js';
 import type { GoalResource } from '../../src/wire/goal.js';
 import type { Static } from '@sinclair/typebox';
@@ -72,7 +72,7 @@ export function useSummaries(q: { start?: string; end?: string; range?: string }
 
 /** GET dashboard: what the dashboard draws for a range (summaries' numbers, each day's projects, the breakdowns). */
 export function useDashboard(q: { start?: string; end?: string; range?: string } & TimeFilters, options: { enabled?: boolean } = {}) {
-  return useGet<Dashboard>(`${ME}/dashboard`, { ...q }, { ...options, keepPrevious: true });
+  return useGet<UserDashboard>(`${ME}/dashboard`, { ...q }, { ...options, keepPrevious: true });
 }
 
 /** GET stats/:range (last_7_days … all_time, YYYY, YYYY-MM) with filters. */
