@@ -117,8 +117,12 @@ export interface Freshness {
 
 /** Histories up to this many days are rebuilt synchronously; longer ones in the background. */
 const SYNC_REBUILD_DAYS = 120;
-/** Days recomputed per transaction while rebuilding. */
-const SPAN_DAYS = 31;
+/**
+ * Days recomputed per transaction while rebuilding, the event loop free between them. One: a day of
+ * a busy user (2,800 heartbeats, its hours, cube and entity rows) is ~0.3 s of work here, and 31-day
+ * spans held every other request for up to 6 s (a 120-day rebuild: 25.0 s in all instead of 22.4).
+ */
+const SPAN_DAYS = 1;
 /** A rebuild whose state has not moved for this long is considered abandoned (instance died). */
 const STALE_BUILD_SECONDS = 60;
 /**

@@ -52,6 +52,11 @@ export interface Answer<T> {
 
 /** Days per slice of a computation from raw heartbeats. */
 const RAW_SLICE_DAYS = 31;
+/**
+ * Days per slice of a background computation, the event loop free between slices: 31 days of a
+ * busy user's heartbeats held every other request for about a second.
+ */
+const RAW_BACKGROUND_SLICE_DAYS = 1;
 
 /** [first, last] cut into consecutive date ranges of at most `size` days; the slice count is fixed before the loop. */
 function daySlices(first: string, last: string, size: number): [string, string][] {
@@ -422,7 +427,7 @@ export class TimeService {
     const include = filterPredicate(q.filters ?? {});
     const out = progress?.days ?? new Map<string, DayTotals>();
     // newest first: a partial answer shows the recent days soonest
-    const slices = daySlices(q.first, q.last, RAW_SLICE_DAYS).reverse();
+    const slices = daySlices(q.first, q.last, progress ? RAW_BACKGROUND_SLICE_DAYS : RAW_SLICE_DAYS).reverse();
     let done = 0;
     for (const [first, last] of slices) {
       const { start, end } = rangeBounds(first, last, q.settings.zone);
