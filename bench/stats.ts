@@ -25,7 +25,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import v8 from 'node:v8';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
@@ -35,7 +34,7 @@ import { openDatabase, type Dialect } from '../src/storage/db.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
-import { benchDatabase, fmt, loadInChild, percentile, PROJECTS, seedDays, timeRequests, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, loadInChild, percentile, PROJECTS, seedDays, timeRequests, watchStalls, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
@@ -84,15 +83,28 @@ for (const dialect of DIALECTS) {
     t0 = performance.now();
     const fresh = await (await import('../src/storage/users.js')).findUserById(storage.db, user.id);
     // the rebuild runs beside requests: how long it held the event loop at a time
-    const stalls = monitorEventLoopDelay({ resolution: 10 });
-    stalls.enable();
+    const stalls = watchStalls();
     for (;;) {
       const f = await app.ctx.services.rollups.ensureFresh(fresh!);
       if (f.ready) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    stalls.disable();
-    console.log(`[${dialect}] rollups rebuilt from scratch in ${fmt((performance.now() - t0) / 1000, 1)} s; the longest the event loop waited meanwhile: ${fmt(stalls.max / 1e6, 0)} ms (p99 ${fmt(stalls.percentile(99) / 1e6, 0)} ms)`);
+    console.log(`[${dialect}] rollups rebuilt from scratch in ${fmt((performance.now() - t0) / 1000, 1)} s; the longest the event loop was held meanwhile: ${fmt(stalls.stop(), 0)} ms`);
+    {
+      // a backlog of dirty marks, as an import of 30 days leaves them: recomputed a day's worth per
+      // transaction, the event loop free between them
+      const marks = [];
+      for (let h = Math.floor(today.minus({ days: 30 }).toSeconds() / 3600); h <= Math.floor(now / 3600); h++) marks.push({ user_id: user.id, hour: h, since: 0 });
+      for (let i = 0; i < marks.length; i += 500) {
+        await storage.db.insertInto('rollup_dirty').values(marks.slice(i, i + 500)).execute();
+        await storage.db.insertInto('rollup_cube_dirty').values(marks.slice(i, i + 500)).execute();
+      }
+      const backlogStalls = watchStalls();
+      const t1 = performance.now();
+      await app.ctx.services.rollups.ensureFresh(fresh!, { cube: true });
+      await new Promise((r) => setTimeout(r, 20));
+      console.log(`[${dialect}] a backlog of ${fmt(marks.length)} dirty hours (30 days, as after an import) recomputed in ${fmt((performance.now() - t1) / 1000, 1)} s; the longest the event loop was held meanwhile: ${fmt(backlogStalls.stop(), 0)} ms`);
+    }
     // PostgreSQL plans by table statistics; autovacuum gathers them within a minute of a bulk load
     // like this one on a live server: the bench does not wait for it
     if (dialect === 'postgres') await sql`analyze`.execute(storage.db);
@@ -161,8 +173,7 @@ for (const dialect of DIALECTS) {
           const body = (await res.json()) as { data?: { is_up_to_date?: boolean; percent_calculated?: number } };
           return { status: res.status, ms: performance.now() - t1, percent: body.data?.percent_calculated };
         };
-        const jobStalls = monitorEventLoopDelay({ resolution: 10 });
-        jobStalls.enable();
+        const jobStalls = watchStalls();
         const t1 = performance.now();
         const first = await get();
         let last = first;
@@ -172,9 +183,9 @@ for (const dialect of DIALECTS) {
           last = await get();
         }
         const total = (performance.now() - t1) / 1000;
-        jobStalls.disable();
+        const longestStall = jobStalls.stop();
         console.log(
-          `[${dialect}] custom-timeout all_time: first answer ${first.status} in ${fmt(first.ms, 1)} ms (percent_calculated ${first.percent}); ${last.status} after ${fmt(total, 1)} s in the background (the event loop waited at most ${fmt(jobStalls.max / 1e6, 0)} ms meanwhile) — target: 202 at once, then 200: ${first.status === 202 && last.status === 200 ? 'meets' : 'MISSES'}`,
+          `[${dialect}] custom-timeout all_time: first answer ${first.status} in ${fmt(first.ms, 1)} ms (percent_calculated ${first.percent}); ${last.status} after ${fmt(total, 1)} s in the background (the event loop held at most ${fmt(longestStall, 0)} ms at a time meanwhile) — target: 202 at once, then 200: ${first.status === 202 && last.status === 200 ? 'meets' : 'MISSES'}`,
         );
         const cached = await get();
         console.log(`[${dialect}] custom-timeout all_time again (cached): ${cached.status} in ${fmt(cached.ms, 1)} ms`);

@@ -183,6 +183,27 @@ export async function timeRequests(url: string, auth: string, paths: string[], c
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), failures: r.failures };
 }
 
+/**
+ * Watches the event loop: `stop()` gives the longest gap between ticks of a 5 ms interval, i.e. the
+ * longest any request could have waited for the loop meanwhile (monitorEventLoopDelay missed a
+ * single 6.7 s block here).
+ */
+export function watchStalls(): { stop(): number } {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(longest, performance.now() - last);
+    },
+  };
+}
+
 /** `work` on every item, from `clients` concurrent loops that each take the next item when done. */
 export async function eachConcurrently<T>(items: readonly T[], clients: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;

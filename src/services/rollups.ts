@@ -74,6 +74,26 @@ function split(unit: Unit): Unit[] {
   return out;
 }
 
+/** UTC hours of dirty marks recomputed per transaction (a day's worth and the timeout before it). */
+const MARK_CHUNK_HOURS = 24;
+
+/**
+ * Dirty marks cut into chunks of marks within MARK_CHUNK_HOURS of each other, by hour: each chunk
+ * is recomputed and cleared in a transaction of its own, the event loop free between them, so the
+ * marks of a long backlog (an import: up to 10,000 at once) never hold other requests for minutes.
+ * A mark's recomputation depends on the mark alone, so chunks are independent.
+ */
+export function markChunks<M extends { hour: number }>(marks: M[]): M[][] {
+  const sorted = [...marks].sort((a, b) => a.hour - b.hour);
+  const chunks: M[][] = [];
+  for (const m of sorted) {
+    const current = chunks[chunks.length - 1];
+    if (current && m.hour - current[0]!.hour < MARK_CHUNK_HOURS) current.push(m);
+    else chunks.push([m]);
+  }
+  return chunks;
+}
+
 interface Retry {
   userId: number;
   unit: Unit;
@@ -228,7 +248,6 @@ export class RollupService {
     const dirty = await readDirty(db, userId, 'rollup_cube_dirty');
     if (!user || dirty.length === 0) return;
     const s = userSettings(user);
-    const runs = this.hourRuns(dirty, s).flatMap((u) => ('hours' in u ? [u.hours] : []));
     const guarded = (list: [number, number][], after?: (tx: Tx) => Promise<void>) =>
       db.transaction().execute(async (tx) => {
         const state = await lockAndGetState(tx, userId);
@@ -236,21 +255,25 @@ export class RollupService {
         for (const [from, to] of list) await this.recomputeCubeHours(tx, userId, from, to, s);
         if (after) await after(tx);
       });
-    const clear = (tx: Tx) => clearDirty(tx, dirty.map((d) => d.id), 'rollup_cube_dirty');
-    try {
-      await guarded(runs, clear);
-      return;
-    } catch (err) {
-      this.log.warn({ err, userId }, 'rollup cube recomputation failed: retrying run by run');
-    }
-    for (const run of runs) {
+    for (const [i, marks] of markChunks(dirty).entries()) {
+      if (i > 0) await new Promise((r) => setImmediate(r)); // other requests between chunks
+      const runs = this.hourRuns(marks, s).flatMap((u) => ('hours' in u ? [u.hours] : []));
+      const clear = (tx: Tx) => clearDirty(tx, marks.map((d) => d.id), 'rollup_cube_dirty');
       try {
-        await guarded([run]);
+        await guarded(runs, clear);
+        continue;
       } catch (err) {
-        this.log.error({ err, userId, hours: run }, 'rollup cube hours skipped: recomputing them failed (the last good rows are kept)');
+        this.log.warn({ err, userId }, 'rollup cube recomputation failed: retrying run by run');
       }
+      for (const run of runs) {
+        try {
+          await guarded([run]);
+        } catch (err) {
+          this.log.error({ err, userId, hours: run }, 'rollup cube hours skipped: recomputing them failed (the last good rows are kept)');
+        }
+      }
+      await guarded([], clear);
     }
-    await guarded([], clear);
   }
 
   /** The cube's partial rows of the UTC hours [from, to] from heartbeats; its day rows follow by difference. */
@@ -313,12 +336,15 @@ export class RollupService {
     const dirty = await readDirty(db, userId);
     if (!user || dirty.length === 0) return;
     const settings = userSettings(user);
-    // (if a rebuild is due, the transaction below sees other settings or 'building': it covers these)
-    const units = this.hourRuns(dirty, settings);
-    try {
-      await this.recomputeIsolated(userId, units, settings, true, (tx) => clearDirty(tx, dirty.map((d) => d.id)));
-    } catch (err) {
-      if (!(err instanceof SettingsChanged)) throw err;
+    // (if a rebuild is due, the transactions below see other settings or 'building': it covers these)
+    for (const [i, marks] of markChunks(dirty).entries()) {
+      if (i > 0) await new Promise((r) => setImmediate(r)); // other requests between chunks
+      try {
+        await this.recomputeIsolated(userId, this.hourRuns(marks, settings), settings, true, (tx) => clearDirty(tx, marks.map((d) => d.id)));
+      } catch (err) {
+        if (!(err instanceof SettingsChanged)) throw err;
+        return;
+      }
     }
   }
 
