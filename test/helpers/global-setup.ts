@@ -3,8 +3,10 @@
  * PostgreSQL is unreachable they are skipped with a warning on a laptop, but under CI=true the
  * run fails loudly instead.
  */
+import { build } from 'esbuild';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { CLI_BUNDLE, ROOT } from './process.js';
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -15,6 +17,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
+  // the `metronome` command the process tests run (test/helpers/process.ts): bundled once
+  await build({ entryPoints: [`${ROOT}/src/cli.ts`], outfile: CLI_BUNDLE, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'inline', logLevel: 'warning' });
   const url = process.env.TEST_DATABASE_URL || DEFAULT_PG_URL;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {

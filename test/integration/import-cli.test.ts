@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/harness.js';
-import { ROOT, runCommand } from '../helpers/process.js';
+import { CLI_ARGS, ROOT, runCommand } from '../helpers/process.js';
 
 describeEachDatabase('metronome import (CLI)', (t) => {
   it('imports a dump file with a progress bar and resumes after being killed', async () => {
@@ -24,7 +24,7 @@ describeEachDatabase('metronome import (CLI)', (t) => {
     const count = async () => Number((await t.storage.db.selectFrom('heartbeats').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow()).n);
     try {
       // first run: killed once a few batches are in
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'import', user.username, '--file', file], { cwd: ROOT, env });
+      const child = spawn(process.execPath, [...CLI_ARGS, 'import', user.username, '--file', file], { cwd: ROOT, env });
       let stderr = '';
       await new Promise<void>((resolve) => {
         child.stderr.on('data', (d) => {
