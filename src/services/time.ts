@@ -286,8 +286,8 @@ export class TimeService {
       if (!day) out.set(date, (day = emptyDay()));
       return day;
     };
-    for (const [i, [first, last]] of daySlices(q.first, q.last, RAW_SLICE_DAYS).entries()) {
-      if (i > 0) await new Promise((r) => setImmediate(r));
+    for (const [slice, [first, last]] of daySlices(q.first, q.last, RAW_SLICE_DAYS).entries()) {
+      if (slice > 0) await new Promise((r) => setImmediate(r));
       for (const row of await readCube(this.storage.db, q.user.id, first, last, filters, true)) {
         const day = dayOf(row.day);
         day.total += row.seconds;
