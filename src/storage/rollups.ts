@@ -6,7 +6,6 @@ import type { ActivityHeartbeat } from '../domain/heartbeat.js';
 import type { DB } from './db.js';
 import type { Database, RollupStateTable } from './schema.js';
 
-
 type Tx = Transaction<Database> | DB;
 export type RollupState = Selectable<RollupStateTable>;
 export const TOTAL = 'total';
@@ -98,8 +97,8 @@ function dimensionsOf(text: string): Dimensions {
       category: String(v[0] ?? 'coding'),
       project: str(v[1]),
       language: str(v[2]),
-      // a list (PostgreSQL's json_build_array keeps a json value) or the stored text (SQLite)
-      dependencies: Array.isArray(v[3]) ? v[3].filter((x) => x !== null && x !== undefined).map(String) : dependencyList(str(v[3])),
+      // the stored text (a text column on both databases): the same tolerant parse as before
+      dependencies: dependencyList(str(v[3])),
       editor: str(v[4]),
       operating_system: str(v[5]),
       machine: str(v[6]),
