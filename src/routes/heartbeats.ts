@@ -26,6 +26,7 @@ import { DateParam, ErrorBody, requireTimezone, UserParams } from '../http/schem
 import { BulkHeartbeatAnswer, HeartbeatAccepted, HeartbeatDay, HeartbeatRefused, toHeartbeatResource } from '../wire/heartbeat.js';
 import type { RouteFamily } from './types.js';
 import type { IngestItem } from '../services/ingest.js';
+import { laterTurn } from '../services/turns.js';
 
 function header(request: FastifyRequest, name: string): string | null {
   const v = request.headers[name];
@@ -66,9 +67,9 @@ export const heartbeatRoutes: RouteFamily = async (app, { storage, services, con
   /** heartbeats.bulk: one entry per heartbeat, in order; a bad one gets its own 400. */
   const bulk = async (request: FastifyRequest, reply: FastifyReply, handle: string) => {
     const { user } = await resolveTargetUser(storage, request, handle, { scope: writeScope });
-    // reads first: requests already read from their sockets run before this batch's validation
-    // (an editor's status bar waits on its answer; a heartbeat's sender does not)
-    await new Promise((r) => setImmediate(r));
+    // reads first: batches are validated one per event-loop turn, and requests already read from
+    // their sockets run in between (an editor's status bar waits on its answer; a heartbeat's sender does not)
+    await laterTurn();
     const body = Array.isArray(request.body) ? (request.body as unknown[]) : [request.body];
     if (body.length > config.maxBulkHeartbeats) {
       throw new HttpError(400, `Too many heartbeats: at most ${config.maxBulkHeartbeats} per request, got ${body.length}.`, 'body');
