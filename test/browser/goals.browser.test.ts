@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { logInThroughPage, screenshotOnce, useBrowserSession, useChromium } from '../helpers/browser.js';
-import { cliHeaders } from '../helpers/fixtures.js';
+import { cliHeaders, earlyTodayUtc } from '../helpers/fixtures.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 
 let smtp: TestSmtpServer;
@@ -28,7 +28,7 @@ chromium.describeEachDatabase(
       const { page, base } = s;
       const { user, apiKey } = await t.createUser({ email: 'goal-page@example.com', password: 'goal page password' });
       const { user: friend, apiKey: friendKey } = await t.createUser();
-      const start = Date.now() / 1000 - 3 * 3600;
+      const start = earlyTodayUtc();
       const beats = Array.from({ length: 21 }, (_, i) => ({ entity: '/p/site/app.ts', type: 'file', time: start + i * 60, project: 'site', language: 'TypeScript' }));
       const posted = await t.app.inject({ method: 'POST', url: '/api/v1/users/current/heartbeats.bulk', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: beats });
       expect(posted.statusCode).toBe(201);

@@ -35,3 +35,13 @@ export function cliHeaders(extra: Record<string, string> = {}): Record<string, s
     ...extra,
   };
 }
+
+/**
+ * Where a test puts heartbeats that must count for today (UTC) and lie in the past: an hour after
+ * midnight, or three hours ago if that is later, but never before today's first minute (right after
+ * midnight they lie a few minutes ahead, which the server takes: it tolerates a day of clock skew).
+ */
+export function earlyTodayUtc(nowSeconds = Date.now() / 1000): number {
+  const midnight = Math.floor(nowSeconds / 86400) * 86400;
+  return Math.max(midnight + 60, Math.min(midnight + 3600, nowSeconds - 3 * 3600));
+}

@@ -11,11 +11,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WakaTimeApi } from '@nick22985/wakatime-api';
-import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { WakaTimeClient } from 'wakatime-client';
 import { describeEachDatabase } from '../helpers/harness.js';
-import { cliHeaders } from '../helpers/fixtures.js';
+import { cliHeaders, earlyTodayUtc } from '../helpers/fixtures.js';
 import { ROOT } from '../helpers/process.js';
 
 const LEGACY_CLI = path.resolve(ROOT, '../shared/clients/legacy-python-cli/wakatime-legacy');
@@ -56,7 +55,7 @@ describeEachDatabase('goal clients', (t) => {
   it('wakatime-client, @nick22985/wakatime-api, wakatime_exporter and the legacy CLI --today-goal read goals', { timeout: 60_000 }, async () => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { user, apiKey } = await t.createUser();
-    const start = Math.min(DateTime.utc().startOf('day').plus({ hours: 1 }).toSeconds(), Date.now() / 1000 - 3 * 3600);
+    const start = earlyTodayUtc();
     const beats = Array.from({ length: 8 }, (_, i) => ({ entity: '/p/app/main.py', type: 'file', time: start + i * 60, project: 'app', language: 'Python' }));
     const posted = await fetch(`${address}/api/v1/users/current/heartbeats.bulk`, { method: 'POST', headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, body: JSON.stringify(beats) });
     expect(posted.status).toBe(201);

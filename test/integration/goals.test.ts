@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { createOauthApp } from '../../src/storage/oauth.js';
 import { issueTokens } from '../../src/services/oauth.js';
 import { describeEachDatabase } from '../helpers/harness.js';
-import { cliHeaders } from '../helpers/fixtures.js';
+import { cliHeaders, earlyTodayUtc } from '../helpers/fixtures.js';
 import { smtpServerForFile } from '../helpers/smtp.js';
 
 const smtp = smtpServerForFile();
@@ -43,7 +43,7 @@ describeEachDatabase(
 
     it('creates a goal and reads it back with every reference field, progress from the stats layer', async () => {
       const { user, apiKey } = await t.createUser({ email: 'owner@example.com' });
-      const start = Math.min(today().plus({ hours: 1 }).toSeconds(), Date.now() / 1000 - 3 * 3600);
+      const start = earlyTodayUtc();
       // 11 minutes of Python (the gap after the 11th heartbeat to the first Go one counts too), then 5 of Go
       await beats(apiKey, [...minutes(start, 11, 'Python'), ...minutes(start + 660, 6, 'Go')]);
 
