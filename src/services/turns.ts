@@ -16,7 +16,14 @@ function resumeOne(): void {
     waiting.length = 0;
     head = 0;
     scheduled = false;
-  } else setImmediate(resumeOne); // queued during this check phase: runs in the next iteration
+  } else {
+    // under steady load the queue may never drain: drop the resumed part now and then
+    if (head >= 1024 && head * 2 >= waiting.length) {
+      waiting.splice(0, head);
+      head = 0;
+    }
+    setImmediate(resumeOne); // queued during this check phase: runs in the next iteration
+  }
   resume?.();
 }
 

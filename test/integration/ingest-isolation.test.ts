@@ -247,8 +247,14 @@ describeEachDatabase('one bad heartbeat costs only itself', (t) => {
     });
     const post = (apiKey: string, body: unknown) =>
       t.app.inject({ method: 'POST', url, headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: body as any });
-    const poison = Array.from({ length: 20 }, (_, i) => post(poisoned.apiKey, [{ entity: '/p.ts', time: base + i }, { entity: '/q.ts', time: base + i + 0.5 }]));
-    const valid = Array.from({ length: 60 }, (_, i) => post(other.apiKey, Array.from({ length: 5 }, (_, k) => ({ entity: `/v${k}.ts`, time: base + i * 10 + k }))));
+    // interleaved (a poisoned batch, then three valid ones): batches queue for validation in arrival
+    // order (services/turns.ts), so the two users' batches meet in the same group commits
+    const poison: ReturnType<typeof post>[] = [];
+    const valid: ReturnType<typeof post>[] = [];
+    for (let i = 0; i < 20; i++) {
+      poison.push(post(poisoned.apiKey, [{ entity: '/p.ts', time: base + i }, { entity: '/q.ts', time: base + i + 0.5 }]));
+      for (let j = 3 * i; j < 3 * i + 3; j++) valid.push(post(other.apiKey, Array.from({ length: 5 }, (_, k) => ({ entity: `/v${k}.ts`, time: base + j * 10 + k }))));
+    }
     const [bad, good] = await Promise.all([Promise.all(poison), Promise.all(valid)]);
     for (const res of good) {
       expect(res.statusCode).toBe(201);

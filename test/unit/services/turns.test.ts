@@ -53,4 +53,15 @@ describe('laterTurn', () => {
     await Promise.all([laterTurn().then(() => order.push(1)), laterTurn().then(() => order.push(2))]);
     expect(order).toEqual([1, 2]);
   });
+
+  it('keeps order across a long queue that keeps growing while it drains', async () => {
+    const order: number[] = [];
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < 1500; i++) all.push(laterTurn().then(() => order.push(i)));
+    // more arrive while the first ones resume (as batches keep coming under load)
+    await all[0];
+    for (let i = 1500; i < 3000; i++) all.push(laterTurn().then(() => order.push(i)));
+    await Promise.all(all);
+    expect(order).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  });
 });
