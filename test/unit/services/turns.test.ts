@@ -31,13 +31,15 @@ describe('laterTurn', () => {
 
   it('lets I/O that is ready run between two waiters (a read before the next batch)', async () => {
     const order: string[] = [];
-    setTimeout(() => order.push('read'), 1); // due while the first batch runs
     const busy = (ms: number) => {
       const until = performance.now() + ms;
       while (performance.now() < until);
     };
     await Promise.all([
       laterTurn().then(() => {
+        // a read arrives while the first batch runs (armed here: armed before, it may be due
+        // before the first batch starts, and then rightly runs first)
+        setTimeout(() => order.push('read'), 0);
         busy(5);
         order.push('batch 1');
       }),
