@@ -18,6 +18,10 @@
  * and completing in the background; rollup rows per active day; the database size per million
  * heartbeats; the server process's RSS after the run (the load generators run in child processes).
  *
+ * The history's heartbeats are shaped as editors send them (support.ts historyHeartbeat: a project
+ * for ~25 minutes, a file for ~1.5, ~40 files a day per project); the live writers below change
+ * every field on every heartbeat (wireHeartbeat), the most distinct rows for ingest and upkeep.
+ *
  * Knobs: BENCH_YEARS (3), BENCH_PER_DAY (2800 heartbeats on a working day), BENCH_DIALECTS
  * (sqlite,postgres), BENCH_READS_UNDER_WRITES (3000 status bar reads, 16 clients), BENCH_ONLY=status_bar
  * (only the two status bar phases).
@@ -34,7 +38,7 @@ import { openDatabase, type Dialect } from '../src/storage/db.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { insertUser, updateUser } from '../src/storage/users.js';
 import { createApiKey } from '../src/storage/api-keys.js';
-import { benchDatabase, fmt, loadInChild, percentile, PROJECTS, seedDays, timeRequests, watchStalls, wireHeartbeat } from './support.js';
+import { benchDatabase, fmt, loadInChild, percentile, historyHeartbeat, PROJECTS, seedDays, timeRequests, watchStalls, wireHeartbeat } from './support.js';
 
 const YEARS = Number(process.env.BENCH_YEARS ?? 3);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 2800);
@@ -71,7 +75,7 @@ for (const dialect of DIALECTS) {
     const now = Date.now() / 1000;
     const today = DateTime.fromSeconds(now, { zone: ZONE }).startOf('day');
     let t0 = performance.now();
-    const total = await seedDays(storage, user.id, { first: today.minus({ years: YEARS }), last: today, seqPerDay: PER_DAY, now }, dayHeartbeats);
+    const total = await seedDays(storage, user.id, { first: today.minus({ years: YEARS }), last: today, seqPerDay: PER_DAY, now, shape: historyHeartbeat }, dayHeartbeats);
     console.log(`[${dialect}] stored ${fmt(total)} heartbeats in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
     const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
@@ -116,7 +120,9 @@ for (const dialect of DIALECTS) {
     const measure = async (label: string, path: string, n: number, clients: number, target?: number) => {
       const r = await timeRequests(`${base}${path}`, auth, Array.from({ length: n }, () => new URL(`${base}${path}`).pathname + new URL(`${base}${path}`).search), clients);
       if (r.failures) console.log(`[${dialect}] WARNING: ${r.failures} non-200 answers for ${label}`);
-      rows2.push([label, `${n} requests, ${clients} client${clients > 1 ? 's' : ''}${verdict(r.p50, target)}`, r.p50, r.p99]);
+      // the answer's size: what building and sending it costs grows with it
+      const size = (await (await fetch(`${base}${path}`, { headers: { authorization: auth } })).arrayBuffer()).byteLength;
+      rows2.push([label, `${n} requests, ${clients} client${clients > 1 ? 's' : ''}, ${fmt(size / 1e3, 0)} kB${verdict(r.p50, target)}`, r.p50, r.p99]);
       console.log(`[${dialect}]   … ${label}: p50 ${fmt(r.p50, 1)} ms${verdict(r.p50, target)}`);
       return r;
     };

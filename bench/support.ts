@@ -69,9 +69,34 @@ export function wireHeartbeat(seq: number, time: number): Record<string, unknown
   };
 }
 
+const MAIN_LANGUAGE = ['TypeScript', 'TypeScript', 'Go', 'Markdown', 'Rust', 'Python'];
+
+/**
+ * A heartbeat of a working history (bench:stats' seeded years), shaped as editors send them: one
+ * project for a stretch of 200 heartbeats (~25 minutes at one every 8 s), one branch for 400, one
+ * file for 12, drawn from the ~40 a day touches in a project (the set moves from day to day);
+ * a file keeps its language (mostly its project's), its category and the project's dependencies.
+ * `wireHeartbeat` instead changes every field on every heartbeat: every project, file, branch and
+ * language combination, the most distinct rows an ingest path can be given.
+ */
+export function historyHeartbeat(seq: number, time: number): Record<string, unknown> {
+  const p = (Math.floor(seq / 200) * 5) % PROJECTS.length;
+  const block = Math.floor(seq / 12);
+  const file = (block * 7 + Math.floor(seq / 2800) * 3) % 211;
+  return {
+    ...wireHeartbeat(seq, time),
+    entity: `/home/dev/src/${PROJECTS[p]}/src/module${file % 37}/file${file}.ts`,
+    category: block % 11 === 0 ? 'debugging' : 'coding',
+    project: PROJECTS[p],
+    branch: BRANCHES[Math.floor(seq / 400) % BRANCHES.length],
+    language: file % 9 === 0 ? 'Markdown' : file % 13 === 0 ? 'SQL' : MAIN_LANGUAGE[p],
+    dependencies: DEPS[p % DEPS.length],
+  };
+}
+
 /** The same heartbeat after normalization (what storage keeps). */
-export function storedHeartbeat(seq: number, time: number, machine = 'bench-host'): Heartbeat {
-  const w = wireHeartbeat(seq, time);
+export function storedHeartbeat(seq: number, time: number, machine = 'bench-host', shape = wireHeartbeat): Heartbeat {
+  const w = shape(seq, time);
   return {
     time,
     entity: w.entity as string,
@@ -119,7 +144,7 @@ export function heartbeatRow(userId: number, h: Heartbeat, createdAt = Date.now(
 export async function seedDays(
   storage: Storage,
   userId: number,
-  range: { first: DateTime; last: DateTime; seqPerDay: number; now: number },
+  range: { first: DateTime; last: DateTime; seqPerDay: number; now: number; shape?: (seq: number, time: number) => Record<string, unknown> },
   dayHeartbeats: (day: DateTime, seqStart: number, now: number) => { time: number; seq: number }[],
 ): Promise<number> {
   let rows: NewHeartbeatRow[] = [];
@@ -132,7 +157,7 @@ export async function seedDays(
   };
   for (let d = range.first; d <= range.last; d = d.plus({ days: 1 })) {
     for (const { time, seq: s } of dayHeartbeats(d, seq, range.now)) {
-      rows.push(heartbeatRow(userId, storedHeartbeat(s, time), range.now));
+      rows.push(heartbeatRow(userId, storedHeartbeat(s, time, 'bench-host', range.shape), range.now));
       if (rows.length >= 20_000) await flush();
     }
     seq += range.seqPerDay;

@@ -15,17 +15,24 @@ function plural(n: number, one: string, many: string): string {
 /** "2 hrs 5 mins"; under a minute "20 secs"; nothing "0 secs". */
 export function humanText(total: number): string {
   const { hours, minutes, seconds } = splitSeconds(total);
+  return textOf(hours, minutes, seconds);
+}
+
+function textOf(hours: number, minutes: number, seconds: number): string {
   if (hours === 0 && minutes === 0) return plural(seconds, 'sec', 'secs');
-  const parts: string[] = [];
-  if (hours > 0) parts.push(plural(hours, 'hr', 'hrs'));
-  if (minutes > 0) parts.push(plural(minutes, 'min', 'mins'));
-  return parts.join(' ');
+  if (hours === 0) return plural(minutes, 'min', 'mins');
+  if (minutes === 0) return plural(hours, 'hr', 'hrs');
+  return `${plural(hours, 'hr', 'hrs')} ${plural(minutes, 'min', 'mins')}`;
 }
 
 /** "2:05" (hours:minutes). */
 export function digital(total: number): string {
   const { hours, minutes } = splitSeconds(total);
-  return `${hours}:${String(minutes).padStart(2, '0')}`;
+  return digitalOf(hours, minutes);
+}
+
+function digitalOf(hours: number, minutes: number): string {
+  return `${hours}:${minutes < 10 ? '0' : ''}${minutes}`;
 }
 
 /** "2.08": hours with two decimals. */
@@ -38,10 +45,10 @@ export function percent(part: number, whole: number): number {
   return whole > 0 ? Math.round((part / whole) * 10000) / 100 : 0;
 }
 
-/** The time fields every summary item carries. */
+/** The time fields every summary item carries (a summary of a year of files has tens of thousands). */
 export function timeFields(total: number) {
   const { hours, minutes, seconds } = splitSeconds(total);
-  return { total_seconds: round2(total), digital: digital(total), decimal: decimal(total), text: humanText(total), hours, minutes, seconds };
+  return { total_seconds: round2(total), digital: digitalOf(hours, minutes), decimal: decimal(total), text: textOf(hours, minutes, seconds), hours, minutes, seconds };
 }
 
 export function round2(n: number): number {

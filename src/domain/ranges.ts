@@ -129,9 +129,12 @@ const dayStart = memoize((key: string) => {
   return DateTime.fromISO(key.slice(bar + 1), { zone: key.slice(0, bar) }).startOf('day').toSeconds();
 }, 20_000);
 
+/** The calendar date after `date` (YYYY-MM-DD), null for what is not a date: a summary asks for each of its days. */
+const nextDate = memoize((date: string) => DateTime.fromISO(date, { zone: 'UTC' }).plus({ days: 1 }).toISODate(), 20_000);
+
 /** [start, end) of local dates first..last in epoch seconds. */
 export function rangeBounds(first: string, last: string, zone: string): { start: number; end: number } {
-  const next = DateTime.fromISO(last, { zone: 'UTC' }).plus({ days: 1 }).toISODate();
+  const next = nextDate(last);
   return {
     start: dayStart(`${zone}|${first}`),
     end: next ? dayStart(`${zone}|${next}`) : DateTime.fromISO(last, { zone }).plus({ days: 1 }).startOf('day').toSeconds(),

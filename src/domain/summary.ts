@@ -32,7 +32,8 @@ export function items(map: Map<string, number> | undefined, whole: number, machi
     .filter(([, s]) => s > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([name, seconds]) => {
-      const item: Item = { name, ...timeFields(seconds), percent: percent(seconds, whole) };
+      const t = timeFields(seconds);
+      const item: Item = { name, total_seconds: t.total_seconds, percent: percent(seconds, whole), digital: t.digital, decimal: t.decimal, text: t.text, hours: t.hours, minutes: t.minutes, seconds: t.seconds };
       if (machineIds) item.machine_name_id = machineIds.get(name) ?? null;
       return item;
     });

@@ -688,8 +688,19 @@ export async function readCube(db: Tx, userId: number, firstDate: string, lastDa
     if (names) q = names.length ? q.where(COLUMN_OF[dim], 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
   }
   if (byDay) {
-    const rows = await q.select(['day', ...CUBE_COLUMNS, 'seconds']).execute();
-    return rows.map((r) => ({ day: r.day, names: CUBE_COLUMNS.map((c) => r[c]), seconds: Number(r.seconds) }));
+    // the seven names as one JSON array per row, parsed once per distinct combination: seven text
+    // columns per row made a JavaScript string of each (most of a year of one project's summaries)
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const names = postgres
+      ? sql<string>`json_build_array(${sql.join(CUBE_COLUMNS.map((c) => sql.ref(c)))})::text`
+      : sql<string>`json_array(${sql.join(CUBE_COLUMNS.map((c) => sql.ref(c)))})`;
+    const rows = await q.select(['day', names.as('names'), 'seconds']).execute();
+    const parsed = new Map<string, string[]>();
+    return rows.map((r) => {
+      let n = parsed.get(r.names);
+      if (!n) parsed.set(r.names, (n = JSON.parse(r.names) as string[]));
+      return { day: r.day, names: n, seconds: Number(r.seconds) };
+    });
   }
   // summed: whole months from rollup_cube_months, the edge days from the cube (migration 034)
   const { months, edges } = monthSplit(firstDate, lastDate);
@@ -774,8 +785,21 @@ export async function readDetails(
     const names = filters[dim];
     if (names) q = names.length ? q.where(COLUMN_OF[dim] as 'project', 'in', names.map(rollupName)) : q.where(sql<boolean>`1 = 0`);
   }
-  const rows = byDay
-    ? await q.select((eb) => ['day', 'name', eb.fn.sum<number>('seconds').as('seconds')]).groupBy(['day', 'name']).execute()
-    : await q.select((eb) => [sql<string>`''`.as('day'), 'name', eb.fn.sum<number>('seconds').as('seconds')]).groupBy(['name']).execute();
+  if (byDay) {
+    // one row per day, its (name, seconds) pairs as one JSON array, summed here: a row per (day,
+    // name) made three JavaScript values of each (a year of one project's files is ~11,000), and
+    // grouping by name too sorted them (the key leads with the day, not the name)
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const pairs = postgres ? sql<string>`json_agg(json_build_array(name, seconds))::text` : sql<string>`json_group_array(json_array(name, seconds))`;
+    const days = await q.select(['day', pairs.as('pairs')]).groupBy('day').execute();
+    const out: { day: string; name: string; seconds: number }[] = [];
+    for (const d of days) {
+      const names = new Map<string, number>();
+      for (const [name, seconds] of JSON.parse(d.pairs) as [string, number][]) names.set(name, (names.get(name) ?? 0) + Number(seconds));
+      for (const [name, seconds] of names) out.push({ day: d.day, name, seconds });
+    }
+    return out;
+  }
+  const rows = await q.select((eb) => [sql<string>`''`.as('day'), 'name', eb.fn.sum<number>('seconds').as('seconds')]).groupBy(['name']).execute();
   return rows.map((r) => ({ day: r.day, name: r.name, seconds: Number(r.seconds) }));
 }
