@@ -25,12 +25,15 @@ export interface Item {
   machine_name_id?: string | null;
 }
 
+/** localeCompare's order (the default locale), without building the comparison anew per call. */
+const byName = new Intl.Collator().compare;
+
 /** A dimension's names, most time first, with WakaTime's time fields and percent of `whole`. */
 export function items(map: Map<string, number> | undefined, whole: number, machineIds?: Map<string, string>): Item[] {
   if (!map) return [];
   return [...map]
     .filter(([, s]) => s > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || byName(a[0], b[0]))
     .map(([name, seconds]) => {
       const t = timeFields(seconds);
       const item: Item = { name, total_seconds: t.total_seconds, percent: percent(seconds, whole), digital: t.digital, decimal: t.decimal, text: t.text, hours: t.hours, minutes: t.minutes, seconds: t.seconds };
