@@ -110,6 +110,16 @@ function dimensionsOf(text: string): Dimensions {
 }
 
 /**
+ * The columns as one JSON array (text) per row: `json_array` on SQLite, `json_build_array` on
+ * PostgreSQL. Reading many text columns makes a JavaScript string of each value; one array per row,
+ * parsed once per distinct value, costs far less (rollup loads, the cube and its details).
+ */
+function jsonArray(db: Tx, columns: readonly string[]) {
+  const refs = sql.join(columns.map((c) => sql.ref(c)));
+  return db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`json_build_array(${refs})::text` : sql<string>`json_array(${refs})`;
+}
+
+/**
  * The heartbeats of [start, end) with only what rollups count (entity and branch only with
  * `detail`: the cube needs them, the per-dimension rollups on the read path do not), in time then hash order
  * like every other time computation.
@@ -119,10 +129,7 @@ function dimensionsOf(text: string): Dimensions {
  * (about 6 µs per heartbeat here, most of a status bar's recomputation after a write).
  */
 export async function loadForRollups(db: Tx, userId: number, start: number, end: number, writesOnly: boolean, detail = true): Promise<ActivityHeartbeat[]> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const tuple = postgres
-    ? sql<string>`json_build_array(category, project, language, dependencies, editor, operating_system, machine)::text`
-    : sql<string>`json_array(category, project, language, dependencies, editor, operating_system, machine)`;
+  const tuple = jsonArray(db, ['category', 'project', 'language', 'dependencies', 'editor', 'operating_system', 'machine']);
   let q = db
     .selectFrom('heartbeats')
     .select(['time', 'is_write', tuple.as('dims')])
@@ -690,11 +697,7 @@ export async function readCube(db: Tx, userId: number, firstDate: string, lastDa
   if (byDay) {
     // the seven names as one JSON array per row, parsed once per distinct combination: seven text
     // columns per row made a JavaScript string of each (most of a year of one project's summaries)
-    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-    const names = postgres
-      ? sql<string>`json_build_array(${sql.join(CUBE_COLUMNS.map((c) => sql.ref(c)))})::text`
-      : sql<string>`json_array(${sql.join(CUBE_COLUMNS.map((c) => sql.ref(c)))})`;
-    const rows = await q.select(['day', names.as('names'), 'seconds']).execute();
+    const rows = await q.select(['day', jsonArray(db, CUBE_COLUMNS).as('names'), 'seconds']).execute();
     const parsed = new Map<string, string[]>();
     return rows.map((r) => {
       let n = parsed.get(r.names);
@@ -789,8 +792,8 @@ export async function readDetails(
     // one row per day, its (name, seconds) pairs as one JSON array, summed here: a row per (day,
     // name) made three JavaScript values of each (a year of one project's files is ~11,000), and
     // grouping by name too sorted them (the key leads with the day, not the name)
-    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-    const pairs = postgres ? sql<string>`json_agg(json_build_array(name, seconds))::text` : sql<string>`json_group_array(json_array(name, seconds))`;
+    const pairs =
+      db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`json_agg(json_build_array(name, seconds))::text` : sql<string>`json_group_array(json_array(name, seconds))`;
     const days = await q.select(['day', pairs.as('pairs')]).groupBy('day').execute();
     const out: { day: string; name: string; seconds: number }[] = [];
     for (const d of days) {
