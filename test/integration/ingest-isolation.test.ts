@@ -243,12 +243,14 @@ describeEachDatabase('one bad heartbeat costs only itself', (t) => {
     let shared = 0;
     addHook(async (_tx, changes) => {
       if (changes.has(poisoned.user.id) && changes.has(other.user.id)) shared++;
+      // each commit takes a while, as under load: the batches validated meanwhile wait together for the next one
+      await new Promise((r) => setTimeout(r, 5));
       if (changes.has(poisoned.user.id)) throw new Error('this user always fails');
     });
     const post = (apiKey: string, body: unknown) =>
       t.app.inject({ method: 'POST', url, headers: { ...cliHeaders({ timezone: 'UTC' }), ...t.auth(apiKey) }, payload: body as any });
     // interleaved (a poisoned batch, then three valid ones): batches queue for validation in arrival
-    // order (services/turns.ts), so the two users' batches meet in the same group commits
+    // order (services/turns.ts), and those validated while a commit runs meet in the next one
     const poison: ReturnType<typeof post>[] = [];
     const valid: ReturnType<typeof post>[] = [];
     for (let i = 0; i < 20; i++) {
