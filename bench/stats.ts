@@ -17,6 +17,9 @@
  * with their targets beside them; a custom-timeout all_time (raw heartbeats) answering 202 at once
  * and completing in the background; rollup rows per active day; the database size per million
  * heartbeats; the server process's RSS after the run (the load generators run in child processes).
+ * A year of one project's summaries is timed three ways: its first ask (every day computed), the
+ * steady state (past days' JSON kept, services/summaries.ts: the p50 against its target), and the
+ * ask after a late heartbeat of 100 days ago (that day computed again).
  *
  * The history's heartbeats are shaped as editors send them (support.ts historyHeartbeat: a project
  * for ~25 minutes, a file for ~1.5, ~40 files a day per project); the live writers below change
@@ -162,7 +165,33 @@ for (const dialect of DIALECTS) {
       const project = encodeURIComponent(PROJECTS[0]!);
       const yearAgo = today.minus({ years: 1 }).toISODate();
       await measure('all_time_since_today, one project', `/all_time_since_today?project=${project}`, 30, 1);
-      await measure('summaries 365 days, one project', `/summaries?start=${yearAgo}&end=${today.toISODate()}&project=${project}`, 10, 1, 50);
+      {
+        // past days' JSON is kept while their rollups are unchanged (services/summaries.ts): the
+        // first ask computes every day, later ones only what changed since
+        const path = `/summaries?start=${yearAgo}&end=${today.toISODate()}&project=${project}`;
+        const once = async () => {
+          const t1 = performance.now();
+          const res = await fetch(`${base}${path}`, { headers: { authorization: auth } });
+          await res.arrayBuffer();
+          if (res.status !== 200) console.log(`[${dialect}] WARNING: ${res.status} for ${path}`);
+          return performance.now() - t1;
+        };
+        const cold = await once();
+        rows2.push(['summaries 365 days, one project: first ask', '1 request, every day computed', cold, cold]);
+        console.log(`[${dialect}]   … summaries 365 days, one project, first ask (every day computed): ${fmt(cold, 1)} ms`);
+        await measure('summaries 365 days, one project', path, 10, 1, 50);
+        // an offline backlog arrives: a heartbeat of 100 days ago (the next ask computes that day)
+        const late = today.minus({ days: 100 }).plus({ hours: 12 }).toSeconds();
+        const res = await fetch(`${base}/heartbeats.bulk`, {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/json', 'user-agent': 'wakatime/v1.90.0 (linux-6.1.0-amd64) go1.21.0 vscode/1.85.0 vscode-wakatime/24.4.0' },
+          body: JSON.stringify([{ ...historyHeartbeat(0, late), project: PROJECTS[0] }, { ...historyHeartbeat(1, late + 60), project: PROJECTS[0] }]),
+        });
+        if (res.status !== 201) console.log(`[${dialect}] WARNING: ${res.status} for a late heartbeat`);
+        const after = await once();
+        rows2.push(['summaries 365 days, one project: after a late heartbeat', '1 request, that day computed', after, after]);
+        console.log(`[${dialect}]   … the same after a late heartbeat of 100 days ago: ${fmt(after, 1)} ms`);
+      }
       await measure('stats last_year, one project', `/stats/last_year?project=${project}`, 20, 1, 50);
       await measure('stats all_time, one project', `/stats/all_time?project=${project}`, 20, 1, 50);
       await measure('languages of one project, all_time', `/insights/languages/all_time?project=${project}`, 20, 1, 50);

@@ -1,12 +1,11 @@
 /** GET /users/:user/summaries: per-day summaries of a date range, and the status bar (today). */
 import { Type } from '@sinclair/typebox';
-import { DateTime } from 'luxon';
-import { isoUtc, localDate } from '../domain/calendar.js';
-import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS } from '../domain/duration.js';
-import { dayText, rangeBounds } from '../domain/ranges.js';
+import { localDate } from '../domain/calendar.js';
+import { ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { dayText } from '../domain/ranges.js';
 import { UserParams } from '../http/schemas.js';
 import { FilterQuerystring, readScopes, requestSettings, requireSummaryRange, resolveTimeTarget, SummaryRangeQuerystring, TimeQuerystring } from '../http/time-params.js';
-import { StatusBar, statusBarResource, Summaries, summariesResource, summaryDayResource } from '../wire/summary.js';
+import { StatusBar, statusBarResource, Summaries, summaryDayResource } from '../wire/summary.js';
 import type { RouteFamily } from './types.js';
 
 export const summaryRoutes: RouteFamily = async (app, { storage, services }) => {
@@ -31,46 +30,13 @@ export const summaryRoutes: RouteFamily = async (app, { storage, services }) => 
       const settings = requestSettings(target.user, q, false);
       const now = services.stats.now();
       const { first, last } = requireSummaryRange(q, settings.zone, now);
-      const dates = datesBetween(first, last);
-
-      // a project filter also shows that project's branches and files
-      const withProjectDetail = !!filters.projects;
-      const answer = await services.stats.answer(
-        {
-          subjects: [target.user.id],
-          range: { first, last },
-          zone: settings.zone,
-          settings,
-          filters,
-          dimensions: withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS,
-          granularity: 'day',
-          viewer,
-          family: 'summaries',
-        },
-        [target.user],
-      );
-      const machineIds = await services.stats.machineIds(target.user.id);
-      const days = dates.map((date) =>
-        summaryDayResource({ date, day: answer.days.get(date), zone: settings.zone, dayText: dayText(date, settings.zone, now), machineIds, withProjectDetail, visibility: answer.visibility }),
-      );
-      const bounds = rangeBounds(first, last, settings.zone);
-      const body = summariesResource({
-        days,
-        dates,
-        dayTotals: answer.dayTotals,
-        sum: answer.sum,
-        start: isoUtc(bounds.start),
-        end: isoUtc(bounds.end - 1),
-        zone: settings.zone,
-        upToDate: answer.upToDate,
-        percent: answer.percent,
-      });
-      // JSON.stringify into one Buffer: the schema's serializer took twice as long on a year of one
-      // project's days with their files (2.7 MB), and a string body is measured again for its length
+      const { json, upToDate } = await services.summaries.summaries({ user: target.user, viewer, filters, settings, first, last, now });
+      // JSON of the Summaries resource, as one Buffer: the schema's serializer took twice as long on
+      // a year of one project's days with their files (2.7 MB), and a string body is measured again
       return reply
-        .code(answer.upToDate ? 200 : 202)
+        .code(upToDate ? 200 : 202)
         .type('application/json; charset=utf-8')
-        .send(Buffer.from(JSON.stringify(body)) as unknown as Summaries);
+        .send(Buffer.from(json) as unknown as Summaries);
     },
   );
 

@@ -11,6 +11,7 @@ import { RollupService } from './rollups.js';
 import { TimeService } from './time.js';
 import { inProcess } from './background.js';
 import { StatsService } from './stats.js';
+import { SummaryService } from './summaries.js';
 import { StatusBarCache } from './status-bar-cache.js';
 import { Housekeeping, HOUSEKEEPING_EVERY_S } from './housekeeping.js';
 import { UserService } from './users.js';
@@ -48,6 +49,8 @@ export interface Services {
   time: TimeService;
   /** The read path of every time question (domain/stats-query.ts). */
   stats: StatsService;
+  /** GET summaries, with past days' JSON kept while their rollups are unchanged. */
+  summaries: SummaryService;
   statusBar: StatusBarCache;
   housekeeping: Housekeeping;
   /** API keys, and authentication by key (its cache is dropped here when a user's row changes). */
@@ -146,6 +149,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
 
   // Leaders: recomputed periodically and soon after a user's settings change (flags, zone, city)
   const stats = new StatsService(deps.storage, time, () => epochSeconds(clock));
+  const summaries = new SummaryService(stats, time);
   const leaders = new LeaderService(deps.storage, stats, clock, async (range) => {
     await jobs.send('aggregate.compute', { range }, { singletonKey: range });
   });
@@ -200,6 +204,7 @@ export function createServices(deps: { config: Config; storage: Storage; log: Fa
     rollups,
     time,
     stats,
+    summaries,
     leaders,
     dataDumps,
     relay,

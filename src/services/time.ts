@@ -27,7 +27,7 @@ import { filterPredicate, hasFilters, type Filters } from '../domain/stats-query
 import type { Storage } from '../storage/db.js';
 import { activitySpan, loadActivity } from '../storage/heartbeats.js';
 import { externalActivitySpan, loadExternalSpans, unionSpan } from '../storage/external-durations.js';
-import { readCube, readCubeDayTotals, readDays, readDetails, readManyRangeSums, readRangeSums, statesOf, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
+import { readCube, readCubeDayTotals, readDays, readDayVersions, readDetails, readManyRangeSums, readRangeSums, statesOf, TOTAL, type CubeFilters, type RollupRow } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
 import { inProcess, type Background } from './background.js';
 import type { RollupService } from './rollups.js';
@@ -204,6 +204,19 @@ export class TimeService {
       return { value: await this.raw(q), upToDate: true, percent: 100 };
     }
     return this.rawAnswer(q);
+  }
+
+  /**
+   * Each local day's rollup version in [first, last] (absent: never written) once the query's
+   * rollups are current, or null when the query is not answered from complete rollups (other
+   * settings than the user's own, a rebuild running): a day's answer computed after these versions
+   * were read stays right for as long as the day's version does, on every instance.
+   */
+  async dayVersions(q: TimeQuery): Promise<Map<string, number> | null> {
+    const source = this.source(q);
+    if (!source) return null;
+    const fresh = await this.rollups.ensureFresh(q.user, { cube: source === 'cube' });
+    return fresh.ready ? readDayVersions(this.storage.db, q.user.id, q.first, q.last) : null;
   }
 
   /** Sums over [first, last] and each day's total: what stats need, cheap for long ranges. */

@@ -180,6 +180,8 @@ export async function replaceDays(tx: Tx, userId: number, dates: string[], total
 }
 
 export async function deleteAllDays(tx: Tx, userId: number): Promise<void> {
+  // every day's answer changes (to empty until rebuilt)
+  await tx.updateTable('rollup_day_versions').set((eb) => ({ version: eb('version', '+', 1) })).where('user_id', '=', userId).execute();
   await tx.deleteFrom('rollup_days').where('user_id', '=', userId).execute();
   await tx.deleteFrom('rollup_hours').where('user_id', '=', userId).execute();
   for (const t of ['rollup_cube', 'rollup_cube_hours', 'rollup_details', 'rollup_detail_hours', 'rollup_months', 'rollup_cube_months', 'rollup_dependency_months'] as const) {
@@ -576,6 +578,32 @@ export async function resumCube(tx: Tx, userId: number, dates: string[]): Promis
   await resumMonths(tx, userId, dates, 'cube');
 }
 
+// ---- day versions (migration 075) -----------------------------------------------------------
+
+/**
+ * Bumps the version of these local days (resumMonths does, for every write of day rows): what was
+ * computed from a day's rows at an older version is stale.
+ */
+async function bumpDayVersions(tx: Tx, userId: number, dates: string[]): Promise<void> {
+  for (let i = 0; i < dates.length; i += 500) {
+    await tx
+      .insertInto('rollup_day_versions')
+      .values(dates.slice(i, i + 500).map((day) => ({ user_id: userId, day, version: 1 })))
+      .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet({ version: sql`${sql.ref('rollup_day_versions.version')} + 1` }))
+      .execute();
+  }
+}
+
+/**
+ * The version of each local day of [firstDate, lastDate] that has one (a day never written has
+ * none: 0). Read after the rollups were brought up to date, before reading their rows: what those
+ * rows give is at least as new as these versions.
+ */
+export async function readDayVersions(db: Tx, userId: number, firstDate: string, lastDate: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('rollup_day_versions').select(['day', 'version']).where('user_id', '=', userId).where('day', '>=', firstDate).where('day', '<=', lastDate).execute();
+  return new Map(rows.map((r) => [r.day, Number(r.version)]));
+}
+
 // ---- per-month rollups (migration 034) -------------------------------------------------------
 
 /** 'YYYY-MM' of a date. */
@@ -621,7 +649,9 @@ export function monthSplit(first: string, last: string): { months: [string, stri
  * are at most a month's worth: a change of today costs a sum over this month's rows.
  */
 export async function resumMonths(tx: Tx, userId: number, dates: Iterable<string>, kind: 'days' | 'cube'): Promise<void> {
-  const months = [...new Set([...dates].map(monthOf))].sort();
+  const list = [...new Set(dates)];
+  await bumpDayVersions(tx, userId, list);
+  const months = [...new Set(list.map(monthOf))].sort();
   for (const month of months) {
     const from = `${month}-01`;
     const to = `${month}-31`;

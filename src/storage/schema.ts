@@ -224,6 +224,16 @@ export interface RollupDependencyMonthsTable extends RollupCubeMonthsTable {
   name: string;
 }
 
+/**
+ * A version per user and local day of the rollups (075): bumped whenever that day's rollup rows
+ * are written (storage/rollups.ts resumMonths) and for every day when a user's rollups are dropped.
+ */
+export interface RollupDayVersionsTable {
+  user_id: number;
+  day: string;
+  version: number;
+}
+
 /** UTC hours (epoch/3600) whose heartbeats changed since the rollups were computed. */
 export interface RollupDirtyTable {
   id: Generated<number>;
@@ -669,6 +679,7 @@ export interface Database extends GoalTables {
   rollup_months: RollupMonthsTable;
   rollup_cube_months: RollupCubeMonthsTable;
   rollup_dependency_months: RollupDependencyMonthsTable;
+  rollup_day_versions: RollupDayVersionsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   heartbeats: HeartbeatsTable;

@@ -2,7 +2,8 @@
  * Every migration, in order. Keys sort lexicographically: 001 foundation, 010 time engine,
  * 020 accounts and OAuth, 030 atomic login throttling and codes' redirect_uri rule, 031 hourly
  * partial rollups, 032 the rollup cube (combinations of dimensions, per-project files), 033–035 leaner rollup
- * indexes, per-month rollups and the cube's filter indexes (issue 8's benchmark targets). Add yours with a new key; never edit one that has shipped.
+ * indexes, per-month rollups and the cube's filter indexes (issue 8's benchmark targets), 075 a
+ * version per rollup day (cached past days of summaries). Add yours with a new key; never edit one that has shipped.
  */
 import type { Migration } from 'kysely';
 import type { Dialect } from '../db.js';
@@ -23,6 +24,7 @@ import { commits } from './061_commits.js';
 import { externalDurationsApp } from './062_external_durations_app.js';
 import { transfer } from './065_transfer.js';
 import { shareLinks } from './070_share_links.js';
+import { rollupDayVersions } from './075_rollup_day_versions.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -43,5 +45,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '062_external_durations_app': externalDurationsApp(),
     '065_transfer': transfer(dialect),
     '070_share_links': shareLinks(dialect),
+    '075_rollup_day_versions': rollupDayVersions(dialect),
   };
 }

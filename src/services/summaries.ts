@@ -1,0 +1,183 @@
+/**
+ * GET summaries: per-day summaries of a range, one StatsQuery (services/stats.ts) with granularity
+ * 'day', each day mapped to its wire resource (wire/summary.ts) and the range's envelope around them.
+ *
+ * A year of one project's days with their files is ~16,000 items and 2.7 MB of JSON; building and
+ * serializing it was most of its cost (issue 8: < 50 ms). So each day's JSON is kept in memory,
+ * keyed by everything it depends on besides the day's rollups (settings, filters, what the viewer
+ * may see, the machines' public ids, the day's text), and reused while the day's rollup version
+ * (storage/rollups.ts readDayVersions, bumped in the transaction that writes the day's rows) is the
+ * one it was computed at. Versions are read from the database on every request, after the rollups
+ * were brought up to date, so a late heartbeat, a deletion or another instance's write of a past day
+ * is seen at once; only answers from complete rollups in the user's own settings are kept (other
+ * settings are raw computations with their own cache, services/time.ts).
+ */
+import { visibilityFor, type Viewer, type Visibility } from '../domain/access.js';
+import { datesBetween, DIMENSIONS, emptyDay, OTHER_LANGUAGE, ROLLUP_DIMENSIONS, type DayTotals } from '../domain/duration.js';
+import { isoUtc } from '../domain/calendar.js';
+import { dayText, rangeBounds } from '../domain/ranges.js';
+import type { Filters } from '../domain/stats-query.js';
+import type { Settings } from '../domain/user.js';
+import { dateRuns } from '../storage/rollups.js';
+import type { UserRow } from '../storage/users.js';
+import { summariesResource, summaryDayResource } from '../wire/summary.js';
+import { StatsService } from './stats.js';
+import type { TimeService } from './time.js';
+
+/** Characters of day JSON kept in all (~2 bytes each at most): a dozen years of one busy project's days. */
+export const SUMMARY_CACHE_CHARS = 24_000_000;
+/** Missing days in more runs than this are read as one range from the first to the last. */
+const MAX_RUNS = 4;
+
+interface CachedDay {
+  /** The day's rollup version it was computed at (0: no rollup rows then). */
+  version: number;
+  /** "Today", "Yesterday" or the date's text: today's JSON is not tomorrow's "Yesterday". */
+  text: string;
+  json: string;
+  total: number;
+  /** Seconds of the "Other" language (excluded from the daily average). */
+  other: number;
+}
+
+interface Entry {
+  days: Map<string, CachedDay>;
+  chars: number;
+}
+
+export interface SummariesQuery {
+  user: UserRow;
+  viewer: Viewer;
+  filters: Filters;
+  settings: Settings;
+  /** Local dates, inclusive, in settings.zone. */
+  first: string;
+  last: string;
+  now: number;
+}
+
+export class SummaryService {
+  /** Key (user, settings, filters, visibility, machines) → its days; least recently used first. */
+  private readonly entries = new Map<string, Entry>();
+  private chars = 0;
+
+  constructor(
+    private readonly stats: StatsService,
+    private readonly time: TimeService,
+    private readonly maxChars = SUMMARY_CACHE_CHARS,
+  ) {}
+
+  /** The summaries answer as JSON (the Summaries resource), and whether it is complete (else 202). */
+  async summaries(q: SummariesQuery): Promise<{ json: string; upToDate: boolean }> {
+    const { user, settings, filters, first, last, now } = q;
+    const visibility = visibilityFor(q.viewer, user, 'summaries');
+    StatsService.checkFilters(filters, visibility);
+    // a project filter also shows that project's branches and files
+    const withProjectDetail = !!filters.projects;
+    const dimensions = withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS;
+    const dates = datesBetween(first, last);
+    const versions = await this.time.dayVersions({ user, settings, first, last, filters, dimensions });
+    const machineIds = await this.stats.machineIds(user.id);
+    const key = JSON.stringify([user.id, settings.zone, settings.timeoutSeconds, settings.writesOnly, filters, visibility, [...machineIds]]);
+    const entry = versions ? this.take(key) : undefined;
+
+    const days = new Map<string, CachedDay>();
+    const missing: string[] = [];
+    for (const date of dates) {
+      const cached = entry?.days.get(date);
+      if (cached && versions && cached.version === (versions.get(date) ?? 0) && cached.text === dayText(date, settings.zone, now)) days.set(date, cached);
+      else missing.push(date);
+    }
+    let upToDate = true;
+    let percent = 100;
+    if (missing.length > 0) {
+      const runs = dateRuns(missing);
+      const ranges = runs.length > MAX_RUNS ? [[runs[0]![0], runs[runs.length - 1]![1]] as const] : runs;
+      for (const [from, to] of ranges) {
+        const answer = await this.stats.answer(
+          { subjects: [user.id], range: { first: from, last: to }, zone: settings.zone, settings, filters, dimensions, granularity: 'day', viewer: q.viewer, family: 'summaries' },
+          [user],
+        );
+        upToDate &&= answer.upToDate;
+        percent = Math.min(percent, answer.percent);
+        for (const date of datesBetween(from, to)) {
+          if (days.has(date)) continue;
+          days.set(date, this.dayOf(date, answer.days.get(date), settings.zone, dayText(date, settings.zone, now), machineIds, withProjectDetail, visibility, versions));
+        }
+      }
+      if (versions && upToDate) this.keep(key, entry, days);
+    }
+
+    let total = 0;
+    let other = 0;
+    const dayTotals = new Map<string, number>();
+    const parts: string[] = [];
+    for (const date of dates) {
+      const day = days.get(date)!;
+      total += day.total;
+      other += day.other;
+      dayTotals.set(date, day.total);
+      parts.push(day.json);
+    }
+    const sum = emptyDay();
+    sum.total = total;
+    if (other > 0) sum.dims.languages.set(OTHER_LANGUAGE, other);
+    const bounds = rangeBounds(first, last, settings.zone);
+    const { data: _, ...envelope } = summariesResource({
+      days: [],
+      dates,
+      dayTotals,
+      sum,
+      start: isoUtc(bounds.start),
+      end: isoUtc(bounds.end - 1),
+      zone: settings.zone,
+      upToDate,
+      percent,
+    });
+    // the resource's own key order: data first, then the envelope
+    return { json: `{"data":[${parts.join(',')}],${JSON.stringify(envelope).slice(1)}`, upToDate };
+  }
+
+  private dayOf(
+    date: string,
+    day: DayTotals | undefined,
+    zone: string,
+    text: string,
+    machineIds: Map<string, string>,
+    withProjectDetail: boolean,
+    visibility: Visibility,
+    versions: Map<string, number> | null,
+  ): CachedDay {
+    const json = JSON.stringify(summaryDayResource({ date, day, zone, dayText: text, machineIds, withProjectDetail, visibility }));
+    return { version: versions?.get(date) ?? 0, text, json, total: day?.total ?? 0, other: day?.dims.languages.get(OTHER_LANGUAGE) ?? 0 };
+  }
+
+  /** The entry of a key, now the most recently used. */
+  private take(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Keeps these days under the key (with the entry's other days), dropping the least recently used beyond the budget. */
+  private keep(key: string, entry: Entry | undefined, days: Map<string, CachedDay>): void {
+    const kept = entry ?? { days: new Map<string, CachedDay>(), chars: 0 };
+    for (const [date, day] of days) {
+      const old = kept.days.get(date);
+      if (old === day) continue;
+      kept.chars += day.json.length - (old?.json.length ?? 0);
+      this.chars += day.json.length - (old?.json.length ?? 0);
+      kept.days.set(date, day);
+    }
+    this.entries.delete(key);
+    this.entries.set(key, kept);
+    for (const [k, e] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(k);
+      this.chars -= e.chars;
+    }
+  }
+}
