@@ -29,6 +29,7 @@
  * (sqlite,postgres), BENCH_READS_UNDER_WRITES (3000 status bar reads, 16 clients), BENCH_ONLY=status_bar
  * (only the two status bar phases).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import v8 from 'node:v8';
@@ -65,8 +66,14 @@ function dayHeartbeats(day: DateTime, seqStart: number, now: number): { time: nu
   return out;
 }
 
-console.log(`bench:stats — ${YEARS} years of activity, up to ${fmt(PER_DAY)} heartbeats per working day, zone ${ZONE}`);
-for (const dialect of DIALECTS) {
+if (DIALECTS.length > 1) {
+  // each database in a process of its own: the RSS after its run is that database's alone
+  for (const d of DIALECTS) {
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_DIALECTS: d } });
+    if (child.status !== 0) process.exitCode = child.status ?? 1;
+  }
+} else console.log(`bench:stats — ${YEARS} years of activity, up to ${fmt(PER_DAY)} heartbeats per working day, zone ${ZONE}`);
+for (const dialect of DIALECTS.length > 1 ? [] : DIALECTS) {
   const db = await benchDatabase(dialect, 'stats');
   if (!db) continue;
   const storage = openDatabase(db.url, { sqliteSynchronous: 'NORMAL', poolSize: 10, sqliteCheckpointer: process.env.BENCH_CHECKPOINTER !== '0' });

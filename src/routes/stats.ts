@@ -29,15 +29,19 @@ export const statsRoutes: RouteFamily = async (app, ctx) => {
     const name = request.params.range ?? stored;
     const range: StatsRange | null = statsRange(name, settings.zone, now, await services.stats.firstDay(user, settings.zone));
     if (!range) throw new HttpError(400, `Unknown range "${name}": use ${STATS_RANGES.join(', ')}, YYYY or YYYY-MM.`, 'range');
-    const answer = await services.stats.answer(
-      { subjects: [user.id], range, zone: settings.zone, settings, filters, dimensions: ROLLUP_DIMENSIONS, granularity: 'range', viewer, family: 'stats' },
-      [user],
-    );
+    // independent reads: on PostgreSQL they run at once
+    const [answer, machineIds] = await Promise.all([
+      services.stats.answer(
+        { subjects: [user.id], range, zone: settings.zone, settings, filters, dimensions: ROLLUP_DIMENSIONS, granularity: 'range', viewer, family: 'stats' },
+        [user],
+      ),
+      services.stats.machineIds(user.id),
+    ]);
     const dates = datesBetween(range.first, range.last);
     const body = statsResource({
       numbers: rangeNumbers(dates, (d) => answer.dayTotals.get(d) ?? 0, answer.sum),
       sum: answer.sum,
-      machineIds: await services.stats.machineIds(user.id),
+      machineIds,
       visibility: answer.visibility,
       envelope: { range, zone: settings.zone, timeoutSeconds: settings.timeoutSeconds, writesOnly: settings.writesOnly, upToDate: answer.upToDate, percent: answer.percent, userId: user.uuid, now },
       user,

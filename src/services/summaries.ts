@@ -76,8 +76,7 @@ export class SummaryService {
     const withProjectDetail = !!filters.projects;
     const dimensions = withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS;
     const dates = datesBetween(first, last);
-    const versions = await this.time.dayVersions({ user, settings, first, last, filters, dimensions });
-    const machineIds = await this.stats.machineIds(user.id);
+    const [versions, machineIds] = await Promise.all([this.time.dayVersions({ user, settings, first, last, filters, dimensions }), this.stats.machineIds(user.id)]);
     const key = JSON.stringify([user.id, settings.zone, settings.timeoutSeconds, settings.writesOnly, filters, visibility, [...machineIds]]);
     const entry = versions ? this.take(key) : undefined;
 

@@ -328,20 +328,23 @@ export class TimeService {
     const filters = cubeFilters(q.filters);
     const { cube, details } = this.wanted(q);
     const sum = emptyDay();
-    const dayTotals = await readCubeDayTotals(this.storage.db, q.user.id, q.first, q.last, filters);
+    // independent reads: on PostgreSQL they run at once, each on a connection of the pool
+    const [dayTotals, rows, ...detailRows] = await Promise.all([
+      readCubeDayTotals(this.storage.db, q.user.id, q.first, q.last, filters),
+      cube.length ? readCube(this.storage.db, q.user.id, q.first, q.last, filters, false) : [],
+      ...details.map((dim) => readDetails(this.storage.db, q.user.id, q.first, q.last, filters, dim, false)),
+    ]);
     for (const s of dayTotals.values()) sum.total += s;
-    if (cube.length) {
-      for (const row of await readCube(this.storage.db, q.user.id, q.first, q.last, filters, false)) {
-        for (const [dim, i] of cube) {
-          const name = row.names[i]!;
-          if (dim === 'branches' && name === '') continue;
-          addTo(sum.dims[dim], name, row.seconds);
-        }
+    for (const row of rows) {
+      for (const [dim, i] of cube) {
+        const name = row.names[i]!;
+        if (dim === 'branches' && name === '') continue;
+        addTo(sum.dims[dim], name, row.seconds);
       }
     }
-    for (const dim of details) {
-      for (const r of await readDetails(this.storage.db, q.user.id, q.first, q.last, filters, dim, false)) addTo(sum.dims[dim], r.name, r.seconds);
-    }
+    details.forEach((dim, k) => {
+      for (const r of detailRows[k]!) addTo(sum.dims[dim], r.name, r.seconds);
+    });
     return { sum, dayTotals };
   }
 
