@@ -34,6 +34,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { buildApp } from '../src/app.js';
@@ -154,6 +155,15 @@ for (const dialect of DIALECTS.length > 1 ? [] : DIALECTS) {
       await new Promise((resolve) => bare.close(resolve));
       rows2.push(['  floor: a bare node:http server', '10000 requests, 50 clients, the same body', floor.p50, floor.p99]);
       console.log(`[${dialect}]   … floor here: a bare node:http server answering the same body to the same 50 clients: p50 ${fmt(floor.p50, 1)} ms`);
+      // and the framework's own share: a bare Fastify 5 route answering the same body
+      const bareFastify = Fastify({ logger: false });
+      bareFastify.get('/', async (_request, reply) => reply.type('application/json; charset=utf-8').send(body));
+      const fastifyAddress = await bareFastify.listen({ port: 0, host: '127.0.0.1' });
+      await timeRequests(`${fastifyAddress}/`, auth, Array.from({ length: 3000 }, () => '/'), 50);
+      const framework = await timeRequests(`${fastifyAddress}/`, auth, Array.from({ length: 10000 }, () => '/'), 50);
+      await bareFastify.close();
+      rows2.push(['  floor: a bare Fastify route', '10000 requests, 50 clients, the same body', framework.p50, framework.p99]);
+      console.log(`[${dialect}]   … a bare Fastify route answering the same body to the same 50 clients: p50 ${fmt(framework.p50, 1)} ms`);
     }
     const onlyStatusBar = process.env.BENCH_ONLY === 'status_bar';
     let ratios = '';

@@ -77,7 +77,7 @@ export class SummaryService {
     const dimensions = withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS;
     const dates = datesBetween(first, last);
     const [versions, machineIds] = await Promise.all([this.time.dayVersions({ user, settings, first, last, filters, dimensions }), this.stats.machineIds(user.id)]);
-    const key = JSON.stringify([user.id, settings.zone, settings.timeoutSeconds, settings.writesOnly, filters, visibility, [...machineIds]]);
+    const key = JSON.stringify([user.id, settings.zone, settings.timeoutSeconds, settings.writesOnly, filters, visibility, [...machineIds].sort()]);
     const entry = versions ? this.take(key) : undefined;
 
     const days = new Map<string, CachedDay>();
