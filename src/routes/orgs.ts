@@ -8,15 +8,14 @@
  * creates (201 `{data}`), PATCH on the item edits (200 `{data}`), DELETE removes (204).
  * Rules: domain/orgs.ts; work: services/orgs.ts; time through services/stats.ts.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { canSee, type Visibility } from '../domain/access.js';
-import { isoUtc, localDate } from '../domain/calendar.js';
-import { datesBetween, DIMENSIONS, ROLLUP_DIMENSIONS } from '../domain/duration.js';
+import { localDate } from '../domain/calendar.js';
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { DASHBOARD_ACCESS, isRequestKind, ORG_ROLES, REQUEST_KINDS, SHARES } from '../domain/orgs.js';
-import { dayText, daysBetweenInclusive, rangeBounds, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
+import { daysBetweenInclusive, summaryRange, SUMMARY_RANGES } from '../domain/ranges.js';
 import { FILTER_DIMENSION, FILTERS } from '../domain/stats-query.js';
 import { userSettings } from '../domain/user.js';
 import type { RouteAuth } from '../http/auth.js';
@@ -48,7 +47,6 @@ import {
   TeamSummary,
   teamSummaryResource,
 } from '../wire/org.js';
-import { summariesResource, summaryDayResource } from '../wire/summary.js';
 import type { RouteFamily } from './types.js';
 
 const tags = ['orgs'];
@@ -335,17 +333,11 @@ export const orgRoutes: RouteFamily = async (app, { services, config }) => {
     const settings = userSettings(m.member);
     const now = services.stats.now();
     const { first, last } = dateRange(q, settings.zone, now);
-    const dates = datesBetween(first, last);
-    const withProjectDetail = !!filters.projects;
-    const answer = await services.stats.answer(
-      { subjects: [m.member.id], range: { first, last }, zone: settings.zone, settings, ownSettings: true, filters, dimensions: withProjectDetail ? DIMENSIONS : ROLLUP_DIMENSIONS, granularity: 'day', viewer: m.viewer, family: 'summaries' },
-      [m.member],
+    const { json, upToDate } = await services.summaries.summaries(
+      { user: m.member, viewer: m.viewer, filters, settings, first, last, now },
+      { default_personal_privacy: m.share === 'everything' ? 'visible' : 'hidden' },
     );
-    const machineIds = await services.stats.machineIds(m.member.id);
-    const days = dates.map((date) => summaryDayResource({ date, day: answer.days.get(date), zone: settings.zone, dayText: dayText(date, settings.zone, now), machineIds, withProjectDetail, visibility: answer.visibility }));
-    const bounds = rangeBounds(first, last, settings.zone);
-    const body = summariesResource({ days, dates, dayTotals: answer.dayTotals, sum: answer.sum, start: isoUtc(bounds.start), end: isoUtc(bounds.end - 1), zone: settings.zone, upToDate: answer.upToDate, percent: answer.percent });
-    return { status: (answer.upToDate ? 200 : 202) as 200 | 202, body: { ...body, default_personal_privacy: m.share === 'everything' ? 'visible' : 'hidden' } };
+    return { status: (upToDate ? 200 : 202) as 200 | 202, json };
   };
 
   app.get(
@@ -355,8 +347,12 @@ export const orgRoutes: RouteFamily = async (app, { services, config }) => {
       schema: { summary: "A dashboard member's summaries (their days; without dates: today)", tags, params: MemberP, querystring: SummariesQuery, response: { 200: MemberSummaries, 202: MemberSummaries } },
     },
     async (request, reply) => {
-      const { status, body } = await memberSummaries(me(request), request.params.org, request.params.dashboard, request.params.member, request.query);
-      return reply.code(status).send(body);
+      const { status, json } = await memberSummaries(me(request), request.params.org, request.params.dashboard, request.params.member, request.query);
+      // JSON of the MemberSummaries resource (services/summaries.ts), as one Buffer like GET summaries
+      return reply
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .send(Buffer.from(json) as unknown as Static<typeof MemberSummaries>);
     },
   );
 
@@ -423,8 +419,8 @@ export const orgRoutes: RouteFamily = async (app, { services, config }) => {
     { config: { auth: read }, schema: { summary: "A team member's summaries (older API; without dates: today)", tags, params: TeamMemberP, querystring: SummariesQuery, response: { 200: MemberSummaries, 202: MemberSummaries } } },
     async (request, reply) => {
       const org = await orgs.teamOrg(me(request), request.params.team);
-      const { status, body } = await memberSummaries(me(request), org, request.params.team, request.params.member, request.query);
-      return reply.code(status).send(body);
+      const { status, json } = await memberSummaries(me(request), org, request.params.team, request.params.member, request.query);
+      return reply.code(status).type('application/json; charset=utf-8').send(Buffer.from(json) as unknown as Static<typeof MemberSummaries>);
     },
   );
 };

@@ -67,8 +67,11 @@ export class SummaryService {
     private readonly maxChars = SUMMARY_CACHE_CHARS,
   ) {}
 
-  /** The summaries answer as JSON (the Summaries resource), and whether it is complete (else 202). */
-  async summaries(q: SummariesQuery): Promise<{ json: string; upToDate: boolean }> {
+  /**
+   * The summaries answer as JSON (the Summaries resource, with `extra` fields after its own: an org
+   * dashboard's member summaries add theirs), and whether it is complete (else 202).
+   */
+  async summaries(q: SummariesQuery, extra: Record<string, unknown> = {}): Promise<{ json: string; upToDate: boolean }> {
     const { user, settings, filters, first, last, now } = q;
     const visibility = visibilityFor(q.viewer, user, 'summaries');
     StatsService.checkFilters(filters, visibility);
@@ -134,7 +137,7 @@ export class SummaryService {
       percent,
     });
     // the resource's own key order: data first, then the envelope
-    return { json: `{"data":[${parts.join(',')}],${JSON.stringify(envelope).slice(1)}`, upToDate };
+    return { json: `{"data":[${parts.join(',')}],${JSON.stringify({ ...envelope, ...extra }).slice(1)}`, upToDate };
   }
 
   private dayOf(
