@@ -66,10 +66,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Storage {
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  // 32 MB of page cache: the pages are kept once read, and 64 MB held the server above its 300 MB
-  // target after bench:stats (1-year user: 316 -> 280 MB RSS, reads within noise); the OS caches
-  // the file beneath it
-  database.pragma('cache_size = -32768');
+  // 16 MB of page cache: the pages are kept once read, and more held the server above its 300 MB
+  // target after bench:stats (3-year user: 64 MB 327 MB RSS, 32 MB 305-306); the OS caches the
+  // file beneath it, so a page SQLite dropped costs a read() from memory
+  database.pragma('cache_size = -16384');
   database.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // WAL checkpoints on a worker thread, not in the middle of a commit on the event loop
