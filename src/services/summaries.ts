@@ -107,7 +107,7 @@ export class SummaryService {
           days.set(date, this.dayOf(date, answer.days.get(date), settings.zone, dayText(date, settings.zone, now), machineIds, withProjectDetail, visibility, versions));
         }
       }
-      if (versions && upToDate) this.keep(key, entry, days);
+      if (versions && upToDate) this.keep(key, days);
     }
 
     let total = 0;
@@ -164,14 +164,19 @@ export class SummaryService {
     return entry;
   }
 
-  /** Keeps these days under the key (with the entry's other days), dropping the least recently used beyond the budget. */
-  private keep(key: string, entry: Entry | undefined, days: Map<string, CachedDay>): void {
-    const kept = entry ?? { days: new Map<string, CachedDay>(), chars: 0 };
+  /**
+   * Keeps these days under the key, beside the days already kept there (another request may have
+   * replaced or dropped the entry this one started from: the one in the map is the one counted),
+   * then drops the least recently used entries beyond the budget.
+   */
+  private keep(key: string, days: Map<string, CachedDay>): void {
+    const kept = this.entries.get(key) ?? { days: new Map<string, CachedDay>(), chars: 0 };
     for (const [date, day] of days) {
       const old = kept.days.get(date);
       if (old === day) continue;
-      kept.chars += day.json.length - (old?.json.length ?? 0);
-      this.chars += day.json.length - (old?.json.length ?? 0);
+      const grown = day.json.length - (old?.json.length ?? 0);
+      kept.chars += grown;
+      this.chars += grown;
       kept.days.set(date, day);
     }
     this.entries.delete(key);
@@ -181,5 +186,12 @@ export class SummaryService {
       this.entries.delete(k);
       this.chars -= e.chars;
     }
+  }
+
+  /** What is kept: entries, the characters counted, and those the kept days hold (tests: the same). */
+  kept(): { entries: number; chars: number; held: number } {
+    let held = 0;
+    for (const e of this.entries.values()) for (const d of e.days.values()) held += d.json.length;
+    return { entries: this.entries.size, chars: this.chars, held };
   }
 }
