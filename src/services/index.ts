@@ -110,8 +110,8 @@ export interface Services {
 export function createServices(deps: { config: Config; storage: Storage; log: FastifyBaseLogger; clock?: Clock; jobs?: JobRunner }): Services {
   const clock = deps.clock ?? systemClock;
   const events = new EventBus(deps.log);
-  const heartbeats = new HeartbeatWriter(deps.storage, deps.log, events);
-  const rollups = new RollupService(deps.storage, deps.log);
+  const heartbeats = new HeartbeatWriter(deps.storage, deps.log, events, clock);
+  const rollups = new RollupService(deps.storage, deps.log, clock);
   // in the write transaction, not an event: dirty marks commit with the heartbeats or not at all
   heartbeats.hooks.push(rollups.onHeartbeatsChanged);
   const statusBar = new StatusBarCache();

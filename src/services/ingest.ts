@@ -17,6 +17,7 @@
  * could be stored for a passing reason fails as a whole (the client resends the batch).
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { epochSeconds, systemClock, type Clock } from '../domain/clock.js';
 import type { Transaction } from 'kysely';
 import type { Heartbeat } from '../domain/heartbeat.js';
 import type { Storage } from '../storage/db.js';
@@ -170,6 +171,8 @@ export class HeartbeatWriter {
     private readonly log: FastifyBaseLogger,
     /** Told, after the commit, whose heartbeats changed (`heartbeats.committed`, e.g. to drop cached answers). */
     private readonly events: EventBus = new EventBus(log),
+    /** "Now": the stored rows' created_at and first/last-seen stamps. */
+    private readonly clock: Clock = systemClock,
   ) {
     // SQLite has one writer; PostgreSQL commits several batches at once on separate connections.
     this.maxConcurrent = storage.dialect === 'postgres' ? 4 : 1;
@@ -356,7 +359,7 @@ export class HeartbeatWriter {
   }
 
   private async write(tx: Transaction<Database>, requests: IngestRequest[]): Promise<Map<number, UserRowChange>> {
-    const now = Date.now() / 1000;
+    const now = epochSeconds(this.clock);
     const agents = new Map<string, SeenRange>();
     const machines = new Map<string, SeenRange>();
     const machineInfo = new Map<string, { ip: string | null; timezone: string | null }>();

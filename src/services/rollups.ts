@@ -18,6 +18,7 @@
  *   retried later with exponential backoff; upkeep isolates users from each other.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { epochSeconds, systemClock, type Clock } from '../domain/clock.js';
 import { DateTime } from 'luxon';
 import { dailyTotals, DayCursor, hourlyCube, hourlyTotals, ROLLUP_DIMENSIONS } from '../domain/duration.js';
 import { userSettings, type Settings } from '../domain/user.js';
@@ -105,9 +106,9 @@ interface Retry {
  * A user's first and last heartbeat time, clamped to what ingest accepts (2000-01-01 to a day
  * ahead): a row with an absurd time can not stretch a rebuild over millennia.
  */
-function clampedSpan(span: { first: number; last: number } | null): { first: number; last: number } | null {
+function clampedSpan(span: { first: number; last: number } | null, now: number): { first: number; last: number } | null {
   if (!span) return null;
-  const max = Math.min(ROLLUP_MAX_TIME - 1, Date.now() / 1000 + 2 * 86400);
+  const max = Math.min(ROLLUP_MAX_TIME - 1, now + 2 * 86400);
   const clamp = (t: number) => (Number.isFinite(t) ? Math.min(max, Math.max(ROLLUP_MIN_TIME, t)) : ROLLUP_MIN_TIME);
   const first = clamp(span.first);
   return { first, last: Math.max(first, clamp(span.last)) };
@@ -168,6 +169,8 @@ export class RollupService {
   constructor(
     private readonly storage: Storage,
     private readonly log: FastifyBaseLogger,
+    /** "Now": the bound on heartbeat times, build stamps and retry backoff. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The ingest hook: marks the UTC hours of changed heartbeats dirty, inside the write transaction. */
@@ -202,7 +205,7 @@ export class RollupService {
     const settings = userSettings(user);
     const state = await getState(this.storage.db, user.id);
     if (!matches(state, settings) || state!.status !== 'ready') {
-      const stale = state && state.status === 'building' && matches(state, settings) && Date.now() / 1000 - state.updated_at < STALE_BUILD_SECONDS;
+      const stale = state && state.status === 'building' && matches(state, settings) && epochSeconds(this.clock) - state.updated_at < STALE_BUILD_SECONDS;
       if (!this.building.has(user.id) && !stale) {
         const job = this.rebuild(user, settings)
           .catch((err) => this.log.error({ err, userId: user.id }, 'rollup rebuild failed'))
@@ -210,7 +213,7 @@ export class RollupService {
         this.building.set(user.id, job);
       }
       const job = this.building.get(user.id);
-      const span = clampedSpan(unionSpan(await activitySpan(this.storage.db, user.id), await externalActivitySpan(this.storage.db, user.id)));
+      const span = clampedSpan(unionSpan(await activitySpan(this.storage.db, user.id), await externalActivitySpan(this.storage.db, user.id)), epochSeconds(this.clock));
       const days = span ? (span.last - span.first) / 86400 : 0;
       if (job && days <= SYNC_REBUILD_DAYS) await job;
       const now = await getState(this.storage.db, user.id);
@@ -410,7 +413,7 @@ export class RollupService {
     const wait = Math.min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** Math.min(attempts - 1, 20));
     this.retries.delete(key);
     if (this.retries.size >= MAX_RETRIES_KEPT) this.retries.delete(this.retries.keys().next().value!);
-    this.retries.set(key, { userId, unit, attempts, due: Date.now() / 1000 + wait });
+    this.retries.set(key, { userId, unit, attempts, due: epochSeconds(this.clock) + wait });
     this.log.error({ err, userId, unit: unitKey(unit), attempts, retryInSeconds: wait }, 'rollups skipped: recomputing them failed (the last good rows are kept)');
   }
 
@@ -462,7 +465,7 @@ export class RollupService {
   /** Rebuilds every day of the user's history, newest first, so recent ranges are ready soonest. */
   private async rebuild(user: UserRow, s: Settings): Promise<void> {
     const db = this.storage.db;
-    const now = () => Date.now() / 1000;
+    const now = () => epochSeconds(this.clock);
     const startedMarks = await readDirty(db, user.id);
     const startedCubeMarks = await readDirty(db, user.id, 'rollup_cube_dirty');
     await db.transaction().execute(async (tx) => {
@@ -471,7 +474,7 @@ export class RollupService {
     });
     for (const key of [...this.retries.keys()]) if (key.startsWith(`${user.id}|`)) this.retries.delete(key);
     // clamped to the days heartbeats can have, so the number of days is bounded whatever the rows hold
-    const span = clampedSpan(unionSpan(await activitySpan(db, user.id), await externalActivitySpan(db, user.id)));
+    const span = clampedSpan(unionSpan(await activitySpan(db, user.id), await externalActivitySpan(db, user.id)), epochSeconds(this.clock));
     try {
       if (span) {
         const first = DateTime.fromSeconds(span.first, { zone: s.zone }).startOf('day');
@@ -510,7 +513,7 @@ export class RollupService {
    * retry is due. Each user is isolated: a failure is logged and that user waits (backoff) while
    * the others are kept current.
    */
-  async runUpkeep(now = Date.now() / 1000): Promise<void> {
+  async runUpkeep(now = epochSeconds(this.clock)): Promise<void> {
     const waiting = [...this.userBackoff].filter(([, b]) => b.due > now).map(([id]) => id);
     // a cube upkept recently waits (its dirty marks pile up and are recomputed in one go)
     for (const [id, at] of this.cubeUpkept) if (!(at + CUBE_UPKEEP_EVERY_SECONDS > now)) this.cubeUpkept.delete(id);
@@ -532,7 +535,7 @@ export class RollupService {
       } catch (err) {
         const attempts = (this.userBackoff.get(userId)?.attempts ?? 0) + 1;
         const wait = Math.min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** Math.min(attempts - 1, 20));
-        this.userBackoff.set(userId, { attempts, due: Date.now() / 1000 + wait });
+        this.userBackoff.set(userId, { attempts, due: epochSeconds(this.clock) + wait });
         this.log.error({ err, userId, attempts, retryInSeconds: wait }, 'rollup upkeep failed for a user');
       }
     }

@@ -93,7 +93,8 @@ describeEachDatabase('authentication and users', (t) => {
       // a week after the injected now is in the future: refused, whatever the real date is
       expect(sent.json().responses.map((r: [unknown, number]) => r[1])).toEqual([201, 400]);
       const day = await app.inject({ method: 'GET', url: '/api/v1/users/current/heartbeats?date=yesterday', headers: t.auth(apiKey) });
-      expect(day.json()).toMatchObject({ start: '2024-01-02T00:00:00Z', data: [{ entity: 'a.ts' }] });
+      // received "now", by the same clock
+      expect(day.json()).toMatchObject({ start: '2024-01-02T00:00:00Z', data: [{ entity: 'a.ts', created_at: '2024-01-03T12:00:00Z' }] });
       const projects = await app.inject({ method: 'GET', url: '/api/v1/users/current/projects', headers: t.auth(apiKey) });
       expect(projects.json().data[0]).toMatchObject({ name: 'clocked', human_readable_last_heartbeat_at: '1 day ago' });
     } finally {
