@@ -66,7 +66,7 @@ export function otherLanguageSeconds(sum: DayTotals): number {
  * Averages over days with activity ("holidays" are the days without); Other language excluded from
  * `seconds`, included in the *_including_* fields.
  */
-export function dailyAverage(dayTotals: number[], otherSeconds: number) {
+export function dailyAverage(dayTotals: readonly number[], otherSeconds: number) {
   const daysIncludingHolidays = dayTotals.length;
   const active = dayTotals.filter((s) => s > 0).length;
   const total = dayTotals.reduce((a, b) => a + b, 0);

@@ -13,14 +13,14 @@
  * settings are raw computations with their own cache, services/time.ts).
  */
 import { visibilityFor, type Viewer, type Visibility } from '../domain/access.js';
-import { datesBetween, DIMENSIONS, emptyDay, OTHER_LANGUAGE, ROLLUP_DIMENSIONS, type DayTotals } from '../domain/duration.js';
+import { datesBetween, DIMENSIONS, OTHER_LANGUAGE, ROLLUP_DIMENSIONS, type DayTotals } from '../domain/duration.js';
 import { isoUtc } from '../domain/calendar.js';
 import { dayText, rangeBounds } from '../domain/ranges.js';
 import type { Filters } from '../domain/stats-query.js';
 import type { Settings } from '../domain/user.js';
 import { dateRuns } from '../storage/rollups.js';
 import type { UserRow } from '../storage/users.js';
-import { summariesResource, summaryDayResource } from '../wire/summary.js';
+import { summariesEnvelope, summaryDayResource } from '../wire/summary.js';
 import { StatsService } from './stats.js';
 import type { TimeService } from './time.js';
 
@@ -110,32 +110,17 @@ export class SummaryService {
       if (versions && upToDate) this.keep(key, days);
     }
 
-    let total = 0;
     let other = 0;
-    const dayTotals = new Map<string, number>();
+    const dayTotals: number[] = [];
     const parts: string[] = [];
     for (const date of dates) {
       const day = days.get(date)!;
-      total += day.total;
       other += day.other;
-      dayTotals.set(date, day.total);
+      dayTotals.push(day.total);
       parts.push(day.json);
     }
-    const sum = emptyDay();
-    sum.total = total;
-    if (other > 0) sum.dims.languages.set(OTHER_LANGUAGE, other);
     const bounds = rangeBounds(first, last, settings.zone);
-    const { data: _, ...envelope } = summariesResource({
-      days: [],
-      dates,
-      dayTotals,
-      sum,
-      start: isoUtc(bounds.start),
-      end: isoUtc(bounds.end - 1),
-      zone: settings.zone,
-      upToDate,
-      percent,
-    });
+    const envelope = summariesEnvelope({ dayTotals, otherSeconds: other, start: isoUtc(bounds.start), end: isoUtc(bounds.end - 1), zone: settings.zone, upToDate, percent });
     // the resource's own key order: data first, then the envelope
     return { json: `{"data":[${parts.join(',')}],${JSON.stringify({ ...envelope, ...extra }).slice(1)}`, upToDate };
   }

@@ -6,7 +6,7 @@
 import { Type, type ObjectOptions, type Static } from '@sinclair/typebox';
 import { shown, type Visibility } from '../domain/access.js';
 import { emptyDay, type DayTotals, type Dimension } from '../domain/duration.js';
-import { cumulativeTotal, dailyAverage, dayRange, grandTotal, items, otherLanguageSeconds } from '../domain/summary.js';
+import { cumulativeTotal, dailyAverage, dayRange, grandTotal, items } from '../domain/summary.js';
 import { Nullable } from './common.js';
 
 export const SummaryItem = Type.Object(
@@ -131,24 +131,26 @@ export const Summaries = Type.Object(
 );
 export type Summaries = Static<typeof Summaries>;
 
-export function summariesResource(i: {
-  days: SummaryDay[];
-  dates: readonly string[];
-  dayTotals: Map<string, number>;
-  sum: DayTotals;
+/**
+ * Everything of the Summaries resource but `data` (the days, each serialized on its own and kept:
+ * services/summaries.ts): the range's total and daily average from each date's total and the
+ * seconds of the "Other" language.
+ */
+export function summariesEnvelope(i: {
+  /** Each date's total, in date order. */
+  dayTotals: readonly number[];
+  otherSeconds: number;
   start: string;
   end: string;
   zone: string;
   upToDate: boolean;
   percent: number;
-}): Summaries {
+}): Omit<Summaries, 'data'> {
+  let total = 0;
+  for (const t of i.dayTotals) total += t;
   return {
-    data: i.days,
-    cumulative_total: cumulativeTotal(i.sum.total),
-    daily_average: dailyAverage(
-      i.dates.map((d) => i.dayTotals.get(d) ?? 0),
-      otherLanguageSeconds(i.sum),
-    ),
+    cumulative_total: cumulativeTotal(total),
+    daily_average: dailyAverage(i.dayTotals, i.otherSeconds),
     start: i.start,
     end: i.end,
     timezone: i.zone,
